@@ -1,0 +1,170 @@
+//! The command line (clap): `wirescope [URL]` opens the TUI, `send` runs
+//! exchanges for scripts and slides, `demo-server` serves the embedded demo.
+
+pub mod auth;
+pub mod batches;
+pub mod send;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wirescope",
+    version,
+    about = "A terminal HTTP inspector: the exact bytes on the wire, decoded, with the lifecycle waterfall",
+    long_about = "A terminal HTTP inspector: the exact bytes on the wire, decoded, with the lifecycle waterfall.\n\n\
+                  With no subcommand, opens the interactive TUI, starts the embedded demo server on a free \
+                  loopback port and pre-fills a request to it (or to URL, when given).",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// URL to pre-fill in the TUI (default: the embedded demo server's /get).
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Send requests and print what crossed the wire (for scripts and slides).
+    Send(Box<SendArgs>),
+    /// Run the embedded httpbin-style demo server.
+    DemoServer(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = send::EXIT_CODES_HELP)]
+pub struct SendArgs {
+    /// [METHOD] URL [URL...]: an optional method (default GET, or POST with a body) then one or more URLs, sent in order over one session.
+    #[arg(required = true, value_name = "[METHOD] URL")]
+    pub targets: Vec<String>,
+    /// A request header, 'Name: value' (repeatable; order and case are kept).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Request body.
+    #[arg(short = 'd', long = "data", value_name = "BODY", conflicts_with_all = ["data_file", "raw"])]
+    pub data: Option<String>,
+    /// Request body from a file.
+    #[arg(long, value_name = "FILE", conflicts_with = "raw")]
+    pub data_file: Option<PathBuf>,
+    /// Send this file's bytes as they are (over TLS for https) instead of a built request.
+    #[arg(long, value_name = "FILE")]
+    pub raw: Option<PathBuf>,
+    /// Trust the PEM certificates in FILE (in addition to the system's roots).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify the server's certificate (the exchange is marked INSECURE).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Seconds allowed for DNS + each TCP connect attempt + the TLS handshake.
+    #[arg(long, value_name = "S", default_value = "10")]
+    pub connect_timeout: f64,
+    /// Longest silence (seconds) allowed while reading or writing.
+    #[arg(long, value_name = "S", default_value = "30")]
+    pub read_timeout: f64,
+    /// Deadline (seconds) for each whole exchange.
+    #[arg(
+        short = 'm',
+        long = "max-time",
+        value_name = "S",
+        default_value = "120"
+    )]
+    pub max_time: f64,
+    /// Follow redirects (each hop is its own exchange, shown in order).
+    #[arg(short = 'L', long = "location")]
+    pub location: bool,
+    /// Most redirects followed with -L.
+    #[arg(long = "max-redirs", value_name = "N", default_value_t = 10)]
+    pub max_redirs: u32,
+    /// Retry up to N times on connection failures and 429/500/502/503/504 (idempotent methods only).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retry: u32,
+    /// First retry backoff in seconds (doubles each time, with jitter).
+    #[arg(long = "retry-delay", value_name = "S", default_value = "0.2")]
+    pub retry_delay: f64,
+    /// Longest wait between tries in seconds; a longer Retry-After stops retrying.
+    #[arg(long = "retry-max-wait", value_name = "S", default_value = "30")]
+    pub retry_max_wait: f64,
+    /// Also retry POST and PATCH (they may take effect twice).
+    #[arg(long = "retry-non-idempotent")]
+    pub retry_non_idempotent: bool,
+    /// Speak HTTP/1.1 only (ALPN offers just http/1.1).
+    #[arg(long = "http1.1", group = "httpver")]
+    pub http1_1: bool,
+    /// Require HTTP/2 by ALPN over https (an error if the server refuses).
+    #[arg(long, group = "httpver")]
+    pub http2: bool,
+    /// Speak HTTP/2 from the first byte, also over plain http (h2c).
+    #[arg(long, group = "httpver")]
+    pub http2_prior_knowledge: bool,
+    /// Send the request N times at once: over HTTP/2 as N streams on one connection, then over HTTP/1.1 serially on one connection and on N connections, totals side by side.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100), conflicts_with = "raw")]
+    pub parallel: Option<u16>,
+    /// Send the request N times one after another over one kept connection and over a new connection each time, timelines and totals side by side.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000), conflicts_with = "parallel")]
+    pub repeat: Option<u16>,
+    /// With --repeat: only the new-connection-each-time batch.
+    #[arg(long, requires = "repeat")]
+    pub fresh: bool,
+    /// Basic authentication: adds 'Authorization: Basic base64(USER:PASSWORD)' (an encoding, not encryption).
+    #[arg(short = 'u', long, value_name = "USER:PASSWORD")]
+    pub user: Option<String>,
+    /// Adds 'Authorization: Bearer TOKEN'.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "user")]
+    pub bearer: Option<String>,
+    /// An API key sent as a header NAME: VALUE.
+    #[arg(long = "api-key", value_name = "NAME=VALUE")]
+    pub api_key: Option<String>,
+    /// An API key sent in the query string (?NAME=VALUE) — URLs get logged; prefer --api-key.
+    #[arg(long = "api-key-query", value_name = "NAME=VALUE")]
+    pub api_key_query: Option<String>,
+    /// Adds a fresh 'X-Request-ID: <uuid>' to each request and says whether the response echoed it.
+    #[arg(long = "request-id")]
+    pub request_id: bool,
+    /// Keep a cookie jar for the session: Set-Cookie answers are stored and sent back (visibly) in a Cookie header.
+    #[arg(long)]
+    pub cookies: bool,
+    /// Send the request, then again with If-None-Match / If-Modified-Since from the first response: shows the 304 and the bytes it saved.
+    #[arg(long)]
+    pub revalidate: bool,
+    /// What to print: request,response,body,tls,timing,hex or all.
+    #[arg(
+        long = "print",
+        value_name = "SECTIONS",
+        default_value = "request,response,body,tls,timing"
+    )]
+    pub print: String,
+    /// Output format: text, or json (one JSON document per exchange, JSON Lines).
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Largest response head accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
+    pub max_head_bytes: usize,
+    /// Most response header lines accepted.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_headers: usize,
+    /// Body bytes kept in memory; the rest are read, counted and dropped.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Address to listen on (port 0 picks a free one).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Serve HTTPS with a certificate made at startup; its CA is written to a file.
+    #[arg(long)]
+    pub tls: bool,
+    /// Where to write the CA certificate (PEM) with --tls.
+    #[arg(long, value_name = "FILE")]
+    pub ca_out: Option<PathBuf>,
+}

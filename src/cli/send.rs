@@ -1,0 +1,470 @@
+//! `wirescope send`: build specs from the command line, run them in order
+//! over one session, print each exchange, exit with the phase's code.
+
+use std::io::Write;
+use std::time::Duration;
+
+use super::{Format, SendArgs};
+use crate::explain::Lint;
+use crate::report::{self, text::Sections};
+use crate::wire::policy::{self, Cause, Flow, Redirects, Retry, Stop};
+use crate::wire::{
+    CookieJar, ErrorPhase, HttpVersion, Limits, Options, Probe, RequestSpec, Session, TlsOptions,
+    Verify, WireError,
+};
+
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+   0  a response arrived for every URL (whatever its status)
+   2  bad command line
+   3  bad input (URL, header, file)
+  10  dns: the host name could not be resolved
+  11  connect: the TCP connection failed (e.g. refused)
+  12  tls: the TLS handshake failed (e.g. certificate not trusted or for another host)
+  13  send: the request could not be written
+  14  status-line: no valid HTTP/1.x status line (connection closed, garbage, HTTP/0.9)
+  15  headers: the response head was malformed, conflicting or too large
+  16  body: the body ended early or its framing was invalid
+  20  connect timeout    21  read timeout    22  total deadline (--max-time)
+  30  -L stopped following redirects (hop limit, loop, missing Location, non-http scheme)
+With several URLs, the code is the first failure's. With -L or --retry, the last exchange decides.";
+
+pub fn main(args: SendArgs) -> i32 {
+    let (specs, sections) = match build(&args) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("wirescope send: {e}");
+            return e.phase.exit_code();
+        }
+    };
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("wirescope send: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    if args.parallel.is_some() || args.repeat.is_some() {
+        if specs.len() != 1 {
+            eprintln!("wirescope send: --parallel and --repeat take exactly one URL");
+            return ErrorPhase::Input.exit_code();
+        }
+        return match (args.parallel, args.repeat) {
+            (Some(n), _) => super::batches::parallel(&rt, &specs[0], usize::from(n), args.format),
+            (_, Some(n)) => {
+                super::batches::repeat(&rt, &specs[0], usize::from(n), args.fresh, args.format)
+            }
+            _ => 0,
+        };
+    }
+    let session = Session::new();
+    let mut code = 0;
+    for (i, spec) in specs.iter().enumerate() {
+        let mut flow = rt.block_on(policy::run(&session, spec, &mut |_| Probe::none()));
+        let mut revalidated = None;
+        if args.revalidate {
+            let url = flow.last().map(|e| e.url.clone()).unwrap_or_default();
+            match session.validators(&url) {
+                Some(v) => {
+                    let again = policy::conditional::revalidation(spec, &v);
+                    let second = rt.block_on(policy::run(&session, &again, &mut |_| Probe::none()));
+                    revalidated = second.last().map(|ex| policy::conditional::outcome(&v, ex));
+                    flow.hops.extend(second.hops.into_iter().map(|mut h| {
+                        h.notes.insert(0, "revalidation: the same request with the validators of the first answer".into());
+                        h
+                    }));
+                    flow.stopped = second.stopped;
+                }
+                None => revalidated = Some("nothing to revalidate with: the answer had no ETag or Last-Modified (or was not a 200)".into()),
+            }
+        }
+        let lints = report::lints::for_flow(spec, &flow);
+        let mut out = std::io::stdout().lock();
+        let written = match args.format {
+            Format::Json => json_flow(&flow, &lints, revalidated.as_deref(), &mut out),
+            Format::Text => {
+                if specs.len() > 1 {
+                    let _ = writeln!(
+                        out,
+                        "── {}/{} {} {} ──",
+                        i + 1,
+                        specs.len(),
+                        spec.method,
+                        spec.url
+                    );
+                }
+                text_flow(&flow, &sections, &lints, &mut out)
+            }
+        };
+        let _ = out.flush();
+        if written.is_err() {
+            // Stdout closed (e.g. piped into `head`): nothing more to say.
+            return code.max(1);
+        }
+        if let (Some(line), Format::Text) = (&revalidated, args.format) {
+            let _ = writeln!(std::io::stdout(), "revalidation: {line}");
+        }
+        if args.format == Format::Text {
+            for line in request_id_echo(spec, &flow)
+                .into_iter()
+                .chain(jar_lines(&session, args.cookies))
+            {
+                let _ = writeln!(std::io::stdout(), "{line}");
+            }
+        }
+        if let Some(stop) = &flow.stopped {
+            eprintln!("wirescope send: {}: {}", spec.url, stop.message());
+        }
+        let last_error = flow.last().and_then(|ex| ex.error.as_ref());
+        if let Some(e) = last_error {
+            eprintln!(
+                "wirescope send: {}: {e}",
+                flow.last().map(|x| x.url.as_str()).unwrap_or(&spec.url)
+            );
+        }
+        let this = match (&flow.stopped, last_error) {
+            (_, Some(e)) => e.phase.exit_code(),
+            (Some(Stop::Redirect(_)), None) => EXIT_REDIRECT_STOPPED,
+            _ => 0,
+        };
+        if code == 0 {
+            code = this;
+        }
+    }
+    code
+}
+
+/// Whether the server echoed the request id we sent.
+fn request_id_echo(spec: &RequestSpec, flow: &Flow) -> Option<String> {
+    let sent = spec
+        .headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("x-request-id"))?;
+    let echoed = flow.last()?.response.as_ref()?.header("x-request-id") == Some(sent.1.as_str());
+    Some(format!(
+        "request id {}: {}",
+        sent.1,
+        if echoed {
+            "echoed by the server (X-Request-ID)"
+        } else {
+            "not echoed by the server"
+        }
+    ))
+}
+
+/// The session's cookie jar, values shortened (they are often secrets).
+fn jar_lines(session: &Session, on: bool) -> Vec<String> {
+    if !on {
+        return Vec::new();
+    }
+    let cookies = session.cookies();
+    let mut out = vec![format!(
+        "cookie jar: {} cookie{}",
+        cookies.len(),
+        if cookies.len() == 1 { "" } else { "s" }
+    )];
+    for (name, value, domain, path) in cookies {
+        out.push(format!(
+            "  {}  ({} bytes)  domain {}  path {}",
+            crate::report::escape::sanitize_text(&name),
+            value.len(),
+            crate::report::escape::sanitize_text(&domain),
+            crate::report::escape::sanitize_text(&path)
+        ));
+    }
+    out
+}
+
+/// `send` exit code when following redirects stopped (limit, loop, ...).
+pub const EXIT_REDIRECT_STOPPED: i32 = 30;
+
+/// One hop's heading line: which hop, which try, and why it happened.
+fn cause_line(hop: &policy::Hop) -> String {
+    let what = match &hop.cause {
+        Cause::First => "request".to_string(),
+        Cause::Redirect { rule, .. } => format!("redirect · {rule}"),
+        Cause::Retry { waited, reason, .. } => {
+            format!(
+                "retry after {:.0} ms · {reason}",
+                waited.as_secs_f64() * 1000.0
+            )
+        }
+    };
+    format!(
+        "── hop {} · attempt {} · {} {} · {} ──",
+        hop.hop, hop.attempt, hop.exchange.method, hop.exchange.url, what
+    )
+}
+
+fn text_flow(
+    flow: &Flow,
+    sections: &Sections,
+    lints: &[Lint],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let many = flow.hops.len() > 1;
+    for hop in &flow.hops {
+        if many {
+            writeln!(
+                out,
+                "{}",
+                crate::report::escape::sanitize_text(&cause_line(hop))
+            )?;
+        }
+        for n in &hop.notes {
+            writeln!(out, "note: {n}")?;
+        }
+        write!(out, "{}", report::text::render(&hop.exchange, sections))?;
+    }
+    if many {
+        let origin = flow.started_at;
+        writeln!(
+            out,
+            "
+── all {} exchanges of this request ──",
+            flow.hops.len()
+        )?;
+        let lanes = report::lanes::render(
+            &flow
+                .hops
+                .iter()
+                .map(|h| h.exchange.clone())
+                .collect::<Vec<_>>(),
+            origin,
+            &|ex| {
+                ex.response
+                    .as_ref()
+                    .map(|r| r.status.to_string())
+                    .unwrap_or_else(|| "-".into())
+            },
+            &|_| Vec::new(),
+        );
+        write!(out, "{lanes}")?;
+    }
+    if sections.tls || sections.timing {
+        for l in lints {
+            let sev = report::lints::severity_name(l.severity);
+            writeln!(
+                out,
+                "lint [{sev}] {}: {}",
+                l.code,
+                crate::report::escape::sanitize_text(&l.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn json_flow(
+    flow: &Flow,
+    lints: &[Lint],
+    revalidation: Option<&str>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let last = flow.hops.len().saturating_sub(1);
+    for (i, hop) in flow.hops.iter().enumerate() {
+        let mut doc = report::json::exchange(&hop.exchange);
+        doc["hop"] = serde_json::json!(hop.hop);
+        doc["attempt"] = serde_json::json!(hop.attempt);
+        doc["cause"] = match &hop.cause {
+            Cause::First => serde_json::json!({"kind": "first"}),
+            Cause::Redirect { status, rule } => {
+                serde_json::json!({"kind": "redirect", "status": status, "rule": rule})
+            }
+            Cause::Retry {
+                attempt,
+                waited,
+                reason,
+            } => serde_json::json!({
+                "kind": "retry", "attempt": attempt, "waited_ms": waited.as_secs_f64() * 1000.0, "reason": reason
+            }),
+        };
+        doc["notes"] = serde_json::json!(hop.notes);
+        if i == last {
+            doc["stopped"] = serde_json::json!(flow.stopped.as_ref().map(Stop::message));
+            doc["revalidation"] = serde_json::json!(revalidation);
+            doc["lints"] = lints
+                .iter()
+                .map(|l| serde_json::json!({"severity": report::lints::severity_name(l.severity), "code": l.code, "message": l.message}))
+                .collect();
+        }
+        writeln!(out, "{doc}")?;
+    }
+    Ok(())
+}
+
+fn input(msg: impl Into<String>) -> WireError {
+    WireError::new(ErrorPhase::Input, msg)
+}
+
+/// The specs to send and the sections to print.
+fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
+    let sections = Sections::parse(&args.print).map_err(input)?;
+    let (method, urls) = split_method(&args.targets);
+    if urls.is_empty() {
+        return Err(input("no URL given"));
+    }
+    let helpers = super::auth::from_args(args).map_err(input)?;
+    let mut headers = args
+        .headers
+        .iter()
+        .map(|h| parse_header(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    headers.extend(helpers.headers.iter().cloned());
+    let body = match (&args.data, &args.data_file) {
+        (Some(d), _) => Some(d.clone().into_bytes()),
+        (None, Some(path)) => Some(
+            std::fs::read(path)
+                .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
+        ),
+        (None, None) => None,
+    };
+    let raw = match &args.raw {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
+    let method = method
+        .unwrap_or(if body.is_some() { "POST" } else { "GET" })
+        .to_string();
+    let options = Options {
+        connect_timeout: seconds("--connect-timeout", args.connect_timeout)?,
+        read_timeout: seconds("--read-timeout", args.read_timeout)?,
+        total_timeout: seconds("--max-time", args.max_time)?,
+        tls: TlsOptions {
+            verify: if args.insecure {
+                Verify::Off
+            } else {
+                Verify::On
+            },
+            ca_file: args.cacert.clone(),
+        },
+        limits: Limits {
+            max_head_bytes: args.max_head_bytes,
+            max_header_lines: args.max_headers.max(1),
+            max_body_kept: args.max_body,
+            ..Limits::default()
+        },
+        redirects: Redirects {
+            follow: args.location,
+            max: args.max_redirs,
+        },
+        retry: Retry {
+            attempts: args.retry.saturating_add(1),
+            backoff: seconds("--retry-delay", args.retry_delay)?,
+            max_wait: seconds("--retry-max-wait", args.retry_max_wait)?,
+            non_idempotent: args.retry_non_idempotent,
+        },
+        cookies: if args.cookies {
+            CookieJar::On
+        } else {
+            CookieJar::Off
+        },
+        http: match (args.http1_1, args.http2, args.http2_prior_knowledge) {
+            (true, _, _) => HttpVersion::Http1,
+            (_, true, _) => HttpVersion::Http2,
+            (_, _, true) => HttpVersion::Http2PriorKnowledge,
+            _ => HttpVersion::Auto,
+        },
+    };
+    let specs = urls
+        .iter()
+        .map(|u| RequestSpec {
+            method: method.clone(),
+            url: super::auth::with_query(&with_scheme(u), &helpers.query),
+            headers: {
+                let mut h = headers.clone();
+                if helpers.request_id {
+                    h.push(("X-Request-ID".into(), super::auth::uuid_v4()));
+                }
+                h
+            },
+            body: body.clone(),
+            raw: raw.clone(),
+            options: options.clone(),
+        })
+        .collect();
+    Ok((specs, sections))
+}
+
+/// `[METHOD] URL...`: a first word that is a method token (and not a URL)
+/// is the method.
+fn split_method(targets: &[String]) -> (Option<&str>, &[String]) {
+    match targets.split_first() {
+        Some((first, rest))
+            if !rest.is_empty()
+                && !first.contains("://")
+                && !first.contains('/')
+                && !first.contains('.')
+                && !first.contains(':')
+                && first
+                    .bytes()
+                    .all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_') =>
+        {
+            (Some(first.as_str()), rest)
+        }
+        _ => (None, targets),
+    }
+}
+
+/// `localhost:8080/get` means `http://localhost:8080/get`, as with curl.
+fn with_scheme(url: &str) -> String {
+    if url.contains("://") {
+        url.to_string()
+    } else {
+        format!("http://{url}")
+    }
+}
+
+fn parse_header(h: &str) -> Result<(String, String), WireError> {
+    let (name, value) = h.split_once(':').ok_or_else(|| {
+        input(format!(
+            "header '{h}' has no ':' (write it as 'Name: value')"
+        ))
+    })?;
+    Ok((name.trim().to_string(), value.trim_start().to_string()))
+}
+
+fn seconds(flag: &str, s: f64) -> Result<Duration, WireError> {
+    if !s.is_finite() || s <= 0.0 || s > 86_400.0 {
+        return Err(input(format!(
+            "{flag} must be a number of seconds between 0 and 86400, not {s}"
+        )));
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_is_optional() {
+        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let a = t(&["POST", "http://x/"]);
+        assert_eq!(split_method(&a).0, Some("POST"));
+        let b = t(&["http://x/", "http://y/"]);
+        assert_eq!(split_method(&b).0, None);
+        let c = t(&["localhost:8080", "x"]);
+        assert_eq!(split_method(&c).0, None);
+        let d = t(&["PURGE"]);
+        assert_eq!(split_method(&d).0, None);
+    }
+
+    #[test]
+    fn headers_and_timeouts_are_checked() {
+        assert_eq!(
+            parse_header("X-Id:  7").unwrap(),
+            ("X-Id".into(), "7".into())
+        );
+        assert!(parse_header("nocolon").is_err());
+        assert!(seconds("--max-time", 0.0).is_err());
+        assert!(seconds("--max-time", f64::NAN).is_err());
+        assert_eq!(with_scheme("localhost:1/x"), "http://localhost:1/x");
+    }
+}

@@ -1,0 +1,13 @@
+//! wirescope: a terminal HTTP inspector.
+//!
+//! `wire`, `decode`, `explain` and `demo` know nothing of the terminal;
+//! `worker` drives `wire`; `tui` and `report` read what they produce.
+
+pub mod cli;
+pub mod decode;
+pub mod demo;
+pub mod explain;
+pub mod report;
+pub mod tui;
+pub mod wire;
+pub mod worker;

@@ -1,0 +1,286 @@
+//! The `send` text report: request bytes with CR LF visible, the response
+//! head as received, a body preview, TLS and connection facts, warnings and
+//! the waterfall. Everything from the wire is escaped on the way out.
+
+use std::fmt::Write;
+
+use super::escape::{escape_bytes, sanitize_text};
+use super::{body, hex, waterfall};
+use crate::wire::exchange::Dir;
+use crate::wire::Exchange;
+
+/// Which parts of the report to print (`--print`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sections {
+    pub request: bool,
+    pub response: bool,
+    pub body: bool,
+    pub tls: bool,
+    pub timing: bool,
+    pub hex: bool,
+    /// HTTP/2 frames with decoded HPACK fields.
+    pub frames: bool,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Sections {
+            request: true,
+            response: true,
+            body: true,
+            tls: true,
+            timing: true,
+            hex: false,
+            frames: false,
+        }
+    }
+}
+
+impl Sections {
+    pub const NAMES: &'static [&'static str] = &[
+        "request", "response", "body", "tls", "timing", "hex", "frames", "all",
+    ];
+
+    /// Parses `request,response,hex` (or `all`).
+    pub fn parse(list: &str) -> Result<Sections, String> {
+        let mut s = Sections {
+            request: false,
+            response: false,
+            body: false,
+            tls: false,
+            timing: false,
+            hex: false,
+            frames: false,
+        };
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            match name {
+                "request" => s.request = true,
+                "response" => s.response = true,
+                "body" => s.body = true,
+                "tls" => s.tls = true,
+                "timing" => s.timing = true,
+                "hex" => s.hex = true,
+                "frames" => s.frames = true,
+                "all" => {
+                    s = Sections {
+                        hex: true,
+                        frames: true,
+                        ..Sections::default()
+                    }
+                }
+                other => {
+                    return Err(format!(
+                        "unknown section '{other}' (choose from {})",
+                        Sections::NAMES.join(", ")
+                    ))
+                }
+            }
+        }
+        Ok(s)
+    }
+}
+
+/// Bytes shown of a request body before eliding the rest.
+const MAX_SHOWN_BODY: usize = 2048;
+const BODY_PREVIEW_LINES: usize = 40;
+
+/// Wire bytes as lines with their line ends made visible, each prefixed.
+pub fn wire_lines(bytes: &[u8], prefix: &str, out: &mut String) {
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let _ = writeln!(out, "{prefix}{}", escape_bytes(line));
+    }
+}
+
+/// Where a request's head ends (just past the blank line), if it does.
+fn head_end(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+}
+
+pub fn render(ex: &Exchange, sections: &Sections) -> String {
+    let mut out = String::new();
+    if ex.insecure {
+        out.push_str("!! INSECURE: TLS certificate verification was OFF for this exchange !!\n\n");
+    }
+    let t = &ex.transcript;
+    let h2 = ex
+        .h2
+        .as_ref()
+        .and_then(|cap| super::h2view::frames(ex).map(|c| (cap.stream, c)));
+    if let Some((stream, conn)) = &h2 {
+        // HTTP/2 heads are HPACK-compressed binary: show them decoded, as
+        // the frames carried them (`--print frames,hex` shows the bytes).
+        for (wanted, dir, prefix) in [
+            (sections.request, Dir::Sent, "> "),
+            (sections.response, Dir::Received, "< "),
+        ] {
+            if wanted {
+                for line in super::h2view::head_lines(conn, *stream, dir) {
+                    let _ = writeln!(out, "{prefix}{line}");
+                }
+                out.push('\n');
+            }
+        }
+    } else {
+        if sections.request && !t.sent.is_empty() {
+            let end = head_end(&t.sent).unwrap_or(t.sent.len());
+            wire_lines(&t.sent[..end], "> ", &mut out);
+            let body = &t.sent[end..];
+            if !body.is_empty() {
+                wire_lines(&body[..body.len().min(MAX_SHOWN_BODY)], "> ", &mut out);
+                let hidden = t
+                    .sent_total
+                    .saturating_sub((end + body.len().min(MAX_SHOWN_BODY)) as u64);
+                if hidden > 0 {
+                    let _ = writeln!(out, "> … {hidden} more body bytes");
+                }
+            }
+            out.push('\n');
+        }
+        if sections.response {
+            let shown = match &ex.response {
+                Some(r) => (r.head_start + r.head_len).min(t.received.len()),
+                None => t.received.len().min(MAX_SHOWN_BODY),
+            };
+            if shown > 0 {
+                wire_lines(&t.received[..shown], "< ", &mut out);
+                out.push('\n');
+            }
+        }
+    }
+    if sections.frames {
+        if let Some((stream, conn)) = &h2 {
+            let _ = writeln!(
+                out,
+                "HTTP/2 frames of stream {stream} (and of the connection, stream 0):"
+            );
+            out.push_str(&super::frames::text(conn, None));
+            out.push('\n');
+        }
+    }
+    if sections.body {
+        if let Some(r) = &ex.response {
+            let lines = body::preview(r, BODY_PREVIEW_LINES);
+            if !lines.is_empty() {
+                for l in lines {
+                    let _ = writeln!(out, "{l}");
+                }
+                out.push('\n');
+            }
+        }
+    }
+    if sections.hex {
+        let _ = writeln!(out, "sent ({} bytes):", t.sent_total);
+        out.push_str(&hex::dump(&t.sent));
+        let _ = writeln!(out, "received ({} bytes):", t.received_total);
+        out.push_str(&hex::dump(&t.received));
+        if t.truncated() {
+            let _ = writeln!(
+                out,
+                "[not kept: {} sent, {} received bytes]",
+                t.sent_dropped(),
+                t.received_dropped()
+            );
+        }
+        out.push('\n');
+    }
+    if sections.tls {
+        connection_facts(ex, &mut out);
+    }
+    for w in &ex.warnings {
+        let _ = writeln!(out, "warning: {}", sanitize_text(w));
+    }
+    if sections.timing && ex.connection.is_some() {
+        out.push('\n');
+        out.push_str(&waterfall::render(&ex.timeline));
+    }
+    out
+}
+
+fn connection_facts(ex: &Exchange, out: &mut String) {
+    if let Some(c) = &ex.connection {
+        let resolved = c
+            .resolved
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "connection #{} ({}) to {} · resolved {}",
+            c.id,
+            if c.reused { "reused" } else { "new" },
+            c.remote,
+            resolved
+        );
+        if let Some(n) = &ex.negotiated {
+            let _ = writeln!(out, "protocol {} · {}", n.version, n.why);
+        }
+        for (addr, why) in &c.failed_attempts {
+            let _ = writeln!(out, "  tried {addr}: {why}");
+        }
+    }
+    if let Some(tls) = &ex.tls {
+        let _ = writeln!(
+            out,
+            "TLS {} · {} · ALPN {}{}",
+            tls.version,
+            tls.cipher,
+            tls.alpn.as_deref().unwrap_or("none"),
+            if tls.insecure {
+                " · NOT VERIFIED (--insecure)"
+            } else {
+                ""
+            }
+        );
+        for (i, c) in tls.chain.iter().enumerate() {
+            let _ = writeln!(out, "  cert {i}: {}", sanitize_text(&c.subject));
+            let _ = writeln!(out, "    issuer: {}", sanitize_text(&c.issuer));
+            let _ = writeln!(out, "    valid:  {} → {}", c.not_before, c.not_after);
+            if !c.san.is_empty() {
+                let _ = writeln!(out, "    names:  {}", sanitize_text(&c.san.join(", ")));
+            }
+        }
+        if !tls.handshake_records.is_empty() {
+            let sent: usize = tls
+                .handshake_records
+                .iter()
+                .filter(|r| r.dir == Dir::Sent)
+                .map(|r| r.len)
+                .sum();
+            let recv: usize = tls
+                .handshake_records
+                .iter()
+                .filter(|r| r.dir == Dir::Received)
+                .map(|r| r.len)
+                .sum();
+            let _ = writeln!(
+                out,
+                "  handshake: {} records, {sent} bytes sent, {recv} bytes received",
+                tls.handshake_records.len()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_parse() {
+        assert!(Sections::parse("hex").unwrap().hex);
+        assert!(!Sections::parse("hex").unwrap().request);
+        assert!(Sections::parse("all").unwrap().timing);
+        assert!(Sections::parse("bogus").is_err());
+    }
+
+    #[test]
+    fn wire_lines_show_line_ends() {
+        let mut s = String::new();
+        wire_lines(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", "> ", &mut s);
+        assert_eq!(s, "> GET / HTTP/1.1\\r\\n\n> Host: x\\r\\n\n> \\r\\n\n");
+    }
+}

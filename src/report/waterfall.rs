@@ -1,0 +1,103 @@
+//! The waterfall as text: one row per phase, a bar to scale on a shared
+//! time axis, milliseconds beside it. Skipped phases say why instead of
+//! drawing a zero-length bar.
+
+use std::time::Duration;
+
+use crate::wire::timeline::{Phase, SpanState, Timeline};
+
+/// Width of the bar area in characters.
+const BAR: usize = 48;
+
+pub fn render(t: &Timeline) -> String {
+    let spans = t.spans(None);
+    let end = spans
+        .iter()
+        .map(|s| s.end)
+        .chain(t.done)
+        .max()
+        .unwrap_or_default()
+        .max(Duration::from_micros(1));
+    let scale = |d: Duration| ((d.as_secs_f64() / end.as_secs_f64()) * BAR as f64).round() as usize;
+    let mut out = String::new();
+    for s in &spans {
+        let label = s.phase.label();
+        match s.state {
+            SpanState::Skipped => {
+                let why = match s.phase {
+                    Phase::Tls if !t.reused => "skipped (plain http)",
+                    _ => "skipped (reused connection)",
+                };
+                out.push_str(&format!("  {label:<15} {:>10}  {why}\n", "-"));
+            }
+            SpanState::Pending => {
+                out.push_str(&format!("  {label:<15} {:>10}  not reached\n", "-"));
+            }
+            SpanState::Done | SpanState::Running => {
+                let from = scale(s.start).min(BAR);
+                let width = scale(s.end)
+                    .saturating_sub(from)
+                    .max(1)
+                    .min(BAR + 1 - from.min(BAR));
+                let bar = format!("{}{}", " ".repeat(from), "█".repeat(width));
+                out.push_str(&format!(
+                    "  {label:<15} {:>7.1} ms  |{bar:<w$}|\n",
+                    ms(s.duration()),
+                    w = BAR + 1
+                ));
+            }
+        }
+    }
+    out.push_str(&format!(
+        "  {:<15} {:>7.1} ms  |{}|\n",
+        "total",
+        ms(t.done.unwrap_or_default()),
+        axis(end)
+    ));
+    out
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// "0 ms ... 12.3 ms" spread across the bar width.
+fn axis(end: Duration) -> String {
+    let left = "0";
+    let right = format!("{:.1} ms", ms(end));
+    let gap = (BAR + 1).saturating_sub(left.len() + right.len());
+    format!("{left}{}{right}", "·".repeat(gap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::timeline::Mark;
+    use std::time::SystemTime;
+
+    #[test]
+    fn draws_every_phase_and_names_skips() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        for (m, at) in [
+            (Mark::DnsDone, 1),
+            (Mark::Connected, 2),
+            (Mark::Ready, 2),
+            (Mark::RequestSent, 3),
+            (Mark::FirstByte, 90),
+            (Mark::Done, 100),
+        ] {
+            t.mark(m, Duration::from_millis(at));
+        }
+        let text = render(&t);
+        assert!(text.contains("TCP connect"));
+        assert!(text.contains("skipped (plain http)"));
+        assert!(text.contains("waiting (TTFB)     87.0 ms"));
+        assert!(text.contains("100.0 ms"));
+        for line in text.lines().filter(|l| l.contains('|')) {
+            assert_eq!(
+                line.chars().count(),
+                text.lines().next().map(|l| l.chars().count()).unwrap_or(0)
+            );
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! The one key table. Each binding names its keys, the context it applies
+//! in, the `Action` it triggers and the hint people read; the key handler,
+//! the footer and the `?` overlay all read this table, so what the screen
+//! says is what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::PaneId;
+pub use super::bindings::BINDINGS;
+
+/// Everything a key can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Send,
+    /// Cancel what is in flight; otherwise stop editing; otherwise close help.
+    Escape,
+    Quit,
+    Help,
+    NextPane,
+    PrevPane,
+    /// Jump to the pane numbered by the key pressed (1–5).
+    JumpToPane,
+    ToggleWireView,
+    ToggleTheme,
+    CycleMethod,
+    CustomMethod,
+    /// Edit the selected field (on the URL: send).
+    Activate,
+    EditField,
+    AddHeader,
+    DeleteHeader,
+    ToggleHeader,
+    ToggleVerify,
+    UseDemoUrl,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    /// Keep the typed text and stop editing (on the URL: also send).
+    Commit,
+}
+
+/// When a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Context {
+    /// Always, even while typing.
+    Global,
+    /// When not typing in a field.
+    Navigate,
+    /// When not typing and this pane has focus.
+    Pane(PaneId),
+    /// While typing in a one-line field.
+    EditLine,
+    /// While the help overlay is open (it takes every other key).
+    Help,
+}
+
+/// A key and its modifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        // Shift is part of the character for printable keys ('?' is
+        // Shift-/ on most layouts), so it is ignored for them.
+        let mods = match ev.code {
+            KeyCode::Char(_) => ev.modifiers - KeyModifiers::SHIFT,
+            KeyCode::BackTab => ev.modifiers - KeyModifiers::SHIFT,
+            _ => ev.modifiers,
+        };
+        self.code == ev.code && self.mods == mods
+    }
+
+    /// How the key is written in hints: `^S`, `F5`, `Esc`, `q`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Delete => "Del".into(),
+            other => format!("{other:?}"),
+        };
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            format!("^{}", base.to_uppercase())
+        } else {
+            base
+        }
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Clone, Copy)]
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub context: Context,
+    pub action: Action,
+    pub hint: &'static str,
+    /// Shown in the footer (the help overlay shows every binding).
+    pub footer: bool,
+}
+
+impl Binding {
+    /// `^S/F5/^R`; runs of digits are written `1-5`.
+    pub fn keys_label(&self) -> String {
+        let labels: Vec<String> = self.keys.iter().map(Key::label).collect();
+        let digits = labels.len() > 2
+            && labels
+                .iter()
+                .all(|l| l.len() == 1 && l.as_bytes()[0].is_ascii_digit());
+        if digits {
+            return format!("{}-{}", labels[0], labels[labels.len() - 1]);
+        }
+        labels.join("/")
+    }
+}
+
+/// What the key handler needs to know to pick a binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct State {
+    pub help: bool,
+    pub editing_line: bool,
+    pub editing_body: bool,
+    pub focus: PaneId,
+}
+
+impl Context {
+    pub fn applies(self, s: &State) -> bool {
+        let editing = s.editing_line || s.editing_body;
+        match self {
+            Context::Help => s.help,
+            _ if s.help => false,
+            Context::Global => true,
+            Context::Navigate => !editing,
+            Context::Pane(p) => !editing && s.focus == p,
+            Context::EditLine => s.editing_line,
+        }
+    }
+}
+
+/// The action for a key, if any. Keys with no action go to the field
+/// being edited (that is how `q` types a `q`).
+pub fn lookup(state: &State, ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    BINDINGS
+        .iter()
+        .find(|bnd| bnd.context.applies(state) && bnd.keys.iter().any(|key| key.matches(ev)))
+        .map(|bnd| bnd.action)
+}
+
+/// Footer hints for the current state, without repeats: the focused
+/// pane's and the editor's keys first (what can be done right here), then
+/// the global ones, then the rest, in table order within each.
+pub fn hints(state: &State) -> Vec<(String, &'static str, Action)> {
+    let rank = |c: Context| match c {
+        Context::Pane(_) | Context::EditLine | Context::Help => 0,
+        Context::Global => 1,
+        Context::Navigate => 2,
+    };
+    let mut active: Vec<&Binding> = BINDINGS
+        .iter()
+        .filter(|b| b.footer && b.context.applies(state))
+        .collect();
+    active.sort_by_key(|b| rank(b.context));
+    let mut out: Vec<(String, &'static str, Action)> = Vec::new();
+    for bnd in active {
+        if !out.iter().any(|(_, h, _)| *h == bnd.hint) {
+            out.push((bnd.keys_label(), bnd.hint, bnd.action));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn st(focus: PaneId, editing_line: bool) -> State {
+        State {
+            help: false,
+            editing_line,
+            editing_body: false,
+            focus,
+        }
+    }
+
+    #[test]
+    fn q_quits_only_when_not_editing() {
+        let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(lookup(&st(PaneId::Wire, false), &q), Some(Action::Quit));
+        assert_eq!(lookup(&st(PaneId::Request, true), &q), None);
+    }
+
+    #[test]
+    fn send_works_everywhere_and_question_mark_ignores_shift() {
+        for focus in PaneId::ALL {
+            for editing in [false, true] {
+                let ev = KeyEvent::new(KeyCode::F(5), KeyModifiers::NONE);
+                assert_eq!(lookup(&st(focus, editing), &ev), Some(Action::Send));
+            }
+        }
+        let ev = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&st(PaneId::Wire, false), &ev), Some(Action::Help));
+    }
+
+    #[test]
+    fn labels_read_well() {
+        let send = BINDINGS.iter().find(|b| b.action == Action::Send).unwrap();
+        assert_eq!(send.keys_label(), "^S/F5/^R");
+        let jump = BINDINGS
+            .iter()
+            .find(|b| b.action == Action::JumpToPane)
+            .unwrap();
+        assert_eq!(jump.keys_label(), "1-5");
+        let h = hints(&st(PaneId::Request, false));
+        assert_eq!(h[0].0, "Enter", "the pane's own keys come first");
+        let h = hints(&st(PaneId::Wire, false));
+        assert_eq!(h[0].1, "send");
+    }
+}

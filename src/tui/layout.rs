@@ -1,0 +1,162 @@
+//! Where everything goes. Wide terminals (120×32 and up) show all five
+//! panes; from 80×24 one pane at a time behind a tab bar; below that a
+//! "terminal too small" message. The same function serves drawing and
+//! mouse hit-testing, so a click lands where the pane was drawn.
+
+use ratatui::layout::Rect;
+
+use super::app::PaneId;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+/// Every pane side by side from here (hex rows need 79 columns).
+pub const WIDE_WIDTH: u16 = 120;
+pub const WIDE_HEIGHT: u16 = 32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrangement {
+    Wide,
+    Tabs,
+    TooSmall,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Screen {
+    pub arrangement: Arrangement,
+    pub status: Rect,
+    /// The insecure-exchange warning line, when shown.
+    pub banner: Option<Rect>,
+    pub tabs: Option<Rect>,
+    pub panes: Vec<(PaneId, Rect)>,
+    pub footer: Rect,
+}
+
+impl Screen {
+    pub fn pane(&self, id: PaneId) -> Option<Rect> {
+        self.panes.iter().find(|(p, _)| *p == id).map(|(_, r)| *r)
+    }
+
+    pub fn pane_at(&self, x: u16, y: u16) -> Option<PaneId> {
+        let pos = ratatui::layout::Position { x, y };
+        self.panes
+            .iter()
+            .find(|(_, r)| r.contains(pos))
+            .map(|(p, _)| *p)
+    }
+}
+
+/// The tab bar's label of a pane, as drawn and as clicked.
+pub fn tab_label(id: PaneId) -> String {
+    format!(" {} {} ", id.number(), id.title())
+}
+
+/// The pane whose tab is at column `x` of the tab bar.
+pub fn tab_at(tabs: Rect, x: u16) -> Option<PaneId> {
+    let mut left = tabs.x;
+    for id in PaneId::ALL {
+        let w = tab_label(id).chars().count() as u16;
+        if x >= left && x < left + w {
+            return Some(id);
+        }
+        left += w + 1;
+    }
+    None
+}
+
+pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
+    let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h);
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return Screen {
+            arrangement: Arrangement::TooSmall,
+            status: Rect::default(),
+            banner: None,
+            tabs: None,
+            panes: Vec::new(),
+            footer: Rect::default(),
+        };
+    }
+    let status = row(area.y, 1);
+    let banner_rect = banner.then(|| row(area.y + 1, 1));
+    let top = area.y + 1 + u16::from(banner);
+    let footer = row(area.bottom() - 1, 1);
+    let body_h = footer.y - top;
+    if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
+        let (x, w) = (area.x, area.width);
+        let top_h = (body_h * 2 / 5).max(12);
+        let bottom_y = top + top_h;
+        let bottom_h = body_h - top_h;
+        let req_w = w * 2 / 5;
+        let wire_w = (w * 62 / 100).max(79).min(w - 34);
+        let side_x = x + wire_w;
+        let side_w = w - wire_w;
+        let fall_h = 11.min(bottom_h.saturating_sub(5));
+        let panes = vec![
+            (PaneId::Request, Rect::new(x, top, req_w, top_h)),
+            (
+                PaneId::Response,
+                Rect::new(x + req_w, top, w - req_w, top_h),
+            ),
+            (PaneId::Wire, Rect::new(x, bottom_y, wire_w, bottom_h)),
+            (
+                PaneId::Waterfall,
+                Rect::new(side_x, bottom_y, side_w, fall_h),
+            ),
+            (
+                PaneId::History,
+                Rect::new(side_x, bottom_y + fall_h, side_w, bottom_h - fall_h),
+            ),
+        ];
+        return Screen {
+            arrangement: Arrangement::Wide,
+            status,
+            banner: banner_rect,
+            tabs: None,
+            panes,
+            footer,
+        };
+    }
+    let tabs = row(top, 1);
+    Screen {
+        arrangement: Arrangement::Tabs,
+        status,
+        banner: banner_rect,
+        tabs: Some(tabs),
+        panes: vec![(focus, row(top + 1, body_h - 1))],
+        footer,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_shows_every_pane_without_overlap() {
+        for (w, h) in [(120, 40), (200, 60), (120, 32)] {
+            let s = compute(Rect::new(0, 0, w, h), PaneId::Request, true);
+            assert_eq!(s.arrangement, Arrangement::Wide);
+            assert_eq!(s.panes.len(), 5);
+            for (i, (_, a)) in s.panes.iter().enumerate() {
+                assert!(a.width >= 20 && a.height >= 5, "{a:?}");
+                assert!(a.bottom() <= s.footer.y);
+                for (_, b) in &s.panes[i + 1..] {
+                    assert!(!a.intersects(*b), "{a:?} {b:?}");
+                }
+            }
+            assert!(s.pane(PaneId::Wire).unwrap().width >= 79);
+        }
+    }
+
+    #[test]
+    fn small_and_tiny() {
+        let s = compute(Rect::new(0, 0, 80, 24), PaneId::Wire, false);
+        assert_eq!(s.arrangement, Arrangement::Tabs);
+        assert_eq!(s.panes, vec![(PaneId::Wire, Rect::new(0, 2, 80, 21))]);
+        assert_eq!(tab_at(s.tabs.unwrap(), 0), Some(PaneId::Request));
+        assert_eq!(tab_at(s.tabs.unwrap(), 12), Some(PaneId::Wire));
+        let s = compute(Rect::new(0, 0, 79, 40), PaneId::Wire, false);
+        assert_eq!(s.arrangement, Arrangement::TooSmall);
+        let s = compute(Rect::default(), PaneId::Wire, true);
+        assert_eq!(s.arrangement, Arrangement::TooSmall);
+    }
+}

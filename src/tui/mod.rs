@@ -1,0 +1,43 @@
+//! The interactive terminal UI, Elm-style: `App` is the state, `update`
+//! turns messages (keys, mouse, worker events, ticks) into new state and
+//! worker commands, and `view` draws the state; `term` owns the terminal
+//! and the event loop. Only `term` touches the terminal or the runtime, so
+//! everything else is tested with plain values and a `TestBackend`.
+
+pub mod app;
+mod bindings;
+pub mod editor;
+pub mod entry;
+pub mod fixture;
+pub mod form;
+pub mod keymap;
+pub mod layout;
+mod motion;
+pub mod panes;
+pub mod term;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod wire_model;
+
+pub use app::App;
+pub use update::{update, Msg};
+
+use crate::wire::Options;
+
+/// What `wirescope [URL]` passes to the UI.
+#[derive(Debug, Clone, Default)]
+pub struct TuiArgs {
+    /// Pre-fill this URL instead of the demo server's `/get`.
+    pub url: Option<String>,
+    /// Initial request options (timeouts, TLS) from the command line.
+    pub options: Options,
+}
+
+/// Runs the UI until the user quits. Builds its own tokio runtime, starts
+/// the embedded demo server in the background (always, so its URL is on
+/// offer even when a URL was given) and restores the terminal on every
+/// exit path, panics included.
+pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+    term::run(args)
+}

@@ -1,0 +1,115 @@
+//! History pane: the exchanges of this session, oldest first. The selected
+//! one (`▶`) is what every other pane shows.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::{clip, frame, put};
+use crate::report::escape::sanitize_text;
+use crate::tui::app::{fmt_ms, App, PaneId};
+use crate::tui::entry::{Entry, EntryState};
+use crate::tui::theme::Theme;
+
+/// First entry shown in a pane drawn in `area`, keeping the selection in
+/// view (shared with mouse hit-testing).
+pub fn first_row(app: &App, area: Rect) -> usize {
+    let h = area.height.saturating_sub(2).max(1) as usize;
+    app.selected.map_or(0, |s| (s + 1).saturating_sub(h))
+}
+
+fn outcome(e: &Entry, t: &Theme) -> Span<'static> {
+    match e.state {
+        EntryState::InFlight => Span::styled(format!("in flight {}", fmt_ms(e.elapsed)), t.warning),
+        EntryState::Cancelled => {
+            Span::styled(format!("cancelled {}", fmt_ms(e.elapsed)), t.warning)
+        }
+        EntryState::Done => match e.exchange.as_deref() {
+            Some(x) if x.error.is_some() => Span::styled(
+                format!(
+                    "✖ {} {}",
+                    x.error.as_ref().map_or("", |e| e.phase.name()),
+                    fmt_ms(e.elapsed)
+                ),
+                t.error,
+            ),
+            Some(x) => match &x.response {
+                Some(r) => Span::styled(format!("{} · {}", r.status, fmt_ms(e.elapsed)), t.ok),
+                None => Span::styled(fmt_ms(e.elapsed), t.dim),
+            },
+            None => Span::raw(""),
+        },
+    }
+}
+
+/// Path and query of a URL (the whole URL when it does not parse).
+fn target(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => {
+            let mut s = u.path().to_string();
+            if let Some(q) = u.query() {
+                s.push('?');
+                s.push_str(q);
+            }
+            format!(
+                "{}{s}",
+                u.host_str().map(|h| format!("{h} ")).unwrap_or_default()
+            )
+        }
+        Err(_) => url.to_string(),
+    }
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let extra = match app.entries.len() {
+        0 => String::new(),
+        n => format!("{n}"),
+    };
+    let inner = frame(app, PaneId::History, &extra, area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let t = app.theme();
+    if app.entries.is_empty() {
+        put(
+            buf,
+            inner,
+            0,
+            &Line::styled("Exchanges you send are listed here.", t.dim),
+        );
+        return;
+    }
+    let first = first_row(app, area);
+    let width = inner.width as usize;
+    for (y, (i, e)) in app
+        .entries
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        let selected = app.selected == Some(i);
+        let out = outcome(e, &t);
+        let left_w = width.saturating_sub(out.width() + 1);
+        let left = format!(
+            "{}#{} {} {}",
+            if selected { "▶" } else { " " },
+            e.id,
+            sanitize_text(&e.method),
+            sanitize_text(&target(&e.url))
+        );
+        let left = format!("{:<left_w$}", clip(&left, left_w));
+        let style = if selected && app.focus == PaneId::History {
+            t.selected
+        } else {
+            t.base
+        };
+        put(
+            buf,
+            inner,
+            y,
+            &Line::from(vec![Span::styled(left, style), Span::raw(" "), out]),
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! The panes. Each is a pure render of the App into a buffer area
+//! (`render(app, area, buf)`); they never change state. Whatever came from
+//! a server is escaped before it reaches a cell.
+
+pub mod chrome;
+pub mod help;
+pub mod history;
+pub mod request;
+pub mod response;
+pub mod waterfall;
+pub mod wire;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Widget};
+
+use super::app::{App, PaneId};
+use super::theme::Theme;
+
+/// Draws a pane's frame and returns the area inside it. The focused pane
+/// has a thick border and a `▶` in its title, so focus is not told by
+/// color alone.
+pub fn frame(app: &App, id: PaneId, extra: &str, area: Rect, buf: &mut Buffer) -> Rect {
+    if area.width < 2 || area.height < 2 {
+        return Rect::new(area.x, area.y, 0, 0);
+    }
+    let t = app.theme();
+    let focused = app.focus == id;
+    let mut title = vec![
+        Span::styled(if focused { "▶" } else { " " }, t.border_focus),
+        Span::styled(format!("{} ", id.number()), t.key),
+        Span::styled(id.title(), t.title),
+    ];
+    if !extra.is_empty() {
+        title.push(Span::styled(format!(" · {extra}"), t.dim));
+    }
+    title.push(Span::raw(" "));
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused { t.border_focus } else { t.border })
+        .title(Line::from(title));
+    let inner = block.inner(area);
+    block.render(area, buf);
+    inner
+}
+
+/// Draws `line` on row `row` of `area`, clipped; rows outside are ignored.
+pub fn put(buf: &mut Buffer, area: Rect, row: usize, line: &Line) {
+    if row < area.height as usize && area.width > 0 {
+        buf.set_line(area.x, area.y + row as u16, line, area.width);
+    }
+}
+
+/// Fills `area` with the theme's base style (the light theme's background).
+pub fn fill(buf: &mut Buffer, area: Rect, t: &Theme) {
+    let area = area.intersection(buf.area);
+    if !area.is_empty() {
+        buf.set_style(area, t.base);
+    }
+}
+
+/// A key hint as `key label`, keys highlighted.
+pub fn hint<'a>(t: &Theme, key: &str, label: &str) -> Vec<Span<'a>> {
+    vec![
+        Span::styled(key.to_string(), t.key),
+        Span::raw(" "),
+        Span::styled(label.to_string(), t.dim),
+    ]
+}
+
+/// `text` cut to `width` columns with `…` when cut (char-based; the text
+/// is escaped display text).
+pub fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut s: String = text.chars().take(width.saturating_sub(1)).collect();
+    s.push('…');
+    s
+}
+
+/// A style with another's set fields on top (modifiers combine).
+pub fn over(base: Style, top: Style) -> Style {
+    base.patch(top)
+}

@@ -1,0 +1,285 @@
+//! Request pane: method with its semantics, URL, the header list (each row
+//! can be switched off), the body editor and the options (timeouts, TLS
+//! verification, CA file), then lints on what is about to be sent.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::{clip, frame, put};
+use crate::explain::{method_semantics, request_lints, Severity};
+use crate::report::escape::is_unsafe;
+use crate::tui::app::{App, Mode, PaneId};
+use crate::tui::editor::LineEditor;
+use crate::tui::form::{format_secs, Field};
+use crate::tui::theme::Theme;
+use crate::wire::Verify;
+
+/// Rows the body editor takes in the pane.
+pub const BODY_ROWS: usize = 4;
+const LABEL: usize = 17;
+
+enum Row {
+    Line(Option<Field>, Line<'static>),
+    /// Row `n` of the body box.
+    Body(usize),
+}
+
+/// User-typed text as display text, one cell per char (controls shown as
+/// `·`), so the cursor position maps one to one.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_unsafe(c) { '·' } else { c })
+        .collect()
+}
+
+fn editor_spans(t: &Theme, ed: &LineEditor, width: usize) -> Vec<Span<'static>> {
+    let (before, after) = ed.split();
+    let before: Vec<char> = shown(before).chars().collect();
+    let after = shown(after);
+    let mut after = after.chars();
+    let cursor = after.next().map_or(" ".to_string(), |c| c.to_string());
+    let skip = (before.len() + 1).saturating_sub(width.max(1));
+    vec![
+        Span::raw(before[skip..].iter().collect::<String>()),
+        Span::styled(cursor, t.cursor),
+        Span::raw(after.collect::<String>()),
+    ]
+}
+
+fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
+    let f = &app.form;
+    match field {
+        Field::Method => vec![
+            Span::styled(shown(&f.method), t.title),
+            Span::raw("  "),
+            Span::styled(method_semantics(&f.method), t.dim),
+        ],
+        Field::Url if f.url.is_empty() => vec![Span::styled("(type a URL: Enter)", t.dim)],
+        Field::Url => vec![Span::raw(shown(&f.url))],
+        Field::Header(i) => {
+            let Some(h) = f.headers.get(i) else {
+                return Vec::new();
+            };
+            let text = format!("{}: {}", shown(&h.name), shown(&h.value));
+            if h.enabled {
+                vec![Span::raw(text)]
+            } else {
+                vec![Span::styled(text, t.dim), Span::styled("  (off)", t.dim)]
+            }
+        }
+        Field::AddHeader => vec![Span::styled("+ add header", t.dim)],
+        Field::Body => {
+            let body = f.body_text();
+            let what = if body.is_empty() {
+                "(empty)".to_string()
+            } else {
+                format!("{} lines, {} bytes", f.body.lines().len(), body.len())
+            };
+            let how = if app.mode == Mode::EditBody {
+                "  editing: Esc to finish"
+            } else {
+                "  Enter to edit"
+            };
+            vec![Span::raw(what), Span::styled(how, t.dim)]
+        }
+        Field::ConnectTimeout => vec![Span::raw(format_secs(f.options.connect_timeout))],
+        Field::ReadTimeout => vec![Span::raw(format_secs(f.options.read_timeout))],
+        Field::TotalTimeout => vec![Span::raw(format_secs(f.options.total_timeout))],
+        Field::Verify => match f.options.tls.verify {
+            Verify::On => vec![Span::styled("on", t.ok)],
+            Verify::Off => vec![Span::styled(
+                "OFF ⚠ insecure: certificates not checked",
+                t.error,
+            )],
+        },
+        Field::CaFile => match &f.options.tls.ca_file {
+            Some(p) => vec![Span::raw(shown(&p.display().to_string()))],
+            None => vec![Span::styled("(system roots only)", t.dim)],
+        },
+    }
+}
+
+fn label(field: Field) -> String {
+    let l = match field {
+        Field::Method => "Method",
+        Field::Url => "URL",
+        Field::Header(_) | Field::AddHeader => "",
+        Field::Body => "Body",
+        Field::ConnectTimeout => "connect timeout",
+        Field::ReadTimeout => "read timeout",
+        Field::TotalTimeout => "total timeout",
+        Field::Verify => "TLS verify",
+        Field::CaFile => "CA file",
+    };
+    format!("{l:<LABEL$}")
+}
+
+fn rows(app: &App, width: usize) -> Vec<Row> {
+    let t = app.theme();
+    let f = &app.form;
+    let focused = app.focus == PaneId::Request;
+    let mut out = Vec::new();
+    let field_row = |field: Field| {
+        let selected = f.field == field;
+        let marker = if selected { "▶" } else { " " };
+        let mut spans = vec![Span::styled(marker, t.border_focus)];
+        let lbl = match field {
+            Field::Header(i) => {
+                let on = f.headers.get(i).is_some_and(|h| h.enabled);
+                if on { "  [x] " } else { "  [ ] " }.to_string()
+            }
+            Field::AddHeader => "      ".to_string(),
+            _ => label(field),
+        };
+        spans.push(Span::styled(
+            lbl,
+            if selected && focused {
+                t.selected
+            } else {
+                t.dim
+            },
+        ));
+        match &app.mode {
+            Mode::EditLine { field: ef, editor } if *ef == field => {
+                let used = 1 + spans[1].width();
+                spans.extend(editor_spans(&t, editor, width.saturating_sub(used)));
+            }
+            _ => spans.extend(field_value(app, &t, field)),
+        }
+        Row::Line(Some(field), Line::from(spans))
+    };
+    out.push(field_row(Field::Method));
+    out.push(field_row(Field::Url));
+    out.push(Row::Line(
+        None,
+        Line::styled(
+            " Headers  (a add · e edit · d delete · Space on/off)",
+            t.section,
+        ),
+    ));
+    for i in 0..f.headers.len() {
+        out.push(field_row(Field::Header(i)));
+    }
+    out.push(field_row(Field::AddHeader));
+    out.push(field_row(Field::Body));
+    out.extend((0..BODY_ROWS).map(Row::Body));
+    out.push(Row::Line(None, Line::styled(" Options", t.section)));
+    for field in [
+        Field::ConnectTimeout,
+        Field::ReadTimeout,
+        Field::TotalTimeout,
+        Field::Verify,
+        Field::CaFile,
+    ] {
+        out.push(field_row(field));
+    }
+    let headers: Vec<(String, String)> = f
+        .headers
+        .iter()
+        .filter(|h| h.enabled)
+        .map(|h| (h.name.clone(), h.value.clone()))
+        .collect();
+    let body = f.body_text();
+    let body = (!body.is_empty()).then_some(body.as_bytes());
+    let lints = request_lints(
+        &f.method,
+        &f.url,
+        &headers,
+        body,
+        f.options.tls.verify == Verify::Off,
+    );
+    if !lints.is_empty() {
+        out.push(Row::Line(None, Line::styled(" Lints", t.section)));
+    }
+    for lint in lints {
+        let (tag, style) = match lint.severity {
+            Severity::Info => ("  info  ", t.dim),
+            Severity::Warning => ("  ⚠ warn ", t.warning),
+            Severity::Danger => ("  ✖ DANGER ", t.error),
+        };
+        out.push(Row::Line(
+            None,
+            Line::from(vec![
+                Span::styled(tag, style),
+                Span::raw(shown(&lint.message)),
+            ]),
+        ));
+    }
+    out
+}
+
+/// The row of the selected field, so the pane can scroll to it.
+pub fn selected_row(app: &App) -> usize {
+    rows(app, 80)
+        .iter()
+        .position(|r| matches!(r, Row::Line(Some(f), _) if *f == app.form.field))
+        .unwrap_or(0)
+}
+
+/// Rows the pane has in all (for scrolling).
+pub fn row_count(app: &App) -> usize {
+    rows(app, 80).len()
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let extra = match app.mode {
+        Mode::EditLine { .. } | Mode::EditBody => "editing",
+        Mode::Navigate => "",
+    };
+    let inner = frame(app, PaneId::Request, extra, area, buf);
+    if inner.is_empty() {
+        return;
+    }
+    let t = app.theme();
+    let width = inner.width as usize;
+    let all = rows(app, width);
+    let first = app.request_scroll.min(all.len().saturating_sub(1));
+    let body_lines = app.form.body.lines();
+    for (y, row) in all
+        .iter()
+        .skip(first)
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        match row {
+            Row::Line(_, line) => put(buf, inner, y, line),
+            Row::Body(n) if app.mode == Mode::EditBody => {
+                // The editor draws itself over the whole box once its top
+                // row is reached (clipped to the pane).
+                if *n == 0 {
+                    let h = (BODY_ROWS as u16).min(inner.height - y as u16);
+                    let r = Rect::new(
+                        inner.x + 4,
+                        inner.y + y as u16,
+                        inner.width.saturating_sub(4),
+                        h,
+                    );
+                    put(buf, inner, y, &Line::styled("   │", t.border_focus));
+                    if !r.is_empty() {
+                        (&app.form.body).render(r, buf);
+                    }
+                } else {
+                    put(buf, inner, y, &Line::styled("   │", t.border_focus));
+                }
+            }
+            Row::Body(n) => {
+                let text = body_lines.get(*n).map(|l| shown(l)).unwrap_or_default();
+                let text = if *n == 0 && app.form.body.is_empty() {
+                    Span::styled("(no body)", t.dim)
+                } else if *n == BODY_ROWS - 1 && body_lines.len() > BODY_ROWS {
+                    Span::styled(format!("… {} more lines", body_lines.len() - n), t.dim)
+                } else {
+                    Span::raw(clip(&text, width.saturating_sub(5)))
+                };
+                put(
+                    buf,
+                    inner,
+                    y,
+                    &Line::from(vec![Span::styled("   │ ", t.border), text]),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The terminal and the event loop: raw mode, alternate screen, mouse and
+//! paste capture, all undone on quit, on error and on panic (a hook that
+//! restores, then chains to the previous one). Each turn: drain the
+//! worker's events without blocking, redraw only if something changed,
+//! then wait a short while for input, so typing stays live whatever the
+//! network does.
+
+use std::io::{self, stdout};
+use std::sync::{Once, OnceLock};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::Terminal;
+
+use super::app::App;
+use super::theme::ColorMode;
+use super::update::{update, Msg};
+use super::{view, TuiArgs};
+use crate::demo::{DemoConfig, DemoServer};
+use crate::wire::Session;
+use crate::worker::{self, Command, Worker};
+
+/// Frame interval while an exchange is in flight (bars grow smoothly).
+const LIVE_FRAME: Duration = Duration::from_millis(33);
+/// Input wait when idle: short enough that worker events show promptly.
+const IDLE_POLL: Duration = Duration::from_millis(33);
+const LIVE_POLL: Duration = Duration::from_millis(16);
+
+/// Puts the terminal back as it was. Safe to call more than once.
+pub fn restore() {
+    let _ = disable_raw_mode();
+    let _ = execute!(
+        stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped: covers `?` returns and unwinding.
+struct Guard;
+
+impl Guard {
+    fn enter() -> io::Result<Guard> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        let guard = Guard;
+        execute!(
+            stdout(),
+            EnterAlternateScreen,
+            EnableMouseCapture,
+            EnableBracketedPaste,
+            ratatui::crossterm::cursor::Hide
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        restore();
+    }
+}
+
+/// The thread that owns the terminal.
+static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
+
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    let _ = UI_THREAD.set(std::thread::current().id());
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            // Restore first, so the panic message lands on a sane screen.
+            // Only a panic of the UI thread ends the UI; one in a runtime
+            // task is caught there and the UI keeps running.
+            if UI_THREAD.get() == Some(&std::thread::current().id()) {
+                restore();
+            }
+            previous(info);
+        }));
+    });
+}
+
+pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?;
+    let demo = runtime.block_on(DemoServer::start(DemoConfig::default()));
+    let demo_url = demo.as_ref().ok().map(DemoServer::base_url);
+    let mut app = App::new(args.url.as_deref(), demo_url.as_deref(), args.options);
+    app.color = ColorMode::from_env();
+    if let Err(e) = &demo {
+        app.notice = Some(format!("the demo server did not start: {e}"));
+    }
+    let mut worker = worker::spawn(Session::new()).context("starting the worker")?;
+    let result = {
+        let guard = Guard::enter().context("setting up the terminal")?;
+        let r = event_loop(&mut app, &mut worker);
+        drop(guard);
+        r
+    };
+    worker.shutdown();
+    drop(demo);
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+fn dispatch(worker: &Worker, cmds: Vec<Command>) {
+    for cmd in cmds {
+        // A worker that is gone shows as exchanges that never finish; the
+        // UI stays usable and Esc still cancels them.
+        let _ = worker.commands.send(cmd);
+    }
+}
+
+fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
+    let mut terminal = Terminal::new(CrosstermBackend::new(stdout()))?;
+    terminal.clear()?;
+    let mut dirty = true;
+    let mut last_frame = Instant::now();
+    loop {
+        while let Ok(ev) = worker.events.try_recv() {
+            let cmds = update(app, Msg::Worker(ev));
+            dispatch(worker, cmds);
+            dirty = true;
+        }
+        if app.in_flight() && last_frame.elapsed() >= LIVE_FRAME {
+            update(app, Msg::Tick(Instant::now()));
+            dirty = true;
+        }
+        if dirty {
+            terminal.draw(|f| {
+                let area = f.area();
+                view::render(app, area, f.buffer_mut());
+            })?;
+            last_frame = Instant::now();
+            dirty = false;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        let wait = if app.in_flight() {
+            LIVE_POLL
+        } else {
+            IDLE_POLL
+        };
+        if event::poll(wait)? {
+            loop {
+                let msg = match event::read()? {
+                    TermEvent::Key(k) => Some(Msg::Key(k)),
+                    TermEvent::Mouse(m) => Some(Msg::Mouse(m)),
+                    TermEvent::Paste(s) => Some(Msg::Paste(s)),
+                    TermEvent::Resize(w, h) => Some(Msg::Resize(w, h)),
+                    _ => None,
+                };
+                if let Some(msg) = msg {
+                    let cmds = update(app, msg);
+                    dispatch(worker, cmds);
+                    dirty = true;
+                }
+                if app.quit || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! `WireError`: what went wrong, in which phase, in words a person
+//! understands. The phase decides `send`'s exit code.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Which timeout fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeoutKind {
+    /// DNS, TCP connect or the TLS handshake took too long.
+    Connect,
+    /// The peer was silent longer than the read timeout.
+    Read,
+    /// The whole exchange passed its deadline.
+    Total,
+}
+
+/// The phase of an exchange in which an error happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorPhase {
+    /// The request could not be built (bad URL, header, file).
+    Input,
+    Dns,
+    Connect,
+    Tls,
+    Send,
+    StatusLine,
+    Headers,
+    Body,
+    Timeout(TimeoutKind),
+}
+
+impl ErrorPhase {
+    /// Stable name used in JSON and on screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorPhase::Input => "input",
+            ErrorPhase::Dns => "dns",
+            ErrorPhase::Connect => "connect",
+            ErrorPhase::Tls => "tls",
+            ErrorPhase::Send => "send",
+            ErrorPhase::StatusLine => "status-line",
+            ErrorPhase::Headers => "headers",
+            ErrorPhase::Body => "body",
+            ErrorPhase::Timeout(TimeoutKind::Connect) => "connect-timeout",
+            ErrorPhase::Timeout(TimeoutKind::Read) => "read-timeout",
+            ErrorPhase::Timeout(TimeoutKind::Total) => "total-timeout",
+        }
+    }
+
+    /// `wirescope send`'s exit code for a failure in this phase. Documented
+    /// in the README; never change a value once released.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            ErrorPhase::Input => 3,
+            ErrorPhase::Dns => 10,
+            ErrorPhase::Connect => 11,
+            ErrorPhase::Tls => 12,
+            ErrorPhase::Send => 13,
+            ErrorPhase::StatusLine => 14,
+            ErrorPhase::Headers => 15,
+            ErrorPhase::Body => 16,
+            ErrorPhase::Timeout(TimeoutKind::Connect) => 20,
+            ErrorPhase::Timeout(TimeoutKind::Read) => 21,
+            ErrorPhase::Timeout(TimeoutKind::Total) => 22,
+        }
+    }
+}
+
+impl fmt::Display for ErrorPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An exchange that did not complete. The message is one line, for people.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{phase}: {message}")]
+pub struct WireError {
+    pub phase: ErrorPhase,
+    pub message: String,
+}
+
+impl WireError {
+    pub fn new(phase: ErrorPhase, message: impl Into<String>) -> Self {
+        WireError {
+            phase,
+            message: message.into(),
+        }
+    }
+
+    pub fn timeout(kind: TimeoutKind, what: &str, after: Duration) -> Self {
+        WireError::new(
+            ErrorPhase::Timeout(kind),
+            format!("{what} after {}", human_duration(after)),
+        )
+    }
+}
+
+/// "10 s", "250 ms": how timeouts are named in messages.
+pub fn human_duration(d: Duration) -> String {
+    if d.as_millis().is_multiple_of(1000) {
+        format!("{} s", d.as_secs())
+    } else if d < Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
+}
+
+/// Words for an I/O error kind, without the OS error number noise.
+pub fn describe_io(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        ConnectionRefused => "connection refused (nothing is listening on that port)".into(),
+        ConnectionReset => "connection reset by the peer".into(),
+        ConnectionAborted => "connection aborted".into(),
+        BrokenPipe => "the peer closed the connection while we were writing".into(),
+        UnexpectedEof => "the peer closed the connection".into(),
+        AddrNotAvailable => "address not available".into(),
+        NetworkUnreachable => "network unreachable".into(),
+        HostUnreachable => "host unreachable".into(),
+        TimedOut => "timed out".into(),
+        _ => e.to_string(),
+    }
+}

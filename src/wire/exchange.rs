@@ -1,0 +1,215 @@
+//! The record of one exchange: what was asked, what crossed the socket
+//! (the transcript), when (the timeline), what it meant (the response),
+//! over which connection and TLS session, and how it ended.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use super::error::WireError;
+use super::timeline::Timeline;
+
+/// Direction of bytes on the wire, seen from the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Dir {
+    Sent,
+    Received,
+}
+
+impl Dir {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dir::Sent => "sent",
+            Dir::Received => "received",
+        }
+    }
+}
+
+/// One read or write as the tap saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChunkMark {
+    pub dir: Dir,
+    pub at: Duration,
+    pub len: usize,
+}
+
+/// Exactly the bytes that crossed the socket (above TLS), kept up to a cap
+/// per direction; past the cap they are counted, not kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transcript {
+    pub sent: Vec<u8>,
+    pub received: Vec<u8>,
+    pub sent_total: u64,
+    pub received_total: u64,
+    pub chunks: Vec<ChunkMark>,
+    /// Reads/writes not listed in `chunks` because the list hit its cap.
+    pub chunks_dropped: u64,
+}
+
+impl Transcript {
+    pub fn sent_dropped(&self) -> u64 {
+        self.sent_total - self.sent.len() as u64
+    }
+    pub fn received_dropped(&self) -> u64 {
+        self.received_total - self.received.len() as u64
+    }
+    pub fn truncated(&self) -> bool {
+        self.sent_dropped() > 0 || self.received_dropped() > 0
+    }
+}
+
+/// How the response body was delimited on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framing {
+    /// HEAD, 1xx, 204 and 304 carry no body whatever the headers say.
+    NoBody,
+    ContentLength(u64),
+    Chunked,
+    /// No length given: the body runs until the server closes.
+    CloseDelimited,
+    /// HTTP/2 DATA frames on a stream, ended by END_STREAM.
+    Http2,
+}
+
+/// An interim (1xx) response received before the final one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interim {
+    pub status: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// The final response as parsed from the received bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    /// "HTTP/1.1" or "HTTP/1.0".
+    pub version: String,
+    pub status: u16,
+    pub reason: String,
+    /// In wire order and original case. Bytes that are not UTF-8 are shown
+    /// as `\xNN`; the transcript keeps the originals.
+    pub headers: Vec<(String, String)>,
+    pub interim: Vec<Interim>,
+    /// Offset of the final status line in `Transcript::received`.
+    pub head_start: usize,
+    /// Length of the final head (status line through the blank line).
+    pub head_len: usize,
+    pub framing: Framing,
+    /// The body with transfer framing removed (content codings untouched),
+    /// kept up to the body cap.
+    pub body: Vec<u8>,
+    /// Body length after de-chunking, including bytes not kept.
+    pub body_len: u64,
+    /// Chunks seen in a chunked body.
+    pub chunk_count: u64,
+}
+
+impl Response {
+    pub fn body_truncated(&self) -> bool {
+        self.body_len > self.body.len() as u64
+    }
+
+    /// First header with this name (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The connection an exchange used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionInfo {
+    /// Unique within a session; equal ids mean the same TCP connection.
+    pub id: u64,
+    pub reused: bool,
+    pub remote: SocketAddr,
+    pub local: Option<SocketAddr>,
+    /// Every address DNS returned, in the order tried.
+    pub resolved: Vec<IpAddr>,
+    /// Addresses tried before `remote`, each with why it failed.
+    pub failed_attempts: Vec<(SocketAddr, String)>,
+}
+
+/// One X.509 certificate of the server's chain, as people read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertInfo {
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: String,
+    pub not_after: String,
+    pub san: Vec<String>,
+}
+
+/// A TLS record seen below TLS during the handshake.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsRecord {
+    pub dir: Dir,
+    pub at: Duration,
+    /// "handshake", "change_cipher_spec", "alert", "application_data".
+    pub content_type: &'static str,
+    pub len: usize,
+}
+
+/// What the TLS handshake settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsInfo {
+    pub version: String,
+    pub cipher: String,
+    pub alpn: Option<String>,
+    pub server_name: String,
+    pub chain: Vec<CertInfo>,
+    pub handshake_records: Vec<TlsRecord>,
+    /// Certificate verification was switched off for this connection.
+    pub insecure: bool,
+}
+
+/// Which protocol an exchange spoke and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negotiated {
+    /// "HTTP/1.1" or "HTTP/2".
+    pub version: &'static str,
+    /// In words: "ALPN: the server chose h2", "plain http", ...
+    pub why: String,
+}
+
+/// An HTTP/2 connection's bytes from its first one, as recorded when an
+/// exchange on it ended: HPACK state spans the connection, so frames can
+/// only be decoded from the start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct H2Capture {
+    /// The exchange's stream.
+    pub stream: u32,
+    /// The whole connection so far (`Transcript` holds only this
+    /// exchange's window of it).
+    pub connection: std::sync::Arc<Transcript>,
+    /// Where this exchange's window starts in `connection.sent` /
+    /// `connection.received`.
+    pub window: (usize, usize),
+}
+
+/// Everything known about one request/response exchange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exchange {
+    pub method: String,
+    pub url: String,
+    pub transcript: Transcript,
+    pub timeline: Timeline,
+    pub response: Option<Response>,
+    pub connection: Option<ConnectionInfo>,
+    pub tls: Option<TlsInfo>,
+    pub negotiated: Option<Negotiated>,
+    /// Present for HTTP/2 exchanges.
+    pub h2: Option<H2Capture>,
+    /// TLS verification was off: shown as a loud warning wherever shown.
+    pub insecure: bool,
+    /// Things a careful client noticed but tolerated.
+    pub warnings: Vec<String>,
+    pub error: Option<WireError>,
+}
+
+impl Exchange {
+    pub fn is_ok(&self) -> bool {
+        self.error.is_none() && self.response.is_some()
+    }
+}

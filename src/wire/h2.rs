@@ -1,0 +1,339 @@
+//! HTTP/2 over the tap, with the `h2` crate: one connection per origin,
+//! shared by concurrent exchanges (each its own stream). The connection's
+//! recorder lives for the whole connection because HPACK state does; each
+//! exchange takes the window of bytes it lived through.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use h2::client::SendRequest;
+use tokio::time::timeout;
+
+use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
+use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
+use super::h1::USER_AGENT;
+use super::spec::{Limits, RequestSpec};
+use super::tap::{Io, Recorder, SharedRecorder, Tap};
+use super::timeline::Mark;
+
+/// The connection's fate, written by its driver task.
+#[derive(Debug, Default)]
+pub struct ConnState {
+    closed: AtomicBool,
+    error: Mutex<Option<String>>,
+}
+
+impl ConnState {
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Why the connection ended, if it ended badly.
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
+/// A live HTTP/2 connection; clones share it.
+#[derive(Clone)]
+pub struct H2Conn {
+    pub send: SendRequest<Bytes>,
+    pub rec: SharedRecorder,
+    pub info: ConnectionInfo,
+    pub tls: Option<TlsInfo>,
+    pub negotiated: Negotiated,
+    pub state: Arc<ConnState>,
+}
+
+/// Starts HTTP/2 on a dialed stream: the tap goes on, the preface and
+/// SETTINGS go out, and a task drives the connection from then on.
+pub async fn handshake(
+    io: Box<dyn Io>,
+    rec: Recorder,
+    limits: Limits,
+) -> Result<(SendRequest<Bytes>, SharedRecorder, Arc<ConnState>), WireError> {
+    let tap = Tap::new(io, rec);
+    let shared = tap.shared();
+    let (send, conn) = h2::client::Builder::new()
+        .max_header_list_size(u32::try_from(limits.max_head_bytes).unwrap_or(u32::MAX))
+        .max_concurrent_reset_streams(50)
+        .handshake::<_, Bytes>(tap)
+        .await
+        .map_err(|e| {
+            WireError::new(
+                ErrorPhase::Send,
+                format!("HTTP/2 handshake: {}", describe(&e)),
+            )
+        })?;
+    let state = Arc::new(ConnState::default());
+    let st = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = conn.await {
+            if let Ok(mut slot) = st.error.lock() {
+                *slot = Some(describe(&e));
+            }
+        }
+        st.closed.store(true, Ordering::Release);
+    });
+    Ok((send, shared, state))
+}
+
+/// An h2 error in words, naming GOAWAY / RST_STREAM codes.
+pub fn describe(e: &h2::Error) -> String {
+    let code = |r: h2::Reason| format!("{r:?}: {}", r.description());
+    if e.is_go_away() {
+        match e.reason() {
+            Some(r) => format!("the server sent GOAWAY ({})", code(r)),
+            None => "the server sent GOAWAY".into(),
+        }
+    } else if e.is_reset() {
+        match e.reason() {
+            Some(r) if e.is_remote() => {
+                format!("the server reset the stream (RST_STREAM {})", code(r))
+            }
+            Some(r) => format!("the stream was reset (RST_STREAM {})", code(r)),
+            None => "the stream was reset".into(),
+        }
+    } else if let Some(io) = e.get_io() {
+        describe_io(io)
+    } else {
+        match e.reason() {
+            Some(r) => format!("HTTP/2 protocol error ({})", code(r)),
+            None => e.to_string(),
+        }
+    }
+}
+
+/// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2).
+const FORBIDDEN: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "upgrade",
+];
+
+/// The `http::Request` for a spec: names lowercased (HTTP/2 requires it),
+/// connection-specific fields dropped, each change said in `warnings`.
+fn build(
+    spec: &RequestSpec,
+    url: &url::Url,
+    warnings: &mut Vec<String>,
+) -> Result<http::Request<()>, WireError> {
+    let input = |m: String| WireError::new(ErrorPhase::Input, m);
+    let method = http::Method::from_bytes(spec.method.as_bytes())
+        .map_err(|_| input(format!("'{}' is not a valid method name", spec.method)))?;
+    let uri: http::Uri = url
+        .as_str()
+        .parse()
+        .map_err(|e| input(format!("URL not usable for HTTP/2: {e}")))?;
+    let mut req = http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .version(http::Version::HTTP_2);
+    let has = |n: &str| spec.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+    if !has("user-agent") {
+        req = req.header("user-agent", USER_AGENT);
+    }
+    if !has("accept") {
+        req = req.header("accept", "*/*");
+    }
+    let mut lowered = Vec::new();
+    for (name, value) in &spec.headers {
+        let lower = name.to_ascii_lowercase();
+        if FORBIDDEN.contains(&lower.as_str())
+            || (lower == "te" && !value.eq_ignore_ascii_case("trailers"))
+        {
+            warnings.push(format!(
+                "'{name}' is connection-specific and not allowed in HTTP/2: not sent"
+            ));
+            continue;
+        }
+        if lower == "host" {
+            warnings.push(format!(
+                "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+            ));
+            continue;
+        }
+        if lower != *name {
+            lowered.push(name.clone());
+        }
+        let n = http::HeaderName::from_bytes(lower.as_bytes())
+            .map_err(|_| input(format!("header name '{name}' is not a valid token")))?;
+        let v = http::HeaderValue::from_bytes(value.as_bytes())
+            .map_err(|_| input(format!("header '{name}' has CR, LF or NUL in its value")))?;
+        req = req.header(n, v);
+    }
+    if !lowered.is_empty() {
+        warnings.push(format!(
+            "HTTP/2 sends header names in lowercase: {} went out lowercased",
+            lowered.join(", ")
+        ));
+    }
+    if let Some(body) = &spec.body {
+        if !has("content-length") {
+            req = req.header("content-length", body.len());
+        }
+    }
+    req.body(())
+        .map_err(|e| input(format!("request not valid for HTTP/2: {e}")))
+}
+
+/// The session's hook to mark the exchange's timeline.
+pub type Marks<'a> = &'a mut (dyn FnMut(Mark) + Send);
+
+/// Runs one exchange as a stream on `conn`. The head lands in `slot` as
+/// soon as it arrives. Returns the stream id.
+#[allow(clippy::too_many_arguments)]
+pub async fn exchange(
+    conn: &H2Conn,
+    spec: &RequestSpec,
+    url: &url::Url,
+    read_timeout: Duration,
+    limits: Limits,
+    marks: Marks<'_>,
+    slot: &mut Option<Response>,
+    warnings: &mut Vec<String>,
+    stream_id: &mut Option<u32>,
+) -> Result<(), WireError> {
+    let req = build(spec, url, warnings)?;
+    let result = run_stream(
+        conn,
+        req,
+        spec,
+        read_timeout,
+        limits,
+        marks,
+        slot,
+        stream_id,
+    )
+    .await;
+    match result {
+        Err(e)
+            if matches!(
+                e.phase,
+                ErrorPhase::Send | ErrorPhase::Headers | ErrorPhase::Body
+            ) =>
+        {
+            // A stream error is often the echo of what ended the connection
+            // (a GOAWAY); give the driver a moment to say so.
+            for _ in 0..20 {
+                if conn.state.is_closed() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            match conn.state.error() {
+                Some(why) if why.contains("GOAWAY") => Err(WireError::new(e.phase, why)),
+                _ => Err(e),
+            }
+        }
+        other => other,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_stream(
+    conn: &H2Conn,
+    req: http::Request<()>,
+    spec: &RequestSpec,
+    read_timeout: Duration,
+    limits: Limits,
+    marks: Marks<'_>,
+    slot: &mut Option<Response>,
+    stream_id: &mut Option<u32>,
+) -> Result<(), WireError> {
+    let closed = |fallback: String| conn.state.error().unwrap_or(fallback);
+    let mut send = match timeout(read_timeout, conn.send.clone().ready()).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(e)) => return Err(WireError::new(ErrorPhase::Send, closed(describe(&e)))),
+        Err(_) => {
+            return Err(WireError::timeout(
+                TimeoutKind::Read,
+                "the server allowed no new stream",
+                read_timeout,
+            ))
+        }
+    };
+    let body = spec.body.clone().map(Bytes::from);
+    let (response, mut stream) = send
+        .send_request(req, body.is_none())
+        .map_err(|e| WireError::new(ErrorPhase::Send, closed(describe(&e))))?;
+    *stream_id = Some(response.stream_id().as_u32());
+    if let Some(body) = body {
+        stream
+            .send_data(body, true)
+            .map_err(|e| WireError::new(ErrorPhase::Send, closed(describe(&e))))?;
+    }
+    marks(Mark::RequestSent);
+    let head = match timeout(read_timeout, response).await {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => return Err(WireError::new(ErrorPhase::Headers, closed(describe(&e)))),
+        Err(_) => {
+            return Err(WireError::timeout(
+                TimeoutKind::Read,
+                "no response from the server",
+                read_timeout,
+            ))
+        }
+    };
+    marks(Mark::FirstByte);
+    let (parts, mut body) = head.into_parts();
+    let resp = slot.insert(Response {
+        version: "HTTP/2".into(),
+        status: parts.status.as_u16(),
+        reason: String::new(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    crate::report::escape::escape_bytes(v.as_bytes()),
+                )
+            })
+            .collect(),
+        interim: Vec::new(),
+        head_start: 0,
+        head_len: 0,
+        framing: Framing::Http2,
+        body: Vec::new(),
+        body_len: 0,
+        chunk_count: 0,
+    });
+    loop {
+        let next = match timeout(read_timeout, body.data()).await {
+            Ok(n) => n,
+            Err(_) => {
+                return Err(WireError::timeout(
+                    TimeoutKind::Read,
+                    &format!("the body stalled ({} bytes in)", resp.body_len),
+                    read_timeout,
+                ))
+            }
+        };
+        match next {
+            None => break,
+            Some(Ok(data)) => {
+                let _ = body.flow_control().release_capacity(data.len());
+                resp.body_len += data.len() as u64;
+                resp.chunk_count += 1;
+                let room = limits.max_body_kept.saturating_sub(resp.body.len());
+                resp.body.extend_from_slice(&data[..data.len().min(room)]);
+            }
+            Some(Err(e)) => {
+                return Err(WireError::new(
+                    ErrorPhase::Body,
+                    format!(
+                        "reading the body ({} bytes in): {}",
+                        resp.body_len,
+                        closed(describe(&e))
+                    ),
+                ))
+            }
+        }
+    }
+    Ok(())
+}

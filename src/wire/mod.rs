@@ -1,0 +1,32 @@
+//! The engine: dials, taps and speaks HTTP/1.1, recording exactly what
+//! crossed the socket and when. It must never import ratatui or crossterm;
+//! everything it learns is returned as plain data (`Exchange`) or reported
+//! live through a `Probe`.
+
+mod chunked;
+mod dial;
+pub mod error;
+pub mod exchange;
+mod h1;
+mod h2;
+pub mod policy;
+pub mod probe;
+pub mod session;
+pub mod spec;
+pub mod tap;
+pub mod timeline;
+pub mod tls;
+
+pub use error::{ErrorPhase, TimeoutKind, WireError};
+pub use exchange::{
+    ConnectionInfo, Exchange, H2Capture, Interim, Negotiated, Response, Transcript,
+};
+pub use probe::{Probe, Progress};
+pub use session::Session;
+pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, TlsOptions, Verify};
+pub use timeline::{Mark, Timeline, Timings};
+
+/// The `User-Agent` the engine sends when the request names none.
+pub fn h1_user_agent() -> &'static str {
+    h1::USER_AGENT
+}

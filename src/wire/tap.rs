@@ -1,0 +1,500 @@
+//! The tap: recording `AsyncRead`/`AsyncWrite` wrappers. `Tap` sits above
+//! TLS and records every chunk of plaintext both ways into the current
+//! exchange's (or, for HTTP/2, connection's) `Recorder`; `RawTap` sits below TLS and records the
+//! handshake's bytes so their records can be listed. What is shown as
+//! "sent" or "received" comes only from here.
+
+use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+use super::exchange::{ChunkMark, Dir, TlsRecord, Transcript};
+use super::probe::{Probe, Progress};
+
+/// Any byte stream the engine can tap.
+pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
+/// Chunk marks kept per recording; past this they are only counted.
+const MAX_CHUNK_MARKS: usize = 100_000;
+
+/// Someone watching bytes live, with their own clock.
+#[derive(Debug)]
+struct Listener {
+    token: u64,
+    probe: Probe,
+    start: Instant,
+}
+
+/// Where a window of a recording begins: lengths kept and chunk count at
+/// that moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mark {
+    pub sent: usize,
+    pub received: usize,
+    pub sent_total: u64,
+    pub received_total: u64,
+    pub chunks: usize,
+}
+
+/// Collects bytes. HTTP/1.1 gives each exchange a fresh recorder; an
+/// HTTP/2 connection keeps one for its whole life (HPACK state spans the
+/// connection) and each exchange takes the window it lived through.
+#[derive(Debug)]
+pub struct Recorder {
+    start: Instant,
+    keep: usize,
+    listeners: Vec<Listener>,
+    next_token: u64,
+    transcript: Transcript,
+}
+
+impl Recorder {
+    /// `keep`: bytes kept per direction; the rest are counted.
+    pub fn new(start: Instant, keep: usize, probe: Probe) -> Self {
+        let mut r = Recorder {
+            start,
+            keep,
+            listeners: Vec::new(),
+            next_token: 0,
+            transcript: Transcript::default(),
+        };
+        r.listen(probe, start);
+        r
+    }
+
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+
+    /// Adds a live listener whose times count from `start`.
+    pub fn listen(&mut self, probe: Probe, start: Instant) -> u64 {
+        self.next_token += 1;
+        if probe.is_listening() {
+            self.listeners.push(Listener {
+                token: self.next_token,
+                probe,
+                start,
+            });
+        }
+        self.next_token
+    }
+
+    pub fn unlisten(&mut self, token: u64) {
+        self.listeners.retain(|l| l.token != token);
+    }
+
+    fn record(&mut self, dir: Dir, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let at = now.saturating_duration_since(self.start);
+        let t = &mut self.transcript;
+        let (buf, total) = match dir {
+            Dir::Sent => (&mut t.sent, &mut t.sent_total),
+            Dir::Received => (&mut t.received, &mut t.received_total),
+        };
+        *total += bytes.len() as u64;
+        let room = self.keep.saturating_sub(buf.len());
+        let kept = &bytes[..bytes.len().min(room)];
+        buf.extend_from_slice(kept);
+        if t.chunks.len() < MAX_CHUNK_MARKS {
+            t.chunks.push(ChunkMark {
+                dir,
+                at,
+                len: bytes.len(),
+            });
+        } else {
+            t.chunks_dropped += 1;
+        }
+        self.listeners.retain(|l| l.probe.is_listening());
+        for l in &self.listeners {
+            l.probe.send(Progress::Bytes {
+                dir,
+                at: now.saturating_duration_since(l.start),
+                len: bytes.len(),
+                kept: kept.to_vec(),
+            });
+        }
+    }
+
+    /// Bytes received so far (kept or not).
+    pub fn received_total(&self) -> u64 {
+        self.transcript.received_total
+    }
+
+    /// The current end of the recording, to start a window at.
+    pub fn mark(&self) -> Mark {
+        let t = &self.transcript;
+        Mark {
+            sent: t.sent.len(),
+            received: t.received.len(),
+            sent_total: t.sent_total,
+            received_total: t.received_total,
+            chunks: t.chunks.len(),
+        }
+    }
+
+    /// What was recorded since `from`, timed on a clock that started at
+    /// `start` (an exchange's own clock).
+    pub fn window(&self, from: Mark, start: Instant) -> Transcript {
+        let t = &self.transcript;
+        let rebase = |at: Duration| (self.start + at).saturating_duration_since(start);
+        Transcript {
+            sent: t.sent.get(from.sent..).unwrap_or_default().to_vec(),
+            received: t.received.get(from.received..).unwrap_or_default().to_vec(),
+            sent_total: t.sent_total - from.sent_total,
+            received_total: t.received_total - from.received_total,
+            chunks: t
+                .chunks
+                .get(from.chunks..)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| ChunkMark {
+                    at: rebase(c.at),
+                    ..*c
+                })
+                .collect(),
+            chunks_dropped: 0,
+        }
+    }
+
+    /// Everything recorded, on the recorder's own clock.
+    pub fn transcript(&self) -> &Transcript {
+        &self.transcript
+    }
+
+    pub fn into_transcript(self) -> Transcript {
+        self.transcript
+    }
+}
+
+/// A recorder shared between a connection's tap and the exchanges on it.
+pub type SharedRecorder = Arc<Mutex<Recorder>>;
+
+/// Records plaintext both ways into the current `Recorder`.
+pub struct Tap<S> {
+    inner: S,
+    rec: SharedRecorder,
+}
+
+impl<S> Tap<S> {
+    pub fn new(inner: S, rec: Recorder) -> Self {
+        Tap {
+            inner,
+            rec: Arc::new(Mutex::new(rec)),
+        }
+    }
+
+    /// The recorder, for whoever needs to read windows of it while the tap
+    /// is owned elsewhere (an HTTP/2 connection task).
+    pub fn shared(&self) -> SharedRecorder {
+        self.rec.clone()
+    }
+
+    /// Starts recording a new exchange; returns the previous recording.
+    pub fn begin(&mut self, rec: Recorder) -> Transcript {
+        match self.rec.lock() {
+            Ok(mut r) => std::mem::replace(&mut *r, rec).into_transcript(),
+            Err(_) => Transcript::default(),
+        }
+    }
+
+    /// Ends the current recording (an empty one takes its place).
+    pub fn finish(&mut self) -> Transcript {
+        let idle = Recorder::new(Instant::now(), 0, Probe::none());
+        self.begin(idle)
+    }
+
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
+    fn record(&self, dir: Dir, bytes: &[u8]) {
+        if let Ok(mut r) = self.rec.lock() {
+            r.record(dir, bytes);
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &res {
+            this.record(Dir::Received, &buf.filled()[before..]);
+        }
+        res
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for Tap<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_write(cx, data);
+        if let Poll::Ready(Ok(n)) = &res {
+            this.record(Dir::Sent, &data[..(*n).min(data.len())]);
+        }
+        res
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = &res {
+            // Only the first `n` bytes across the slices went out.
+            let mut left = *n;
+            for b in bufs {
+                if left == 0 {
+                    break;
+                }
+                let take = left.min(b.len());
+                this.record(Dir::Sent, &b[..take]);
+                left -= take;
+            }
+        }
+        res
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Handshake bytes kept below TLS; a handshake is a few KiB.
+const MAX_HANDSHAKE_BYTES: usize = 256 * 1024;
+
+/// Below TLS: records raw bytes while `recording`, for the handshake view.
+pub struct RawTap<S> {
+    inner: S,
+    start: Instant,
+    recording: bool,
+    log: Vec<(Dir, Duration, Vec<u8>)>,
+    logged: usize,
+}
+
+impl<S> RawTap<S> {
+    pub fn new(inner: S, start: Instant) -> Self {
+        RawTap {
+            inner,
+            start,
+            recording: true,
+            log: Vec::new(),
+            logged: 0,
+        }
+    }
+
+    /// Stops recording and returns the TLS records seen so far.
+    pub fn stop(&mut self) -> Vec<TlsRecord> {
+        self.recording = false;
+        tls_records(&std::mem::take(&mut self.log))
+    }
+
+    fn record(&mut self, dir: Dir, bytes: &[u8]) {
+        if self.recording && !bytes.is_empty() && self.logged < MAX_HANDSHAKE_BYTES {
+            self.logged += bytes.len();
+            self.log.push((dir, self.start.elapsed(), bytes.to_vec()));
+        }
+    }
+}
+
+impl<S: AsyncRead + Unpin> AsyncRead for RawTap<S> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &res {
+            let got = buf.filled()[before..].to_vec();
+            this.record(Dir::Received, &got);
+        }
+        res
+    }
+}
+
+impl<S: AsyncWrite + Unpin> AsyncWrite for RawTap<S> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = &mut *self;
+        let res = Pin::new(&mut this.inner).poll_write(cx, data);
+        if let Poll::Ready(Ok(n)) = &res {
+            this.record(Dir::Sent, &data[..(*n).min(data.len())]);
+        }
+        res
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// Splits each direction's raw bytes into TLS records (5-byte headers),
+/// timed by the chunk in which each record began.
+pub fn tls_records(log: &[(Dir, Duration, Vec<u8>)]) -> Vec<TlsRecord> {
+    let mut out = Vec::new();
+    for dir in [Dir::Sent, Dir::Received] {
+        // (offset where the chunk starts, time)
+        let mut starts = Vec::new();
+        let mut stream = Vec::new();
+        for (d, at, bytes) in log.iter().filter(|(d, ..)| *d == dir) {
+            let _ = d;
+            starts.push((stream.len(), *at));
+            stream.extend_from_slice(bytes);
+        }
+        let mut pos = 0;
+        while pos + 5 <= stream.len() {
+            let content_type = match stream[pos] {
+                20 => "change_cipher_spec",
+                21 => "alert",
+                22 => "handshake",
+                23 => "application_data",
+                _ => "unknown",
+            };
+            let len = u16::from_be_bytes([stream[pos + 3], stream[pos + 4]]) as usize;
+            let at = starts
+                .iter()
+                .rev()
+                .find(|(off, _)| *off <= pos)
+                .map(|(_, at)| *at)
+                .unwrap_or_default();
+            out.push(TlsRecord {
+                dir,
+                at,
+                content_type,
+                len: len + 5,
+            });
+            pos += 5 + len;
+        }
+    }
+    out.sort_by_key(|r| r.at);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::AsyncWriteExt;
+
+    #[tokio::test]
+    async fn vectored_writes_record_only_what_was_accepted() {
+        // A sink that accepts at most 5 bytes per call.
+        struct Small(Vec<u8>);
+        impl AsyncWrite for Small {
+            fn poll_write(
+                mut self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+                d: &[u8],
+            ) -> Poll<io::Result<usize>> {
+                let n = d.len().min(5);
+                self.0.extend_from_slice(&d[..n]);
+                Poll::Ready(Ok(n))
+            }
+            fn poll_write_vectored(
+                mut self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+                bufs: &[IoSlice<'_>],
+            ) -> Poll<io::Result<usize>> {
+                let mut n = 0;
+                for b in bufs {
+                    let take = (5 - n).min(b.len());
+                    self.0.extend_from_slice(&b[..take]);
+                    n += take;
+                }
+                Poll::Ready(Ok(n))
+            }
+            fn is_write_vectored(&self) -> bool {
+                true
+            }
+            fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(Ok(()))
+            }
+            fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+                Poll::Ready(Ok(()))
+            }
+        }
+        impl AsyncRead for Small {
+            fn poll_read(
+                self: Pin<&mut Self>,
+                _: &mut Context<'_>,
+                _: &mut ReadBuf<'_>,
+            ) -> Poll<io::Result<()>> {
+                Poll::Ready(Ok(()))
+            }
+        }
+        let rec = Recorder::new(Instant::now(), 1024, Probe::none());
+        let mut tap = Tap::new(Small(Vec::new()), rec);
+        let n = tap
+            .write_vectored(&[IoSlice::new(b"abc"), IoSlice::new(b"defgh")])
+            .await
+            .unwrap();
+        assert_eq!(n, 5);
+        tap.write_all(b"XYZ").await.unwrap();
+        let written = tap.get_ref().0.clone();
+        let t = tap.finish();
+        assert_eq!(t.sent, b"abcdeXYZ");
+        assert_eq!(t.sent, written);
+    }
+
+    #[test]
+    fn keeps_up_to_the_cap_and_counts_the_rest() {
+        let mut rec = Recorder::new(Instant::now(), 4, Probe::none());
+        rec.record(Dir::Received, b"abcdef");
+        rec.record(Dir::Received, b"gh");
+        let t = rec.into_transcript();
+        assert_eq!(t.received, b"abcd");
+        assert_eq!(t.received_total, 8);
+        assert_eq!(t.received_dropped(), 4);
+        assert_eq!(t.chunks.len(), 2);
+    }
+
+    #[test]
+    fn splits_tls_records_across_chunks() {
+        let ms = Duration::from_millis;
+        let log = vec![
+            (Dir::Sent, ms(1), vec![22, 3, 1, 0, 2, 9, 9]),
+            (Dir::Received, ms(3), vec![22, 3, 3, 0, 1]),
+            (Dir::Received, ms(4), vec![7, 20, 3, 3, 0, 1, 1]),
+        ];
+        let r = tls_records(&log);
+        assert_eq!(r.len(), 3);
+        assert_eq!((r[0].dir, r[0].len), (Dir::Sent, 7));
+        assert_eq!((r[1].content_type, r[1].at), ("handshake", ms(3)));
+        assert_eq!((r[2].content_type, r[2].at), ("change_cipher_spec", ms(4)));
+    }
+}

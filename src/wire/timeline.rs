@@ -1,0 +1,290 @@
+//! One monotonic clock per exchange and the marks taken on it where the
+//! bytes move. Phases (durations) and the HAR / curl `-w` views are derived
+//! from the marks, never stored twice.
+
+use std::time::{Duration, SystemTime};
+
+/// A point in an exchange's life, reported live as it happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mark {
+    DnsDone,
+    Connected,
+    TlsDone,
+    /// The connection is ready for the request (new or reused).
+    Ready,
+    /// The last request byte was accepted by the socket.
+    RequestSent,
+    /// The first response byte was read.
+    FirstByte,
+    /// The last response byte was read (or the exchange ended).
+    Done,
+}
+
+/// A span of the waterfall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Dns,
+    Connect,
+    Tls,
+    Send,
+    Wait,
+    Receive,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Phase::Dns,
+        Phase::Connect,
+        Phase::Tls,
+        Phase::Send,
+        Phase::Wait,
+        Phase::Receive,
+    ];
+
+    /// Label used by the waterfall views.
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Dns => "DNS",
+            Phase::Connect => "TCP connect",
+            Phase::Tls => "TLS handshake",
+            Phase::Send => "request sent",
+            Phase::Wait => "waiting (TTFB)",
+            Phase::Receive => "download",
+        }
+    }
+}
+
+/// How a phase stands in a given exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SpanState {
+    Done,
+    /// In flight: its end is "now".
+    Running,
+    /// Does not apply (reused connection, plain http) — not zero-length.
+    Skipped,
+    /// Not reached (yet, or because the exchange failed before it).
+    Pending,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub phase: Phase,
+    pub state: SpanState,
+    pub start: Duration,
+    pub end: Duration,
+}
+
+impl Span {
+    pub fn duration(&self) -> Duration {
+        self.end.saturating_sub(self.start)
+    }
+}
+
+/// Marks on one exchange's clock, as offsets from its start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Timeline {
+    pub started_at: SystemTime,
+    /// The connection was reused: DNS, connect and TLS do not apply.
+    pub reused: bool,
+    /// The connection is TLS (so the TLS phase applies when not reused).
+    pub tls: bool,
+    pub dns_done: Option<Duration>,
+    pub connected: Option<Duration>,
+    pub tls_done: Option<Duration>,
+    pub ready: Option<Duration>,
+    pub request_sent: Option<Duration>,
+    pub first_byte: Option<Duration>,
+    pub done: Option<Duration>,
+}
+
+impl Timeline {
+    pub fn new(started_at: SystemTime) -> Self {
+        Timeline {
+            started_at,
+            reused: false,
+            tls: false,
+            dns_done: None,
+            connected: None,
+            tls_done: None,
+            ready: None,
+            request_sent: None,
+            first_byte: None,
+            done: None,
+        }
+    }
+
+    /// Records a mark (the first one of each kind wins).
+    pub fn mark(&mut self, mark: Mark, at: Duration) {
+        let slot = match mark {
+            Mark::DnsDone => &mut self.dns_done,
+            Mark::Connected => &mut self.connected,
+            Mark::TlsDone => &mut self.tls_done,
+            Mark::Ready => &mut self.ready,
+            Mark::RequestSent => &mut self.request_sent,
+            Mark::FirstByte => &mut self.first_byte,
+            Mark::Done => &mut self.done,
+        };
+        if slot.is_none() {
+            *slot = Some(at);
+        }
+    }
+
+    /// The waterfall: one span per phase. `now` (time since start) closes
+    /// the running phase of an exchange in flight.
+    pub fn spans(&self, now: Option<Duration>) -> Vec<Span> {
+        let bounds = [
+            (Phase::Dns, Some(Duration::ZERO), self.dns_done),
+            (Phase::Connect, self.dns_done, self.connected),
+            (Phase::Tls, self.connected, self.tls_done),
+            (Phase::Send, self.ready, self.request_sent),
+            (Phase::Wait, self.request_sent, self.first_byte),
+            (Phase::Receive, self.first_byte, self.done),
+        ];
+        bounds
+            .iter()
+            .map(|&(phase, start, end)| {
+                let skipped = match phase {
+                    Phase::Dns | Phase::Connect => self.reused,
+                    Phase::Tls => self.reused || !self.tls,
+                    _ => false,
+                };
+                let (state, start, end) = match (skipped, start, end, now) {
+                    (true, ..) => (SpanState::Skipped, Duration::ZERO, Duration::ZERO),
+                    (false, Some(s), Some(e), _) => (SpanState::Done, s, e),
+                    (false, Some(s), None, Some(n)) if self.done.is_none() => {
+                        (SpanState::Running, s, n.max(s))
+                    }
+                    _ => (SpanState::Pending, Duration::ZERO, Duration::ZERO),
+                };
+                Span {
+                    phase,
+                    state,
+                    start,
+                    end,
+                }
+            })
+            .collect()
+    }
+
+    /// HAR 1.2 timings in milliseconds (`-1` where a phase does not apply;
+    /// `ssl` is included in `connect`).
+    pub fn har(&self) -> Timings {
+        let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+        let between = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+            (Some(a), Some(b)) => ms(b.saturating_sub(a)),
+            _ => -1.0,
+        };
+        let connect_end = if self.tls {
+            self.tls_done
+        } else {
+            self.connected
+        };
+        let (blocked, dns, connect, ssl) = if self.reused {
+            (between(Some(Duration::ZERO), self.ready), -1.0, -1.0, -1.0)
+        } else {
+            (
+                between(connect_end, self.ready),
+                between(Some(Duration::ZERO), self.dns_done),
+                between(self.dns_done, connect_end),
+                if self.tls {
+                    between(self.connected, self.tls_done)
+                } else {
+                    -1.0
+                },
+            )
+        };
+        Timings {
+            blocked,
+            dns,
+            connect,
+            ssl,
+            send: between(self.ready, self.request_sent),
+            wait: between(self.request_sent, self.first_byte),
+            receive: between(self.first_byte, self.done),
+            total: self.done.map(ms).unwrap_or(-1.0),
+        }
+    }
+
+    /// curl `-w` style cumulative points, in seconds from the start (0 where
+    /// curl would say 0: a phase that did not happen).
+    pub fn curl_points(&self) -> [(&'static str, f64); 6] {
+        let s = |d: Option<Duration>| d.map(|d| d.as_secs_f64()).unwrap_or(0.0);
+        [
+            ("time_namelookup", s(self.dns_done)),
+            ("time_connect", s(self.connected)),
+            ("time_appconnect", s(self.tls_done)),
+            ("time_pretransfer", s(self.ready)),
+            ("time_starttransfer", s(self.first_byte)),
+            ("time_total", s(self.done)),
+        ]
+    }
+}
+
+/// HAR 1.2 `timings`, milliseconds; `-1` means "does not apply".
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct Timings {
+    pub blocked: f64,
+    pub dns: f64,
+    pub connect: f64,
+    pub ssl: f64,
+    pub send: f64,
+    pub wait: f64,
+    pub receive: f64,
+    pub total: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn har_phases_add_up_for_a_new_tls_connection() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        t.tls = true;
+        for (m, at) in [
+            (Mark::DnsDone, 2),
+            (Mark::Connected, 5),
+            (Mark::TlsDone, 20),
+            (Mark::Ready, 20),
+            (Mark::RequestSent, 21),
+            (Mark::FirstByte, 121),
+            (Mark::Done, 130),
+        ] {
+            t.mark(m, ms(at));
+        }
+        let h = t.har();
+        assert_eq!((h.dns, h.connect, h.ssl), (2.0, 18.0, 15.0));
+        assert_eq!((h.send, h.wait, h.receive), (1.0, 100.0, 9.0));
+        let sum = h.blocked + h.dns + h.connect + h.send + h.wait + h.receive;
+        assert_eq!(sum, h.total);
+    }
+
+    #[test]
+    fn reused_connection_skips_dial_phases() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        t.reused = true;
+        t.tls = true;
+        t.mark(Mark::Ready, ms(0));
+        t.mark(Mark::RequestSent, ms(1));
+        let h = t.har();
+        assert_eq!((h.dns, h.connect, h.ssl), (-1.0, -1.0, -1.0));
+        let spans = t.spans(Some(ms(50)));
+        assert_eq!(spans[0].state, SpanState::Skipped);
+        assert_eq!(spans[2].state, SpanState::Skipped);
+        assert_eq!(spans[4].state, SpanState::Running);
+        assert_eq!(spans[4].end, ms(50));
+        assert_eq!(spans[5].state, SpanState::Pending);
+    }
+
+    #[test]
+    fn first_mark_wins() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        t.mark(Mark::Done, ms(3));
+        t.mark(Mark::Done, ms(9));
+        assert_eq!(t.done, Some(ms(3)));
+    }
+}

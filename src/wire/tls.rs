@@ -1,0 +1,311 @@
+//! TLS with rustls (ring provider, chosen explicitly): trust roots, the
+//! certificate verifier that also remembers what the server presented (so a
+//! failure can say what the certificate names), certificate details for
+//! people, and handshake errors in words.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+
+use super::error::{ErrorPhase, WireError};
+use super::exchange::CertInfo;
+use super::spec::{TlsOptions, Verify};
+
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// Root stores are slow to load (the system store is read from disk), so a
+/// session builds one per set of TLS options and keeps it.
+#[derive(Default)]
+pub struct Trust {
+    roots: Mutex<HashMap<Option<std::path::PathBuf>, Arc<RootCertStore>>>,
+}
+
+impl Trust {
+    fn roots(&self, ca_file: Option<&std::path::Path>) -> Result<Arc<RootCertStore>, WireError> {
+        let key = ca_file.map(|p| p.to_path_buf());
+        if let Some(r) = self.roots.lock().ok().and_then(|m| m.get(&key).cloned()) {
+            return Ok(r);
+        }
+        let mut store = RootCertStore::empty();
+        let native = rustls_native_certs::load_native_certs();
+        let (added, _) = store.add_parsable_certificates(native.certs);
+        if added == 0 {
+            store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
+        if let Some(path) = ca_file {
+            add_pem_file(&mut store, path)?;
+        }
+        let store = Arc::new(store);
+        if let Ok(mut m) = self.roots.lock() {
+            m.insert(key, store.clone());
+        }
+        Ok(store)
+    }
+
+    /// A client config for one connection. Each gets its own verifier so
+    /// the certificate it saw belongs to that connection alone.
+    pub fn client_config(
+        &self,
+        opts: &TlsOptions,
+        alpn: &[&[u8]],
+    ) -> Result<(Arc<ClientConfig>, Arc<Recording>), WireError> {
+        let provider = provider();
+        let inner = match opts.verify {
+            Verify::On => {
+                let roots = self.roots(opts.ca_file.as_deref())?;
+                let v = WebPkiServerVerifier::builder_with_provider(roots, provider.clone())
+                    .build()
+                    .map_err(|e| {
+                        WireError::new(ErrorPhase::Tls, format!("no usable trust roots: {e}"))
+                    })?;
+                Some(v)
+            }
+            Verify::Off => {
+                if let Some(path) = &opts.ca_file {
+                    // Still read it: a broken file is an error even when unused.
+                    add_pem_file(&mut RootCertStore::empty(), path)?;
+                }
+                None
+            }
+        };
+        let verifier = Arc::new(Recording {
+            inner,
+            provider: provider.clone(),
+            seen: Mutex::new(Vec::new()),
+        });
+        let mut cfg = ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| WireError::new(ErrorPhase::Tls, e.to_string()))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier.clone())
+            .with_no_client_auth();
+        cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        Ok((Arc::new(cfg), verifier))
+    }
+}
+
+fn add_pem_file(store: &mut RootCertStore, path: &std::path::Path) -> Result<(), WireError> {
+    let input = |m: String| WireError::new(ErrorPhase::Input, m);
+    let data = std::fs::read(path)
+        .map_err(|e| input(format!("cannot read CA file {}: {e}", path.display())))?;
+    let mut found = 0;
+    for cert in CertificateDer::pem_slice_iter(&data) {
+        let cert = cert.map_err(|e| input(format!("CA file {}: bad PEM: {e}", path.display())))?;
+        store.add(cert).map_err(|e| {
+            input(format!(
+                "CA file {}: unusable certificate: {e}",
+                path.display()
+            ))
+        })?;
+        found += 1;
+    }
+    if found == 0 {
+        return Err(input(format!(
+            "CA file {} holds no PEM certificates",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Verifies with webpki (or not at all, with `--insecure`) and remembers
+/// the chain the server presented.
+#[derive(Debug)]
+pub struct Recording {
+    inner: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
+    seen: Mutex<Vec<CertificateDer<'static>>>,
+}
+
+impl Recording {
+    pub fn seen(&self) -> Vec<CertificateDer<'static>> {
+        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+impl ServerCertVerifier for Recording {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut seen) = self.seen.lock() {
+            *seen = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.clone().into_owned())
+                .collect();
+        }
+        match &self.inner {
+            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+            None => Ok(ServerCertVerified::assertion()),
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        // Signatures are checked even with --insecure: the handshake itself
+        // must be sound.
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Subject, issuer, validity and SANs of a DER certificate.
+pub fn cert_info(der: &[u8]) -> CertInfo {
+    use x509_parser::extensions::GeneralName;
+    use x509_parser::prelude::FromDer;
+    let Ok((_, cert)) = x509_parser::certificate::X509Certificate::from_der(der) else {
+        return CertInfo {
+            subject: "(unparsable certificate)".into(),
+            issuer: String::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            san: Vec::new(),
+        };
+    };
+    let time = |t: x509_parser::time::ASN1Time| {
+        let d = t.to_datetime();
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+            d.year(),
+            u8::from(d.month()),
+            d.day(),
+            d.hour(),
+            d.minute(),
+            d.second()
+        )
+    };
+    let mut san = Vec::new();
+    if let Ok(Some(ext)) = cert.subject_alternative_name() {
+        for name in &ext.value.general_names {
+            match name {
+                GeneralName::DNSName(n) => san.push(n.to_string()),
+                GeneralName::IPAddress(b) => match b.len() {
+                    4 => san.push(
+                        IpAddr::from(<[u8; 4]>::try_from(*b).unwrap_or_default()).to_string(),
+                    ),
+                    16 => san.push(
+                        IpAddr::from(<[u8; 16]>::try_from(*b).unwrap_or_default()).to_string(),
+                    ),
+                    _ => {}
+                },
+                _ => {}
+            }
+        }
+    }
+    CertInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        not_before: time(cert.validity().not_before),
+        not_after: time(cert.validity().not_after),
+        san,
+    }
+}
+
+/// "TLS 1.3" from rustls's protocol version.
+pub fn version_name(v: rustls::ProtocolVersion) -> String {
+    match v {
+        rustls::ProtocolVersion::TLSv1_2 => "TLS 1.2".into(),
+        rustls::ProtocolVersion::TLSv1_3 => "TLS 1.3".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// A handshake failure in words. `host` is the name we asked for; `seen`
+/// is what the server presented, if it got that far.
+pub fn describe_handshake_error(
+    e: &std::io::Error,
+    host: &str,
+    seen: &[CertificateDer<'_>],
+    alpn: &[&[u8]],
+) -> String {
+    use rustls::CertificateError as C;
+    let leaf = seen.first().map(|c| cert_info(c));
+    let Some(tls) = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) else {
+        return match e.kind() {
+            std::io::ErrorKind::UnexpectedEof => {
+                "the server closed the connection during the TLS handshake".into()
+            }
+            _ => format!("handshake failed: {}", super::error::describe_io(e)),
+        };
+    };
+    match tls {
+        rustls::Error::InvalidCertificate(c) => match c {
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                let names = leaf.map(|l| l.san.join(", ")).unwrap_or_default();
+                format!("certificate is not valid for {host} (it names {names})")
+            }
+            C::UnknownIssuer => format!(
+                "certificate is signed by an unknown authority{}; trust it with --cacert FILE (or see what it hides with --insecure)",
+                leaf.map(|l| format!(" (issuer: {})", l.issuer)).unwrap_or_default()
+            ),
+            C::Expired | C::ExpiredContext { .. } => format!(
+                "certificate has expired{}",
+                leaf.map(|l| format!(" (not after {})", l.not_after)).unwrap_or_default()
+            ),
+            C::NotValidYet | C::NotValidYetContext { .. } => format!(
+                "certificate is not valid yet{}",
+                leaf.map(|l| format!(" (not before {})", l.not_before)).unwrap_or_default()
+            ),
+            C::Revoked => "certificate has been revoked".into(),
+            C::BadSignature => "certificate signature is invalid".into(),
+            other => format!("certificate rejected: {other:?}"),
+        },
+        rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
+            let offered: Vec<_> = alpn.iter().map(|p| String::from_utf8_lossy(p)).collect();
+            if offered == ["h2"] {
+                "the server refused HTTP/2: it accepts none of the protocols offered by ALPN (h2); try without --http2".into()
+            } else {
+                format!("the server accepts none of the protocols offered by ALPN ({})", offered.join(", "))
+            }
+        }
+        rustls::Error::AlertReceived(a) => format!("the server refused the handshake (alert: {a:?})"),
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            "the server's reply is not TLS (is this a plain http port?)".into()
+        }
+        rustls::Error::PeerIncompatible(p) => {
+            format!("no TLS version or cipher in common with the server ({p:?})")
+        }
+        other => format!("handshake failed: {other}"),
+    }
+}

@@ -1,0 +1,233 @@
+//! The worker: a tokio task that runs exchanges for the UI. Commands come
+//! in, events go out, each tagged with the exchange id the UI chose, so the
+//! UI can drop the late events of an exchange it cancelled.
+//!
+//! Each `Send` runs as its own task holding a clone of the `Session` (the
+//! clones share the connection pool), so a hanging server blocks nothing
+//! else; `Cancel` aborts that task at once. Events carry data: there is no
+//! state shared with the UI. Must not import ratatui or crossterm.
+//!
+//! The tasks are local (`spawn_local`) on the worker's own thread and
+//! current-thread runtime: the engine's exchange future is not `Send`, and
+//! a thread of its own also keeps a 100 MB download off the UI thread and
+//! off the demo server's runtime.
+
+use std::collections::HashMap;
+
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::task::{AbortHandle, LocalSet};
+
+use crate::wire::{Exchange, Probe, Progress, RequestSpec, Session};
+
+/// Chosen by the UI, unique per send.
+pub type ExchangeId = u64;
+
+/// What the UI asks of the worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Send(ExchangeId, Box<RequestSpec>),
+    /// Aborts the exchange at once; answered by `Event::Cancelled`.
+    Cancel(ExchangeId),
+    /// Aborts everything and ends the worker.
+    Shutdown,
+}
+
+/// What the worker reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// Live progress of an exchange in flight (marks, bytes, connection).
+    Progress { id: ExchangeId, progress: Progress },
+    /// The exchange ended, successfully or not (`exchange.error`).
+    Done {
+        id: ExchangeId,
+        exchange: Box<Exchange>,
+    },
+    /// The exchange was aborted by `Command::Cancel`.
+    Cancelled { id: ExchangeId },
+}
+
+/// The UI's end of the worker.
+pub struct Worker {
+    pub commands: UnboundedSender<Command>,
+    pub events: UnboundedReceiver<Event>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Sends `Shutdown` and waits for the worker thread to end; in-flight
+    /// exchanges are aborted, so this returns promptly.
+    pub fn shutdown(mut self) {
+        let _ = self.commands.send(Command::Shutdown);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Starts the worker on a thread of its own.
+pub fn spawn(session: Session) -> std::io::Result<Worker> {
+    let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let thread = std::thread::Builder::new()
+        .name("wirescope-worker".into())
+        .spawn(move || {
+            LocalSet::new().block_on(&runtime, run(session, cmd_rx, ev_tx));
+        })?;
+    Ok(Worker {
+        commands: cmd_tx,
+        events: ev_rx,
+        thread: Some(thread),
+    })
+}
+
+/// The worker loop; ends on `Shutdown` or when the UI drops its sender.
+/// Must run inside a `LocalSet`.
+pub async fn run(
+    session: Session,
+    mut commands: UnboundedReceiver<Command>,
+    events: UnboundedSender<Event>,
+) {
+    let mut running: HashMap<ExchangeId, AbortHandle> = HashMap::new();
+    while let Some(cmd) = commands.recv().await {
+        match cmd {
+            Command::Send(id, spec) => {
+                running.retain(|_, task| !task.is_finished());
+                let task =
+                    tokio::task::spawn_local(exchange(session.clone(), id, spec, events.clone()));
+                running.insert(id, task.abort_handle());
+            }
+            Command::Cancel(id) => {
+                if let Some(task) = running.remove(&id) {
+                    task.abort();
+                }
+                let _ = events.send(Event::Cancelled { id });
+            }
+            Command::Shutdown => break,
+        }
+    }
+    for task in running.values() {
+        task.abort();
+    }
+}
+
+/// One exchange: forwards its progress while it runs, then its record.
+async fn exchange(
+    session: Session,
+    id: ExchangeId,
+    spec: Box<RequestSpec>,
+    events: UnboundedSender<Event>,
+) {
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let send = session.send(&spec, Probe::new(tx));
+    tokio::pin!(send);
+    // The probe's sender may outlive the exchange (a pooled connection
+    // keeps its recorder), so the loop ends on the exchange, not on the
+    // channel closing.
+    let exchange = loop {
+        tokio::select! {
+            biased;
+            Some(progress) = rx.recv() => {
+                let _ = events.send(Event::Progress { id, progress });
+            }
+            exchange = &mut send => break exchange,
+        }
+    };
+    while let Ok(progress) = rx.try_recv() {
+        let _ = events.send(Event::Progress { id, progress });
+    }
+    let _ = events.send(Event::Done {
+        id,
+        exchange: Box::new(exchange),
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use tokio::io::AsyncReadExt;
+
+    #[tokio::test]
+    async fn cancel_aborts_a_hanging_exchange_at_once() {
+        LocalSet::new().run_until(cancel_case()).await;
+    }
+
+    async fn cancel_case() {
+        // A server that accepts and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            loop {
+                if s.read(&mut buf).await.unwrap_or(0) == 0 {
+                    break;
+                }
+            }
+        });
+        let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        tokio::task::spawn_local(run(Session::new(), cmd_rx, ev_tx));
+        let spec = RequestSpec::get(format!("http://{addr}/hang"));
+        cmd_tx.send(Command::Send(7, Box::new(spec))).unwrap();
+        // Wait until the request went out, then cancel.
+        loop {
+            match ev_rx.recv().await.unwrap() {
+                Event::Progress {
+                    progress: Progress::Mark(crate::wire::Mark::RequestSent, _),
+                    ..
+                } => break,
+                Event::Done { exchange, .. } => panic!("ended early: {:?}", exchange.error),
+                _ => {}
+            }
+        }
+        cmd_tx.send(Command::Cancel(7)).unwrap();
+        let ev = tokio::time::timeout(Duration::from_secs(2), async {
+            loop {
+                match ev_rx.recv().await {
+                    Some(Event::Progress { .. }) => continue,
+                    other => return other,
+                }
+            }
+        })
+        .await
+        .expect("cancel must answer at once");
+        assert_eq!(ev, Some(Event::Cancelled { id: 7 }));
+        cmd_tx.send(Command::Shutdown).unwrap();
+    }
+
+    #[tokio::test]
+    async fn failed_exchange_is_a_done_event_with_its_phase() {
+        LocalSet::new().run_until(failed_case()).await;
+    }
+
+    async fn failed_case() {
+        // A port nothing listens on: bind, read the port, close.
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
+        let (ev_tx, mut ev_rx) = mpsc::unbounded_channel();
+        tokio::task::spawn_local(run(Session::new(), cmd_rx, ev_tx));
+        let spec = RequestSpec::get(format!("http://127.0.0.1:{port}/"));
+        cmd_tx.send(Command::Send(1, Box::new(spec))).unwrap();
+        let done = loop {
+            if let Some(Event::Done { id, exchange }) = ev_rx.recv().await {
+                break (id, exchange);
+            }
+        };
+        assert_eq!(done.0, 1);
+        let err = done.1.error.expect("connection refused is an error");
+        assert_eq!(err.phase, crate::wire::ErrorPhase::Connect);
+    }
+
+    #[test]
+    fn spawned_worker_shuts_down() {
+        let worker = spawn(Session::new()).unwrap();
+        worker.shutdown();
+    }
+}

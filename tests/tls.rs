@@ -1,0 +1,215 @@
+//! TLS against run-time certificates (rcgen), trusted the way a user
+//! would: through a CA file. Wrong host, unknown issuer, plaintext ports
+//! and stalled handshakes fail in phase tls (or connect-timeout) with words
+//! a person understands; --insecure works and is flagged.
+
+mod common;
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wirescope::demo::{make_pki, server_tls_config, TestPki};
+use wirescope::wire::{
+    ErrorPhase, Options, Probe, RequestSpec, Session, TimeoutKind, TlsOptions, Verify,
+};
+
+/// An https server for `names` answering every request with a tiny 200.
+async fn tls_server(names: &[&str]) -> (SocketAddr, TestPki) {
+    let pki = make_pki(names).expect("pki");
+    let cfg = server_tls_config(&pki, &[b"http/1.1"]).expect("config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(cfg);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let Ok(mut s) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let mut buf = vec![0u8; 4096];
+                let mut seen = Vec::new();
+                loop {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                    while let Some(i) = seen.windows(4).position(|w| w == b"\r\n\r\n") {
+                        seen.drain(..i + 4);
+                        if s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecret")
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (addr, pki)
+}
+
+fn ca_file(pki: &TestPki) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().expect("temp");
+    f.write_all(pki.ca_pem.as_bytes()).expect("write");
+    f
+}
+
+fn spec(url: String, tls: TlsOptions) -> RequestSpec {
+    let mut s = RequestSpec::get(url);
+    s.options = Options {
+        connect_timeout: Duration::from_millis(1500),
+        tls,
+        ..Options::default()
+    };
+    s
+}
+
+#[tokio::test]
+async fn trusted_through_cacert_with_details_and_reuse() {
+    let (addr, pki) = tls_server(&["localhost", "127.0.0.1"]).await;
+    let ca = ca_file(&pki);
+    let tls = TlsOptions {
+        verify: Verify::On,
+        ca_file: Some(ca.path().to_path_buf()),
+    };
+    let session = Session::new();
+    let s = spec(format!("https://127.0.0.1:{}/", addr.port()), tls);
+    let a = session.send(&s, Probe::none()).await;
+    assert!(a.is_ok(), "{:?}", a.error);
+    assert_eq!(a.response.as_ref().unwrap().body, b"secret");
+    assert!(
+        a.transcript.received.ends_with(b"secret"),
+        "the tap sits above TLS"
+    );
+    let info = a.tls.as_ref().unwrap();
+    assert_eq!(info.version, "TLS 1.3");
+    assert_eq!(info.alpn.as_deref(), Some("http/1.1"));
+    assert!(info.cipher.starts_with("TLS13_"));
+    assert!(info.chain[0].san.contains(&"127.0.0.1".to_string()));
+    assert!(info.chain[0].issuer.contains("wirescope demo CA"));
+    assert!(info
+        .handshake_records
+        .iter()
+        .any(|r| r.content_type == "handshake"));
+    assert!(!a.insecure);
+    let t = a.timeline.har();
+    assert!(t.ssl >= 0.0 && t.ssl <= t.connect, "{t:?}");
+
+    let b = session.send(&s, Probe::none()).await;
+    assert!(b.is_ok() && b.connection.unwrap().reused);
+    assert_eq!(b.timeline.har().ssl, -1.0);
+}
+
+#[tokio::test]
+async fn wrong_host_fails_in_tls_saying_what_the_certificate_names() {
+    let (addr, pki) = tls_server(&["localhost"]).await;
+    let ca = ca_file(&pki);
+    let tls = TlsOptions {
+        verify: Verify::On,
+        ca_file: Some(ca.path().to_path_buf()),
+    };
+    let ex = Session::new()
+        .send(
+            &spec(format!("https://127.0.0.1:{}/", addr.port()), tls),
+            Probe::none(),
+        )
+        .await;
+    let e = ex.error.expect("must fail");
+    assert_eq!(e.phase, ErrorPhase::Tls);
+    assert_eq!(
+        e.message,
+        "certificate is not valid for 127.0.0.1 (it names localhost)"
+    );
+    assert!(
+        ex.transcript.sent.is_empty(),
+        "nothing is sent over an unverified connection"
+    );
+}
+
+#[tokio::test]
+async fn unknown_issuer_fails_and_insecure_is_loud() {
+    let (addr, _pki) = tls_server(&["localhost"]).await;
+    let url = format!("https://localhost:{}/", addr.port());
+    let ex = Session::new()
+        .send(&spec(url.clone(), TlsOptions::default()), Probe::none())
+        .await;
+    let e = ex.error.expect("must fail");
+    assert_eq!(e.phase, ErrorPhase::Tls);
+    assert!(
+        e.message.contains("unknown authority") && e.message.contains("--cacert"),
+        "{}",
+        e.message
+    );
+
+    let off = TlsOptions {
+        verify: Verify::Off,
+        ca_file: None,
+    };
+    let ex = Session::new().send(&spec(url, off), Probe::none()).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    assert!(ex.insecure && ex.tls.as_ref().unwrap().insecure);
+    assert!(ex.warnings[0].contains("verification was OFF"));
+    let text = wirescope::report::text::render(&ex, &Default::default());
+    assert!(text.contains("INSECURE"));
+    let json = wirescope::report::json::exchange(&ex);
+    assert_eq!(json["insecure"], true);
+}
+
+#[tokio::test]
+async fn plaintext_port_and_stalled_handshake() {
+    // A plain http server answers a ClientHello with a 400, as real ones do.
+    let plain = common::serve(|mut s| async move {
+        let mut buf = [0u8; 512];
+        let _ = s.read(&mut buf).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            .await;
+    })
+    .await;
+    let ex = Session::new()
+        .send(
+            &spec(format!("https://{}/", plain.addr), TlsOptions::default()),
+            Probe::none(),
+        )
+        .await;
+    let e = ex.error.expect("must fail");
+    assert_eq!(e.phase, ErrorPhase::Tls);
+    assert!(e.message.contains("not TLS"), "{}", e.message);
+
+    let silent = common::serve(|s| async move {
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        drop(s);
+    })
+    .await;
+    let started = Instant::now();
+    let ex = Session::new()
+        .send(
+            &spec(format!("https://{}/", silent.addr), TlsOptions::default()),
+            Probe::none(),
+        )
+        .await;
+    assert_eq!(
+        ex.error.map(|e| e.phase),
+        Some(ErrorPhase::Timeout(TimeoutKind::Connect))
+    );
+    assert!(started.elapsed() < Duration::from_millis(1500 + 700));
+}
+
+#[tokio::test]
+async fn a_missing_ca_file_is_an_input_error() {
+    let tls = TlsOptions {
+        verify: Verify::On,
+        ca_file: Some("/nonexistent/ca.pem".into()),
+    };
+    let ex = Session::new()
+        .send(&spec("https://127.0.0.1:9/".into(), tls), Probe::none())
+        .await;
+    let e = ex.error.expect("must fail");
+    assert_eq!(e.phase, ErrorPhase::Input);
+    assert!(e.message.contains("/nonexistent/ca.pem"));
+}

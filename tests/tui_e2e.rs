@@ -1,0 +1,144 @@
+//! End to end: the real binary in a real pseudo-terminal (tmux). With no
+//! arguments it opens the TUI with the demo server's URL pre-filled; one
+//! keypress sends it; the screen shows the status and the waterfall
+//! phases; `q` quits with exit status 0. Skipped (with a note) when tmux
+//! is not installed.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// A tmux server of our own (its own socket), killed however the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("running tmux")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        let out = self.run(&args);
+        assert!(out.status.success(), "send-keys failed: {out:?}");
+    }
+
+    /// Polls the screen until `ok` holds, for at most `limit`.
+    fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            if start.elapsed() > limit {
+                panic!("timed out waiting for {what}; the screen was:\n{screen}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.run(&["kill-server"]);
+    }
+}
+
+fn tmux_installed() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+fn wait_for_file(path: &Path, limit: Duration) -> Option<String> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Ok(s) = std::fs::read_to_string(path) {
+            if s.ends_with('\n') {
+                return Some(s);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    None
+}
+
+#[test]
+fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
+    if !tmux_installed() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let exit_file = dir.path().join("exit");
+    let bin = env!("CARGO_BIN_EXE_wirescope");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmux = Tmux {
+        socket: format!("wirescope-e2e-{}-{nanos}", std::process::id()),
+    };
+    let script = format!("'{bin}'; echo EXIT=$? > '{}'", exit_file.display());
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+
+    // The pre-filled request to the embedded demo server.
+    tmux.wait_for("the TUI with the demo URL", Duration::from_secs(10), |s| {
+        s.contains("demo http://127.0.0.1:") && s.contains("/get")
+    });
+    tmux.keys(&["F5"]);
+    let screen = tmux.wait_for(
+        "the status and the waterfall",
+        Duration::from_secs(10),
+        |s| {
+            s.contains("200 OK")
+                && [
+                    "DNS",
+                    "TCP connect",
+                    "request sent",
+                    "waiting (TTFB)",
+                    "download",
+                ]
+                .iter()
+                .all(|phase| s.contains(phase))
+        },
+    );
+    assert!(screen.contains("2xx success"), "{screen}");
+    assert!(
+        screen.contains("HTTP/1.1 200 OK\\r\\n"),
+        "the wire view shows CR LF: {screen}"
+    );
+
+    tmux.keys(&["q"]);
+    let exit = wait_for_file(&exit_file, Duration::from_secs(10));
+    assert_eq!(
+        exit.as_deref(),
+        Some("EXIT=0\n"),
+        "the process must exit cleanly"
+    );
+}
