@@ -326,3 +326,39 @@ async fn requests_keep_header_case_order_and_refuse_injection() {
     assert_eq!(phase(&ex), Some(ErrorPhase::Input));
     assert!(ex.transcript.sent.is_empty());
 }
+
+#[tokio::test]
+async fn a_body_past_the_cap_spills_to_a_temp_file_that_goes_away() {
+    let srv = serve(|mut s| async move {
+        read_head(&mut s).await;
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await;
+        for i in 0..50u8 {
+            let chunk = vec![b'a' + (i % 26); 10_000];
+            let _ = s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+            let _ = s.write_all(&chunk).await;
+            let _ = s.write_all(b"\r\n").await;
+        }
+        let _ = s.write_all(b"0\r\n\r\n").await;
+    })
+    .await;
+    let mut s = spec(srv.url("/"));
+    s.options.limits.max_body_kept = 25_000;
+    s.options.limits.spill = wirescope::wire::Spill::TempFile;
+    let ex = send(&s).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let r = ex.response.as_ref().unwrap();
+    assert_eq!((r.body.len(), r.body_len), (25_000, 500_000));
+    let file = r.body_file.clone().expect("spilled");
+    let path = file.path().to_path_buf();
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), 500_000);
+    assert_eq!(file.read_at(0, 25_000).unwrap(), r.body);
+    assert_eq!(file.read_at(490_000, 100).unwrap(), vec![b'a' + 49 % 26; 100]);
+    drop(file);
+    drop(ex);
+    assert!(!path.exists(), "the temp file is removed with the exchange");
+
+    // Without spilling nothing is written.
+    s.options.limits.spill = wirescope::wire::Spill::Off;
+    let ex = send(&s).await;
+    assert!(ex.response.unwrap().body_file.is_none());
+}

@@ -128,6 +128,7 @@ mod tests {
             body: body.to_vec(),
             body_len: body.len() as u64,
             chunk_count: 0,
+            body_file: None,
         }
     }
 

@@ -99,6 +99,7 @@ pub fn exchange() -> Exchange {
         body: BODY.as_bytes().to_vec(),
         body_len: BODY.len() as u64,
         chunk_count: 1,
+        body_file: None,
     };
     exchange_from(REQUEST.to_vec(), received, response, timeline())
 }
@@ -122,6 +123,7 @@ pub fn big_exchange(len: usize) -> Exchange {
         body_len: len as u64,
         body,
         chunk_count: 0,
+        body_file: None,
     };
     exchange_from(REQUEST.to_vec(), received, response, timeline())
 }

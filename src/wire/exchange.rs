@@ -99,8 +99,11 @@ pub struct Response {
     pub body: Vec<u8>,
     /// Body length after de-chunking, including bytes not kept.
     pub body_len: u64,
-    /// Chunks seen in a chunked body.
+    /// Chunks seen in a chunked body (DATA frames for HTTP/2).
     pub chunk_count: u64,
+    /// The whole body on disk, when it outgrew memory and the spec asked
+    /// for spilling (`Limits::spill`).
+    pub body_file: Option<super::body::BodyFile>,
 }
 
 impl Response {

@@ -8,6 +8,7 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::time::timeout;
 
+use super::body::BodySink;
 use super::chunked::ChunkedDecoder;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{Framing, Interim, Response};
@@ -251,13 +252,9 @@ pub async fn read_response<S: AsyncRead + Unpin>(
         body: Vec::new(),
         body_len: 0,
         chunk_count: 0,
+        body_file: None,
     });
-    let keep = limits.max_body_kept;
-    let take = |resp: &mut Response, data: &[u8]| {
-        resp.body_len += data.len() as u64;
-        let room = keep.saturating_sub(resp.body.len());
-        resp.body.extend_from_slice(&data[..data.len().min(room)]);
-    };
+    let mut sink = BodySink::new(&limits);
     let body_fail = |resp: &Response, f: ReadFail| match f {
         ReadFail::Timeout => WireError::timeout(
             TimeoutKind::Read,
@@ -279,6 +276,8 @@ pub async fn read_response<S: AsyncRead + Unpin>(
         ));
     };
 
+    // Every exit from the body, early or not, hands the sink's file over.
+    let result = async {
     match framing {
         Framing::NoBody | Framing::Http2 => {
             if !leftover.is_empty() {
@@ -290,7 +289,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
             let first_part = leftover
                 .len()
                 .min(usize::try_from(len).unwrap_or(usize::MAX));
-            take(resp, &leftover[..first_part]);
+            sink.take(resp, &leftover[..first_part]);
             if leftover.len() > first_part {
                 stray(warnings, leftover.len() - first_part);
                 reuse = Reuse::Close;
@@ -311,7 +310,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
                         ),
                     ));
                 }
-                take(resp, &scratch[..n]);
+                sink.take(resp, &scratch[..n]);
             }
         }
         Framing::Chunked => {
@@ -323,7 +322,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
                 let end = dec
                     .feed(data, &mut |b| body.extend_from_slice(b))
                     .map_err(|m| WireError::new(ErrorPhase::Body, m))?;
-                take(resp, &body);
+                sink.take(resp, &body);
                 resp.chunk_count = dec.chunks;
                 if let Some(end) = end {
                     if end < data.len() {
@@ -349,7 +348,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
             }
         }
         Framing::CloseDelimited => {
-            take(resp, &leftover);
+            sink.take(resp, &leftover);
             loop {
                 let n = read_some(io, &mut scratch, read_timeout)
                     .await
@@ -357,11 +356,15 @@ pub async fn read_response<S: AsyncRead + Unpin>(
                 if n == 0 {
                     break;
                 }
-                take(resp, &scratch[..n]);
+                sink.take(resp, &scratch[..n]);
             }
         }
     }
     Ok(reuse)
+    }
+    .await;
+    sink.finish(resp, warnings);
+    result
 }
 
 fn not_http(buf: &[u8]) -> WireError {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use h2::client::SendRequest;
 use tokio::time::timeout;
 
+use super::body::BodySink;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
 use super::h1::USER_AGENT;
@@ -208,6 +209,7 @@ pub async fn exchange(
         marks,
         slot,
         stream_id,
+        warnings,
     )
     .await;
     match result {
@@ -244,6 +246,7 @@ async fn run_stream(
     marks: Marks<'_>,
     slot: &mut Option<Response>,
     stream_id: &mut Option<u32>,
+    warnings: &mut Vec<String>,
 ) -> Result<(), WireError> {
     let closed = |fallback: String| conn.state.error().unwrap_or(fallback);
     let mut send = match timeout(read_timeout, conn.send.clone().ready()).await {
@@ -302,38 +305,43 @@ async fn run_stream(
         body: Vec::new(),
         body_len: 0,
         chunk_count: 0,
+        body_file: None,
     });
-    loop {
-        let next = match timeout(read_timeout, body.data()).await {
-            Ok(n) => n,
-            Err(_) => {
-                return Err(WireError::timeout(
-                    TimeoutKind::Read,
-                    &format!("the body stalled ({} bytes in)", resp.body_len),
-                    read_timeout,
-                ))
-            }
-        };
-        match next {
-            None => break,
-            Some(Ok(data)) => {
-                let _ = body.flow_control().release_capacity(data.len());
-                resp.body_len += data.len() as u64;
-                resp.chunk_count += 1;
-                let room = limits.max_body_kept.saturating_sub(resp.body.len());
-                resp.body.extend_from_slice(&data[..data.len().min(room)]);
-            }
-            Some(Err(e)) => {
-                return Err(WireError::new(
-                    ErrorPhase::Body,
-                    format!(
-                        "reading the body ({} bytes in): {}",
-                        resp.body_len,
-                        closed(describe(&e))
-                    ),
-                ))
+    let mut sink = BodySink::new(&limits);
+    let result = async {
+        loop {
+            let next = match timeout(read_timeout, body.data()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    return Err(WireError::timeout(
+                        TimeoutKind::Read,
+                        &format!("the body stalled ({} bytes in)", resp.body_len),
+                        read_timeout,
+                    ))
+                }
+            };
+            match next {
+                None => break,
+                Some(Ok(data)) => {
+                    let _ = body.flow_control().release_capacity(data.len());
+                    resp.chunk_count += 1;
+                    sink.take(resp, &data);
+                }
+                Some(Err(e)) => {
+                    return Err(WireError::new(
+                        ErrorPhase::Body,
+                        format!(
+                            "reading the body ({} bytes in): {}",
+                            resp.body_len,
+                            closed(describe(&e))
+                        ),
+                    ))
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
+    .await;
+    sink.finish(resp, warnings);
+    result
 }

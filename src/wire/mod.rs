@@ -3,10 +3,12 @@
 //! everything it learns is returned as plain data (`Exchange`) or reported
 //! live through a `Probe`.
 
+pub mod body;
 mod chunked;
 mod dial;
 pub mod error;
 pub mod exchange;
+mod fuzzing;
 mod h1;
 mod h2;
 pub mod policy;
@@ -21,9 +23,10 @@ pub use error::{ErrorPhase, TimeoutKind, WireError};
 pub use exchange::{
     ConnectionInfo, Exchange, H2Capture, Interim, Negotiated, Response, Transcript,
 };
+pub use fuzzing::{fuzz_chunked, fuzz_read_response};
 pub use probe::{Probe, Progress};
 pub use session::Session;
-pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, TlsOptions, Verify};
+pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, Spill, TlsOptions, Verify};
 pub use timeline::{Mark, Timeline, Timings};
 
 /// The `User-Agent` the engine sends when the request names none.

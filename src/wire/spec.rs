@@ -48,6 +48,17 @@ pub struct TlsOptions {
     pub ca_file: Option<PathBuf>,
 }
 
+/// Whether a body that outgrows memory also goes to a temporary file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Spill {
+    /// Past the cap, body bytes are counted and dropped.
+    #[default]
+    Off,
+    /// Past the cap, the whole body is in a temporary file too
+    /// (`Response::body_file`), removed when the exchange is dropped.
+    TempFile,
+}
+
 /// How much of a response is kept. Past these, bytes are counted, not kept,
 /// so memory stays flat whatever a server sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +69,7 @@ pub struct Limits {
     pub max_body_kept: usize,
     /// Interim (1xx) responses accepted before the final one.
     pub max_interim: usize,
+    pub spill: Spill,
 }
 
 impl Default for Limits {
@@ -67,6 +79,7 @@ impl Default for Limits {
             max_header_lines: 500,
             max_body_kept: 16 * 1024 * 1024,
             max_interim: 20,
+            spill: Spill::Off,
         }
     }
 }

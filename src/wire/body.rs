@@ -1,0 +1,120 @@
+//! Where a response body goes: memory up to the keep cap, and — when the
+//! spec asks for it — the whole body into a temporary file as well, so a
+//! view can page over bodies of any size while memory stays flat.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::Path;
+use std::sync::Arc;
+
+use super::exchange::Response;
+use super::spec::{Limits, Spill};
+
+/// A body kept on disk; the file is removed when the last clone goes.
+#[derive(Debug, Clone)]
+pub struct BodyFile {
+    path: Arc<tempfile::TempPath>,
+    pub len: u64,
+}
+
+impl PartialEq for BodyFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.path() == other.path() && self.len == other.len
+    }
+}
+
+impl Eq for BodyFile {}
+
+impl BodyFile {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Up to `len` bytes from `offset` (fewer at the end of the file).
+    pub fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        let mut f = File::open(self.path())?;
+        f.seek(SeekFrom::Start(offset))?;
+        let mut buf = Vec::with_capacity(len.min(16 * 1024 * 1024));
+        f.take(len as u64).read_to_end(&mut buf)?;
+        Ok(buf)
+    }
+}
+
+/// Collects a body as it arrives.
+pub(crate) struct BodySink {
+    keep: usize,
+    spill: Spill,
+    file: Option<(BufWriter<File>, tempfile::TempPath)>,
+    failed: Option<String>,
+}
+
+impl BodySink {
+    pub(crate) fn new(limits: &Limits) -> Self {
+        BodySink {
+            keep: limits.max_body_kept,
+            spill: limits.spill,
+            file: None,
+            failed: None,
+        }
+    }
+
+    pub(crate) fn take(&mut self, resp: &mut Response, data: &[u8]) {
+        resp.body_len += data.len() as u64;
+        let room = self.keep.saturating_sub(resp.body.len());
+        resp.body.extend_from_slice(&data[..data.len().min(room)]);
+        if self.spill == Spill::Off || self.failed.is_some() {
+            return;
+        }
+        if self.file.is_none() && resp.body_len > self.keep as u64 {
+            // Outgrew memory: from now on the whole body goes to disk,
+            // starting with what memory already holds.
+            match tempfile::Builder::new()
+                .prefix("wirescope-body-")
+                .tempfile()
+            {
+                Ok(f) => {
+                    let (file, path) = f.into_parts();
+                    let mut w = BufWriter::with_capacity(1 << 20, file);
+                    let before = &resp.body[..resp.body.len() - data.len().min(room)];
+                    if let Err(e) = w.write_all(before) {
+                        self.failed = Some(e.to_string());
+                        return;
+                    }
+                    self.file = Some((w, path));
+                }
+                Err(e) => {
+                    self.failed = Some(e.to_string());
+                    return;
+                }
+            }
+        }
+        if let Some((w, _)) = &mut self.file {
+            if let Err(e) = w.write_all(data) {
+                self.failed = Some(e.to_string());
+                self.file = None;
+            }
+        }
+    }
+
+    /// Flushes the file into `resp.body_file`; a disk problem becomes a
+    /// warning, never a failed exchange.
+    pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<String>) {
+        if let Some((mut w, path)) = self.file.take() {
+            match w.flush() {
+                Ok(()) => {
+                    resp.body_file = Some(BodyFile {
+                        path: Arc::new(path),
+                        len: resp.body_len,
+                    })
+                }
+                Err(e) => self.failed = Some(e.to_string()),
+            }
+        }
+        if let Some(e) = self.failed {
+            warnings.push(format!(
+                "the body could not be written to a temporary file ({e}); only the first {} bytes are kept",
+                resp.body.len()
+            ));
+        }
+    }
+}
