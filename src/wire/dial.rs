@@ -12,8 +12,9 @@ use tokio::time::timeout;
 use super::error::{describe_io, human_duration, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, TlsInfo};
 use super::probe::{Probe, Progress};
+use super::rawtap::RawTap;
 use super::spec::{Options, Verify};
-use super::tap::{Io, RawTap};
+use super::tap::Io;
 use super::timeline::{Mark, Timeline};
 use super::tls::{self, Trust};
 

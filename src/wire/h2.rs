@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use h2::client::SendRequest;
@@ -14,10 +14,12 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
+use super::exchange::{Dir, H2Capture, Transcript};
 use super::h1::USER_AGENT;
 use super::spec::{Limits, RequestSpec};
-use super::tap::{Io, Recorder, SharedRecorder, Tap};
+use super::tap::{self, Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
+use super::timeline::Timeline;
 
 /// The connection's fate, written by its driver task.
 #[derive(Debug, Default)]
@@ -344,4 +346,48 @@ async fn run_stream(
     .await;
     sink.finish(resp, warnings);
     result
+}
+
+/// An HTTP/2 exchange in flight: enough to cut its window even if the
+/// exchange's future is dropped at the deadline.
+pub(super) struct H2Flight {
+    pub(super) rec: SharedRecorder,
+    pub(super) from: tap::Mark,
+    pub(super) token: u64,
+    pub(super) stream: Option<u32>,
+}
+
+/// Cuts an HTTP/2 exchange's window out of its connection's recording and
+/// keeps the whole connection (rebased to the exchange's clock) for frame
+/// decoding. The request-sent mark moves to when the last request byte
+/// actually left (the connection task writes after `send_request`).
+pub(super) fn window(
+    f: H2Flight,
+    start: Instant,
+    timeline: &mut Timeline,
+) -> (Transcript, Option<H2Capture>) {
+    let Ok(mut rec) = f.rec.lock() else {
+        return (Transcript::default(), None);
+    };
+    rec.unlisten(f.token);
+    let window = rec.window(f.from, start);
+    let whole = rec.window(tap::Mark::default(), start);
+    drop(rec);
+    if let (Some(sent), Some(first)) = (timeline.request_sent, timeline.first_byte) {
+        let last_write = window
+            .chunks
+            .iter()
+            .filter(|c| c.dir == Dir::Sent && c.at <= first)
+            .map(|c| c.at)
+            .max();
+        if let Some(at) = last_write.filter(|at| *at > sent) {
+            timeline.request_sent = Some(at);
+        }
+    }
+    let capture = f.stream.map(|stream| H2Capture {
+        stream,
+        connection: Arc::new(whole),
+        window: (f.from.sent, f.from.received),
+    });
+    (window, capture)
 }

@@ -7,62 +7,37 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 
 use super::dial::{self, mark, Origin};
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
-use super::exchange::{
-    ConnectionInfo, Dir, Exchange, H2Capture, Negotiated, Response, TlsInfo, Transcript,
-};
+use super::exchange::{ConnectionInfo, Exchange, Negotiated, Response, TlsInfo};
 use super::h1::{self, ReadCtx, Reuse};
 use super::h2::{self, H2Conn};
+use super::jar::Jar;
+use super::negotiate;
 use super::policy::conditional::Validators;
+use super::pool::{key, Conn, Pool};
 use super::probe::{Probe, Progress};
-use super::spec::{CookieJar, HttpVersion, RequestSpec, TlsOptions, Verify};
-use super::tap::{self, Io, Recorder, SharedRecorder, Tap};
+use super::spec::{HttpVersion, RequestSpec, Verify};
+use super::tap::{self, Recorder, Tap};
 use super::timeline::{Mark, Timeline};
 use super::tls::Trust;
 
-/// Idle HTTP/1.1 connections kept per origin.
-const MAX_IDLE_PER_ORIGIN: usize = 8;
 /// Bytes an HTTP/2 connection's recording keeps (both directions each).
 const H2_KEEP: usize = 32 * 1024 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct PoolKey {
-    origin: Origin,
-    tls: TlsOptions,
-    http: HttpVersion,
-}
-
-/// An HTTP/1.1 connection: used by one exchange at a time.
-struct Conn {
-    tap: Tap<Box<dyn Io>>,
-    info: ConnectionInfo,
-    tls: Option<TlsInfo>,
-    negotiated: Negotiated,
-}
-
-#[derive(Default)]
-struct Pool {
-    h1: HashMap<PoolKey, Vec<Conn>>,
-    h2: HashMap<PoolKey, H2Conn>,
-}
-
 #[derive(Default)]
 struct Inner {
-    pool: Mutex<Pool>,
-    /// One dial at a time per origin, so concurrent exchanges find the
-    /// HTTP/2 connection the first of them opened instead of each dialing.
-    gates: Mutex<HashMap<PoolKey, Arc<tokio::sync::Mutex<()>>>>,
+    pool: Pool,
     opened: AtomicU64,
     trust: Trust,
     /// Validators of the last full response per URL (conditional requests).
     remembered: Mutex<HashMap<String, Validators>>,
-    jar: Mutex<cookie_store::CookieStore>,
+    jar: Jar,
 }
 
 /// Connection ids are unique in the process, so exchanges of different
@@ -76,21 +51,12 @@ pub struct Session {
     inner: Arc<Inner>,
 }
 
-/// An HTTP/2 exchange in flight: enough to cut its window even if the
-/// exchange's future is dropped at the deadline.
-struct H2Flight {
-    rec: SharedRecorder,
-    from: tap::Mark,
-    token: u64,
-    stream: Option<u32>,
-}
-
 /// What an exchange has gathered so far. It lives outside the exchange's
 /// future so that a total-deadline timeout still leaves a record.
 struct Flight {
     timeline: Timeline,
     conn: Option<Conn>,
-    h2: Option<H2Flight>,
+    h2: Option<h2::H2Flight>,
     connection: Option<ConnectionInfo>,
     tls: Option<TlsInfo>,
     negotiated: Option<Negotiated>,
@@ -115,74 +81,12 @@ impl Session {
 
     /// The cookies in the session's jar: (name, value, domain, path).
     pub fn cookies(&self) -> Vec<(String, String, String, String)> {
-        let Ok(jar) = self.inner.jar.lock() else {
-            return Vec::new();
-        };
-        jar.iter_unexpired()
-            .map(|c| {
-                let domain = match &c.domain {
-                    cookie_store::CookieDomain::HostOnly(d)
-                    | cookie_store::CookieDomain::Suffix(d) => d.clone(),
-                    _ => String::new(),
-                };
-                (
-                    c.name().to_string(),
-                    c.value().to_string(),
-                    domain,
-                    String::from(&c.path),
-                )
-            })
-            .collect()
-    }
-
-    /// `spec` with the jar's matching cookies added as a `Cookie` header
-    /// (unless the user wrote one), so they go out visibly on the wire.
-    fn with_cookies(&self, spec: &RequestSpec) -> Option<RequestSpec> {
-        if spec.options.cookies == CookieJar::Off || spec.raw.is_some() {
-            return None;
-        }
-        if spec
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-        {
-            return None;
-        }
-        let url = url::Url::parse(&spec.url).ok()?;
-        let jar = self.inner.jar.lock().ok()?;
-        let value = jar
-            .get_request_values(&url)
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        if value.is_empty() {
-            return None;
-        }
-        let mut with = spec.clone();
-        with.headers.push(("Cookie".into(), value));
-        Some(with)
-    }
-
-    fn store_cookies(&self, spec: &RequestSpec, ex: &Exchange) {
-        let (Some(r), Ok(url), CookieJar::On) =
-            (&ex.response, url::Url::parse(&ex.url), spec.options.cookies)
-        else {
-            return;
-        };
-        if let Ok(mut jar) = self.inner.jar.lock() {
-            for (_, v) in r
-                .headers
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-            {
-                let _ = jar.parse(v, &url);
-            }
-        }
+        self.inner.jar.list()
     }
 
     /// Sends one request and records everything about it.
     pub async fn send(&self, spec: &RequestSpec, probe: Probe) -> Exchange {
-        let with_cookies = self.with_cookies(spec);
+        let with_cookies = self.inner.jar.apply(spec);
         let spec = with_cookies.as_ref().unwrap_or(spec);
         let start = Instant::now();
         let mut flight = Flight {
@@ -206,7 +110,7 @@ impl Session {
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
         let (transcript, h2) = match flight.h2.take() {
-            Some(f) => h2_window(f, start, &mut flight.timeline),
+            Some(f) => h2::window(f, start, &mut flight.timeline),
             None => (
                 flight
                     .conn
@@ -222,7 +126,7 @@ impl Session {
         if let (Ok(Reuse::Keep), Some(conn), Some(origin)) =
             (&result, flight.conn.take(), origin.clone())
         {
-            self.checkin(key(origin, spec), conn);
+            self.inner.pool.checkin(key(origin, spec), conn);
         }
         let insecure = spec.options.tls.verify == Verify::Off && origin.is_some_and(|o| o.tls);
         if insecure {
@@ -248,7 +152,7 @@ impl Session {
             warnings: flight.warnings,
             error: result.err(),
         };
-        self.store_cookies(spec, &ex);
+        self.inner.jar.store(spec, &ex);
         if let (Some(v), Ok(mut m)) = (Validators::of(&ex), self.inner.remembered.lock()) {
             if m.len() < 10_000 {
                 m.insert(ex.url.clone(), v);
@@ -290,14 +194,14 @@ impl Session {
         let h1_allowed = matches!(opts.http, HttpVersion::Auto | HttpVersion::Http1);
 
         if h2_allowed {
-            if let Some(conn) = self.h2_conn(&key) {
+            if let Some(conn) = self.inner.pool.h2_conn(&key) {
                 return self
                     .run_h2(conn, true, spec, &url, flight, start, probe)
                     .await;
             }
         }
         if h1_allowed {
-            if let Some(conn) = self.checkout(&key).await {
+            if let Some(conn) = self.inner.pool.checkout(&key).await {
                 return self
                     .run_h1(conn, true, spec, &url, flight, start, probe)
                     .await;
@@ -305,24 +209,20 @@ impl Session {
         }
         // Only a dial that may end in HTTP/2 is worth waiting for: HTTP/1.1
         // connections are never shared, so their dials run in parallel.
-        let gate = self.gate(&key);
+        let gate = self.inner.pool.gate(&key);
         let guard = match h2_allowed {
             true => Some(gate.lock().await),
             false => None,
         };
         if h2_allowed {
-            if let Some(conn) = self.h2_conn(&key) {
+            if let Some(conn) = self.inner.pool.h2_conn(&key) {
                 drop(guard);
                 return self
                     .run_h2(conn, true, spec, &url, flight, start, probe)
                     .await;
             }
         }
-        let alpn: &[&[u8]] = match (opts.http, h2_allowed) {
-            (HttpVersion::Http1, _) | (_, false) => &[b"http/1.1"],
-            (HttpVersion::Auto, true) => &[b"h2", b"http/1.1"],
-            _ => &[b"h2"],
-        };
+        let alpn = negotiate::offer(opts.http, h2_allowed);
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
         self.inner.opened.fetch_add(1, Ordering::Relaxed);
         let d = dial::dial(
@@ -337,31 +237,8 @@ impl Session {
         )
         .await?;
         let chosen = d.tls.as_ref().and_then(|t| t.alpn.clone());
-        let use_h2 = match origin.tls {
-            true => chosen.as_deref() == Some("h2"),
-            false => opts.http == HttpVersion::Http2PriorKnowledge,
-        };
-        let offered = alpn
-            .iter()
-            .map(|p| String::from_utf8_lossy(p))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let why = match (origin.tls, &chosen) {
-            (false, _) if use_h2 => {
-                "prior knowledge: h2 from the first byte over plain TCP (h2c)".to_string()
-            }
-            (false, _) => {
-                "plain http speaks HTTP/1.1 (for h2c use --http2-prior-knowledge)".to_string()
-            }
-            (true, Some(p)) => format!("ALPN: offered {offered}; the server chose {p}"),
-            (true, None) => format!("ALPN: offered {offered}; the server chose none, so HTTP/1.1"),
-        };
-        if origin.tls && !h1_allowed && !use_h2 {
-            return Err(WireError::new(
-                ErrorPhase::Tls,
-                format!("the server refused HTTP/2 ({why}); try without --http2"),
-            ));
-        }
+        let (use_h2, why) =
+            negotiate::outcome(&origin, opts.http, alpn, chosen.as_deref(), h1_allowed)?;
         if use_h2 {
             let limits = opts.limits;
             let rec = Recorder::new(start, H2_KEEP, Probe::none());
@@ -377,9 +254,7 @@ impl Session {
                 },
                 state,
             };
-            if let Ok(mut pool) = self.inner.pool.lock() {
-                pool.h2.insert(key.clone(), conn.clone());
-            }
+            self.inner.pool.insert_h2(key.clone(), conn.clone());
             drop(guard);
             return self
                 .run_h2(conn, false, spec, &url, flight, start, probe)
@@ -508,7 +383,7 @@ impl Session {
             ),
             Err(_) => (tap::Mark::default(), 0),
         };
-        let h2f = flight.h2.insert(H2Flight {
+        let h2f = flight.h2.insert(h2::H2Flight {
             rec: conn.rec.clone(),
             from,
             token,
@@ -556,92 +431,4 @@ impl Session {
         flight.negotiated = Some(negotiated.clone());
         mark(&mut flight.timeline, probe, start, Mark::Ready);
     }
-
-    fn gate(&self, key: &PoolKey) -> Arc<tokio::sync::Mutex<()>> {
-        match self.inner.gates.lock() {
-            Ok(mut g) => g.entry(key.clone()).or_default().clone(),
-            Err(_) => Arc::default(),
-        }
-    }
-
-    /// The live HTTP/2 connection to this origin, if any.
-    fn h2_conn(&self, key: &PoolKey) -> Option<H2Conn> {
-        let mut pool = self.inner.pool.lock().ok()?;
-        match pool.h2.get(key) {
-            Some(c) if c.state.is_closed() => {
-                pool.h2.remove(key);
-                None
-            }
-            other => other.cloned(),
-        }
-    }
-
-    /// An idle HTTP/1.1 connection to this origin that is still open.
-    async fn checkout(&self, key: &PoolKey) -> Option<Conn> {
-        loop {
-            let mut conn = self.inner.pool.lock().ok()?.h1.get_mut(key)?.pop()?;
-            if still_open(&mut conn.tap).await {
-                return Some(conn);
-            }
-        }
-    }
-
-    fn checkin(&self, key: PoolKey, conn: Conn) {
-        if let Ok(mut pool) = self.inner.pool.lock() {
-            let idle = pool.h1.entry(key).or_default();
-            if idle.len() < MAX_IDLE_PER_ORIGIN {
-                idle.push(conn);
-            }
-        }
-    }
-}
-
-fn key(origin: Origin, spec: &RequestSpec) -> PoolKey {
-    PoolKey {
-        origin,
-        tls: spec.options.tls.clone(),
-        http: spec.options.http,
-    }
-}
-
-/// Cuts an HTTP/2 exchange's window out of its connection's recording and
-/// keeps the whole connection (rebased to the exchange's clock) for frame
-/// decoding. The request-sent mark moves to when the last request byte
-/// actually left (the connection task writes after `send_request`).
-fn h2_window(
-    f: H2Flight,
-    start: Instant,
-    timeline: &mut Timeline,
-) -> (Transcript, Option<H2Capture>) {
-    let Ok(mut rec) = f.rec.lock() else {
-        return (Transcript::default(), None);
-    };
-    rec.unlisten(f.token);
-    let window = rec.window(f.from, start);
-    let whole = rec.window(tap::Mark::default(), start);
-    drop(rec);
-    if let (Some(sent), Some(first)) = (timeline.request_sent, timeline.first_byte) {
-        let last_write = window
-            .chunks
-            .iter()
-            .filter(|c| c.dir == Dir::Sent && c.at <= first)
-            .map(|c| c.at)
-            .max();
-        if let Some(at) = last_write.filter(|at| *at > sent) {
-            timeline.request_sent = Some(at);
-        }
-    }
-    let capture = f.stream.map(|stream| H2Capture {
-        stream,
-        connection: Arc::new(whole),
-        window: (f.from.sent, f.from.received),
-    });
-    (window, capture)
-}
-
-/// An idle connection is usable only if the server has neither closed it
-/// nor sent anything unasked; a read that would block says exactly that.
-async fn still_open(tap: &mut Tap<Box<dyn Io>>) -> bool {
-    let mut byte = [0u8; 1];
-    timeout(Duration::ZERO, tap.read(&mut byte)).await.is_err()
 }

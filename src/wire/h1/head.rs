@@ -1,0 +1,219 @@
+//! The response head: finding its end, parsing it with httparse (with
+//! errors that quote the offending line), and deciding from it how the body
+//! is framed (RFC 9112 §6.3) and whether the connection survives.
+
+use super::super::error::{ErrorPhase, WireError};
+use super::super::exchange::Framing;
+use super::super::spec::Limits;
+use super::request::is_tchar;
+use super::Reuse;
+use crate::report::escape::escape_bytes;
+
+pub(super) fn not_http(buf: &[u8]) -> WireError {
+    let shown = escape_bytes(&buf[..buf.len().min(60)]);
+    WireError::new(
+        ErrorPhase::StatusLine,
+        format!("the reply does not start with an HTTP/1.x status line (got «{shown}»)"),
+    )
+}
+
+/// End of the head (index just past the blank line), searching from `from`.
+pub(super) fn find_head_end(buf: &[u8], from: usize) -> Option<usize> {
+    let start = from.min(buf.len());
+    let mut i = start;
+    while i < buf.len() {
+        if buf[i] == b'\n' {
+            if buf[..i].ends_with(b"\n") {
+                return Some(i + 1);
+            }
+            if buf[..i].ends_with(b"\n\r") {
+                return Some(i + 1);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+pub(super) struct Head {
+    pub(super) version: String,
+    pub(super) status: u16,
+    pub(super) reason: String,
+    pub(super) headers: Vec<(String, String)>,
+}
+
+pub(super) fn parse_head(
+    bytes: &[u8],
+    limits: Limits,
+    warnings: &mut Vec<String>,
+) -> Result<(Head, usize), WireError> {
+    let mut headers = vec![httparse::EMPTY_HEADER; limits.max_header_lines];
+    let mut resp = httparse::Response::new(&mut headers);
+    let parsed = httparse::ParserConfig::default()
+        .allow_obsolete_multiline_headers_in_responses(true)
+        .parse_response(&mut resp, bytes);
+    let first_line = || {
+        let end = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .unwrap_or(bytes.len());
+        escape_bytes(&bytes[..end.min(100)])
+    };
+    let len = match parsed {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                "incomplete response head",
+            ));
+        }
+        Err(httparse::Error::Version) => return Err(not_http(bytes)),
+        Err(httparse::Error::Status) | Err(httparse::Error::Token) => {
+            return Err(WireError::new(
+                ErrorPhase::StatusLine,
+                format!("malformed status line «{}»", first_line()),
+            ))
+        }
+        Err(httparse::Error::TooManyHeaders) => {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                format!("more than {} header lines", limits.max_header_lines),
+            ))
+        }
+        Err(e) => {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                format!("malformed header line{} ({e})", bad_header_line(bytes)),
+            ))
+        }
+    };
+    let version = match resp.version {
+        Some(0) => "HTTP/1.0",
+        _ => "HTTP/1.1",
+    };
+    let mut out = Vec::with_capacity(resp.headers.len());
+    for h in resp.headers.iter() {
+        let mut value = escape_bytes(h.value);
+        if value.contains("\\r\\n") || value.contains("\\n") {
+            warnings.push(format!(
+                "header '{}' uses obsolete line folding; joined with spaces",
+                h.name
+            ));
+            value = value.replace("\\r\\n", " ").replace("\\n", " ");
+        }
+        out.push((h.name.to_string(), value.replace("\\t", "\t")));
+    }
+    Ok((
+        Head {
+            version: version.to_string(),
+            status: resp.code.unwrap_or_default(),
+            reason: escape_bytes(resp.reason.unwrap_or_default().as_bytes()),
+            headers: out,
+        },
+        len,
+    ))
+}
+
+/// The first header line that is not `token: value`, shown escaped.
+fn bad_header_line(bytes: &[u8]) -> String {
+    for line in bytes.split(|&b| b == b'\n').skip(1) {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if line.is_empty() {
+            break;
+        }
+        let ok = match line.iter().position(|&b| b == b':') {
+            Some(i) => {
+                i > 0
+                    && line[..i].iter().all(|&b| is_tchar(b))
+                    && !line.iter().any(|&b| b == 0 || b == b'\r')
+            }
+            None => line.starts_with(b" ") || line.starts_with(b"\t"),
+        };
+        if !ok {
+            return format!(" «{}»", escape_bytes(&line[..line.len().min(100)]));
+        }
+    }
+    String::new()
+}
+
+/// How the body is delimited (RFC 9112 §6.3) and whether the connection
+/// survives it.
+pub(super) fn framing(
+    head: &Head,
+    head_request: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(Framing, Reuse), WireError> {
+    let values = |name: &str| {
+        head.headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect::<Vec<_>>()
+    };
+    let tokens = |name: &str| {
+        values(name)
+            .iter()
+            .flat_map(|v| v.split(','))
+            .map(|t| t.trim().to_ascii_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+    };
+    let connection = tokens("connection");
+    let mut reuse = match head.version.as_str() {
+        "HTTP/1.0" if !connection.iter().any(|t| t == "keep-alive") => Reuse::Close,
+        _ if connection.iter().any(|t| t == "close") => Reuse::Close,
+        _ => Reuse::Keep,
+    };
+    if head_request || head.status == 204 || head.status == 304 {
+        return Ok((Framing::NoBody, reuse));
+    }
+    let te = tokens("transfer-encoding");
+    let cl_values = values("content-length");
+    if !te.is_empty() {
+        if !cl_values.is_empty() {
+            warnings.push(
+                "both Transfer-Encoding and Content-Length were sent: Transfer-Encoding wins, \
+                 Content-Length is ignored and the connection will not be reused (RFC 9112 §6.3)"
+                    .into(),
+            );
+            reuse = Reuse::Close;
+        }
+        if te.last().map(String::as_str) == Some("chunked") {
+            return Ok((Framing::Chunked, reuse));
+        }
+        warnings.push(format!(
+            "Transfer-Encoding '{}' does not end in chunked: the body runs until the server closes",
+            te.join(", ")
+        ));
+        return Ok((Framing::CloseDelimited, Reuse::Close));
+    }
+    if !cl_values.is_empty() {
+        let mut seen: Option<u64> = None;
+        for raw in cl_values.iter().flat_map(|v| v.split(',')) {
+            let t = raw.trim();
+            if t.is_empty() || t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(WireError::new(
+                    ErrorPhase::Headers,
+                    format!("invalid Content-Length «{t}» (only digits are allowed)"),
+                ));
+            }
+            let n: u64 = t.parse().map_err(|_| {
+                WireError::new(ErrorPhase::Headers, format!("invalid Content-Length «{t}»"))
+            })?;
+            match seen {
+                Some(prev) if prev != n => {
+                    return Err(WireError::new(
+                        ErrorPhase::Headers,
+                        format!("conflicting Content-Length values {prev} and {n}: the body's end is unknowable"),
+                    ))
+                }
+                _ => seen = Some(n),
+            }
+        }
+        if cl_values.len() > 1 || cl_values.iter().any(|v| v.contains(',')) {
+            warnings.push("Content-Length was repeated (with the same value)".into());
+        }
+        return Ok((Framing::ContentLength(seen.unwrap_or(0)), reuse));
+    }
+    Ok((Framing::CloseDelimited, Reuse::Close))
+}

@@ -1,0 +1,293 @@
+//! HTTP/1.1 on httparse: the request written byte for byte as specified,
+//! and the response read by our own framing (Content-Length, chunked,
+//! close-delimited, 1xx, no-body responses). Conflicts a careful client
+//! must not guess about are errors; tolerable oddities are warnings.
+
+mod head;
+mod request;
+
+pub use request::{build_request, raw_method, USER_AGENT};
+
+use head::{find_head_end, framing, not_http, parse_head};
+
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::time::timeout;
+
+use super::body::BodySink;
+use super::chunked::ChunkedDecoder;
+use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
+use super::exchange::{Framing, Interim, Response};
+use super::spec::Limits;
+
+/// Whether the connection can carry another exchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    Keep,
+    Close,
+}
+
+enum ReadFail {
+    Timeout,
+    Io(std::io::Error),
+}
+
+async fn read_some<S: AsyncRead + Unpin>(
+    io: &mut S,
+    buf: &mut [u8],
+    idle: Duration,
+) -> Result<usize, ReadFail> {
+    match timeout(idle, io.read(buf)).await {
+        Ok(Ok(n)) => Ok(n),
+        Ok(Err(e)) => Err(ReadFail::Io(e)),
+        Err(_) => Err(ReadFail::Timeout),
+    }
+}
+
+/// What the reader needs besides the stream.
+pub struct ReadCtx<'a> {
+    pub head_request: bool,
+    pub limits: Limits,
+    pub read_timeout: Duration,
+    /// Called once, when the first response byte arrives.
+    pub on_first_byte: &'a mut (dyn FnMut() + Send),
+    pub warnings: &'a mut Vec<String>,
+}
+
+/// Bytes asked of the socket per read: large reads keep syscalls (and
+/// runtime wake-ups) few on fast bodies.
+const READ_SIZE: usize = 256 * 1024;
+
+/// Reads one response. The head lands in `slot` as soon as it is parsed,
+/// so a failure in the body still leaves it for the user to see.
+pub async fn read_response<S: AsyncRead + Unpin>(
+    io: &mut S,
+    ctx: ReadCtx<'_>,
+    slot: &mut Option<Response>,
+) -> Result<Reuse, WireError> {
+    let ReadCtx {
+        head_request,
+        limits,
+        read_timeout,
+        on_first_byte,
+        warnings,
+    } = ctx;
+    let mut scratch = vec![0u8; READ_SIZE];
+    let mut buf: Vec<u8> = Vec::new();
+    let mut offset = 0usize; // where `buf` starts in the received transcript
+    let mut interim = Vec::new();
+    let mut first = true;
+    let mut scanned = 0usize;
+
+    let (head, head_len) = loop {
+        if let Some(end) = find_head_end(&buf, scanned) {
+            let (head, len) = parse_head(&buf[..end], limits, warnings)?;
+            if (100..200).contains(&head.status) {
+                if head.status == 101 {
+                    return Err(WireError::new(
+                        ErrorPhase::StatusLine,
+                        "the server switched protocols (101) though no upgrade was asked for",
+                    ));
+                }
+                interim.push(Interim {
+                    status: head.status,
+                    reason: head.reason,
+                    headers: head.headers,
+                });
+                if interim.len() > limits.max_interim {
+                    return Err(WireError::new(
+                        ErrorPhase::Headers,
+                        format!("more than {} interim (1xx) responses", limits.max_interim),
+                    ));
+                }
+                buf.drain(..len);
+                offset += len;
+                scanned = 0;
+                continue;
+            }
+            break (head, len);
+        }
+        scanned = buf.len().saturating_sub(3);
+        if buf.len() >= 5 && !buf.starts_with(b"HTTP/") {
+            return Err(not_http(&buf));
+        }
+        if buf.len() > limits.max_head_bytes {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                format!(
+                    "response head is larger than {} KiB",
+                    limits.max_head_bytes / 1024
+                ),
+            ));
+        }
+        let waiting = if offset + buf.len() == 0 {
+            ErrorPhase::StatusLine
+        } else {
+            ErrorPhase::Headers
+        };
+        let n = read_some(io, &mut scratch, read_timeout)
+            .await
+            .map_err(|f| match f {
+                ReadFail::Timeout => WireError::timeout(
+                    TimeoutKind::Read,
+                    if waiting == ErrorPhase::StatusLine {
+                        "no response from the server"
+                    } else {
+                        "the response head stalled"
+                    },
+                    read_timeout,
+                ),
+                ReadFail::Io(e) => WireError::new(
+                    waiting,
+                    format!("reading the response: {}", describe_io(&e)),
+                ),
+            })?;
+        if n == 0 {
+            if !buf.is_empty() && buf.len() < 5 && !b"HTTP/".starts_with(&buf) {
+                return Err(not_http(&buf));
+            }
+            return Err(WireError::new(
+                waiting,
+                if waiting == ErrorPhase::StatusLine {
+                    "the server closed the connection without sending a response".to_string()
+                } else {
+                    format!("the server closed the connection in the middle of the response head ({} bytes in)", offset + buf.len())
+                },
+            ));
+        }
+        if first {
+            first = false;
+            on_first_byte();
+        }
+        buf.extend_from_slice(&scratch[..n]);
+    };
+
+    let (framing, mut reuse) = framing(&head, head_request, warnings)?;
+    let leftover = buf.split_off(head_len);
+    let resp = slot.insert(Response {
+        version: head.version,
+        status: head.status,
+        reason: head.reason,
+        headers: head.headers,
+        interim,
+        head_start: offset,
+        head_len,
+        framing,
+        body: Vec::new(),
+        body_len: 0,
+        chunk_count: 0,
+        body_file: None,
+    });
+    let mut sink = BodySink::new(&limits);
+    let body_fail = |resp: &Response, f: ReadFail| match f {
+        ReadFail::Timeout => WireError::timeout(
+            TimeoutKind::Read,
+            &format!("the body stalled ({} bytes in)", resp.body_len),
+            read_timeout,
+        ),
+        ReadFail::Io(e) => WireError::new(
+            ErrorPhase::Body,
+            format!(
+                "reading the body ({} bytes in): {}",
+                resp.body_len,
+                describe_io(&e)
+            ),
+        ),
+    };
+    let stray = |warnings: &mut Vec<String>, n: usize| {
+        warnings.push(format!(
+            "{n} unexpected bytes after the end of the response; the connection will not be reused"
+        ));
+    };
+
+    // Every exit from the body, early or not, hands the sink's file over.
+    let result = async {
+    match framing {
+        Framing::NoBody | Framing::Http2 => {
+            if !leftover.is_empty() {
+                stray(warnings, leftover.len());
+                reuse = Reuse::Close;
+            }
+        }
+        Framing::ContentLength(len) => {
+            let first_part = leftover
+                .len()
+                .min(usize::try_from(len).unwrap_or(usize::MAX));
+            sink.take(resp, &leftover[..first_part]);
+            if leftover.len() > first_part {
+                stray(warnings, leftover.len() - first_part);
+                reuse = Reuse::Close;
+            }
+            while resp.body_len < len {
+                let want = usize::try_from(len - resp.body_len)
+                    .unwrap_or(usize::MAX)
+                    .min(READ_SIZE);
+                let n = read_some(io, &mut scratch[..want], read_timeout)
+                    .await
+                    .map_err(|f| body_fail(resp, f))?;
+                if n == 0 {
+                    return Err(WireError::new(
+                        ErrorPhase::Body,
+                        format!(
+                            "the server closed the connection after {} of {} body bytes (Content-Length)",
+                            resp.body_len, len
+                        ),
+                    ));
+                }
+                sink.take(resp, &scratch[..n]);
+            }
+        }
+        Framing::Chunked => {
+            let mut dec = ChunkedDecoder::default();
+            let mut data: &[u8] = &leftover;
+            let mut owned;
+            loop {
+                let mut body = Vec::new();
+                let end = dec
+                    .feed(data, &mut |b| body.extend_from_slice(b))
+                    .map_err(|m| WireError::new(ErrorPhase::Body, m))?;
+                sink.take(resp, &body);
+                resp.chunk_count = dec.chunks;
+                if let Some(end) = end {
+                    if end < data.len() {
+                        stray(warnings, data.len() - end);
+                        reuse = Reuse::Close;
+                    }
+                    break;
+                }
+                let n = read_some(io, &mut scratch, read_timeout)
+                    .await
+                    .map_err(|f| body_fail(resp, f))?;
+                if n == 0 {
+                    return Err(WireError::new(
+                        ErrorPhase::Body,
+                        format!(
+                            "the server closed the connection in the middle of the chunked body ({} bytes in)",
+                            resp.body_len
+                        ),
+                    ));
+                }
+                owned = scratch[..n].to_vec();
+                data = &owned;
+            }
+        }
+        Framing::CloseDelimited => {
+            sink.take(resp, &leftover);
+            loop {
+                let n = read_some(io, &mut scratch, read_timeout)
+                    .await
+                    .map_err(|f| body_fail(resp, f))?;
+                if n == 0 {
+                    break;
+                }
+                sink.take(resp, &scratch[..n]);
+            }
+        }
+    }
+    Ok(reuse)
+    }
+    .await;
+    sink.finish(resp, warnings);
+    result
+}
