@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod batches;
+pub mod lesson;
 pub mod send;
 
 use std::path::PathBuf;
@@ -32,6 +33,17 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Run the embedded httpbin-style demo server.
     DemoServer(DemoArgs),
+    /// Play a workshop lesson against the embedded demo server (no argument: list the built-in ones).
+    Lesson(LessonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LessonArgs {
+    /// A built-in lesson's name or number, or a lesson file (TOML).
+    pub lesson: Option<String>,
+    /// Run straight through instead of waiting for Enter before each step.
+    #[arg(long)]
+    pub auto: bool,
 }
 
 #[derive(Debug, Args)]

@@ -154,6 +154,12 @@ impl Timeline {
                     (false, Some(s), None, Some(n)) if self.done.is_none() => {
                         (SpanState::Running, s, n.max(s))
                     }
+                    // The phase the exchange ended in (a timeout, an
+                    // error): it lasted until the end, and shows so.
+                    (false, Some(s), None, _) if self.done.is_some() => {
+                        let d = self.done.unwrap_or(s);
+                        (SpanState::Done, s, d.max(s))
+                    }
                     _ => (SpanState::Pending, Duration::ZERO, Duration::ZERO),
                 };
                 Span {
@@ -277,6 +283,23 @@ mod tests {
         assert_eq!(spans[2].state, SpanState::Skipped);
         assert_eq!(spans[4].state, SpanState::Running);
         assert_eq!(spans[4].end, ms(50));
+        assert_eq!(spans[5].state, SpanState::Pending);
+    }
+
+    #[test]
+    fn the_phase_an_exchange_failed_in_lasts_until_the_end() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        for (m, at) in [
+            (Mark::DnsDone, 1),
+            (Mark::Connected, 2),
+            (Mark::Ready, 2),
+            (Mark::RequestSent, 3),
+            (Mark::Done, 1500),
+        ] {
+            t.mark(m, ms(at));
+        }
+        let spans = t.spans(None);
+        assert_eq!((spans[4].state, spans[4].end), (SpanState::Done, ms(1500)));
         assert_eq!(spans[5].state, SpanState::Pending);
     }
 
