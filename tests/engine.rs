@@ -331,10 +331,14 @@ async fn requests_keep_header_case_order_and_refuse_injection() {
 async fn a_body_past_the_cap_spills_to_a_temp_file_that_goes_away() {
     let srv = serve(|mut s| async move {
         read_head(&mut s).await;
-        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n").await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            .await;
         for i in 0..50u8 {
             let chunk = vec![b'a' + (i % 26); 10_000];
-            let _ = s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await;
+            let _ = s
+                .write_all(format!("{:x}\r\n", chunk.len()).as_bytes())
+                .await;
             let _ = s.write_all(&chunk).await;
             let _ = s.write_all(b"\r\n").await;
         }
@@ -352,7 +356,10 @@ async fn a_body_past_the_cap_spills_to_a_temp_file_that_goes_away() {
     let path = file.path().to_path_buf();
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 500_000);
     assert_eq!(file.read_at(0, 25_000).unwrap(), r.body);
-    assert_eq!(file.read_at(490_000, 100).unwrap(), vec![b'a' + 49 % 26; 100]);
+    assert_eq!(
+        file.read_at(490_000, 100).unwrap(),
+        vec![b'a' + 49 % 26; 100]
+    );
     drop(file);
     drop(ex);
     assert!(!path.exists(), "the temp file is removed with the exchange");

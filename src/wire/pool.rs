@@ -4,11 +4,11 @@
 //! concurrent exchanges find the HTTP/2 connection the first one opened.
 
 use std::collections::HashMap;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::task::{Context, Poll, Waker};
 
-use tokio::io::AsyncReadExt;
-use tokio::time::timeout;
+use tokio::io::{AsyncRead, ReadBuf};
 
 use super::dial::Origin;
 use super::exchange::{ConnectionInfo, Negotiated, TlsInfo};
@@ -68,10 +68,10 @@ impl Pool {
     }
 
     /// An idle HTTP/1.1 connection to this origin that is still open.
-    pub(super) async fn checkout(&self, key: &PoolKey) -> Option<Conn> {
+    pub(super) fn checkout(&self, key: &PoolKey) -> Option<Conn> {
         loop {
             let mut conn = self.conns.lock().ok()?.h1.get_mut(key)?.pop()?;
-            if still_open(&mut conn.tap).await {
+            if still_open(&mut conn.tap) {
                 return Some(conn);
             }
         }
@@ -103,7 +103,11 @@ pub(super) fn key(origin: Origin, spec: &RequestSpec) -> PoolKey {
 
 /// An idle connection is usable only if the server has neither closed it
 /// nor sent anything unasked; a read that would block says exactly that.
-async fn still_open(tap: &mut Tap<Box<dyn Io>>) -> bool {
+/// One poll, no timer: a zero timeout would wait for the timer wheel's
+/// next tick (a millisecond on every reused exchange).
+fn still_open(tap: &mut Tap<Box<dyn Io>>) -> bool {
     let mut byte = [0u8; 1];
-    timeout(Duration::ZERO, tap.read(&mut byte)).await.is_err()
+    let mut buf = ReadBuf::new(&mut byte);
+    let mut cx = Context::from_waker(Waker::noop());
+    matches!(Pin::new(tap).poll_read(&mut cx, &mut buf), Poll::Pending)
 }

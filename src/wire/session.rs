@@ -201,7 +201,7 @@ impl Session {
             }
         }
         if h1_allowed {
-            if let Some(conn) = self.inner.pool.checkout(&key).await {
+            if let Some(conn) = self.inner.pool.checkout(&key) {
                 return self
                     .run_h1(conn, true, spec, &url, flight, start, probe)
                     .await;
