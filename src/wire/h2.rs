@@ -391,3 +391,28 @@ pub(super) fn window(
     });
     (window, capture)
 }
+
+/// The response's headers in true wire order, as HPACK delivered them
+/// (the `h2` crate hands them over grouped by name). Decoding needs the
+/// connection from its first byte: the dynamic table spans it.
+pub(super) fn headers_in_wire_order(cap: &H2Capture, resp: &mut Response) {
+    let t = &cap.connection;
+    let conn = crate::decode::h2::decode_connection(&t.sent, &t.received, &t.chunks);
+    let block = conn
+        .items
+        .iter()
+        .filter_map(|i| i.frame())
+        .filter(|f| f.dir == Dir::Received && f.stream == cap.stream && f.offset >= cap.window.1)
+        .find_map(|f| f.detail.block());
+    if let Some(block) = block.filter(|b| b.error.is_none()) {
+        let fields: Vec<(String, String)> = block
+            .fields
+            .iter()
+            .filter(|f| !f.name.is_empty() && !f.name.starts_with(':'))
+            .map(|f| (f.name.clone(), f.value.clone()))
+            .collect();
+        if fields.len() == resp.headers.len() {
+            resp.headers = fields;
+        }
+    }
+}

@@ -120,6 +120,9 @@ impl Session {
                 None,
             ),
         };
+        if let (Some(cap), Some(resp)) = (&h2, flight.response.as_mut()) {
+            h2::headers_in_wire_order(cap, resp);
+        }
         let origin = url::Url::parse(&spec.url)
             .ok()
             .and_then(|u| Origin::from_url(&u).ok());
