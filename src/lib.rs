@@ -7,6 +7,7 @@ pub mod cli;
 pub mod decode;
 pub mod demo;
 pub mod explain;
+pub mod formats;
 pub mod lesson;
 pub mod report;
 pub mod tui;

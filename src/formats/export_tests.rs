@@ -1,0 +1,309 @@
+//! Exported code for hostile requests (quotes, backslashes, `$`, `${`,
+//! newlines, bidi overrides, non-UTF-8 bytes) checked by the real
+//! interpreters where the machine has them: bash hands curl the exact
+//! argv, Python's `requests.request` and JavaScript's `fetch` (both
+//! stubbed to print what they were given) receive the exact request, and
+//! the Rust output's literals decode back to the request's bytes.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use super::curl::parse_curl;
+use super::export::{merged_headers, to_curl, to_fetch, to_python, to_reqwest};
+use super::shell;
+use crate::wire::{CookieJar, HttpVersion, RequestSpec, Verify};
+
+fn hostile() -> RequestSpec {
+    let mut s = RequestSpec::get("https://h.example/p?q=a'b\"c$d`e&x=${HOME}");
+    s.method = "POST".into();
+    s.headers = [
+        ("X-Quote", "it's \"q\" \\ $HOME `x` ${y} '\\''"),
+        ("X-Uni", "café ☕ \u{202e}rtl"),
+        ("Cookie", "a=1"),
+        ("Cookie", "b=2"),
+        ("Content-Type", "text/plain; charset=utf-8"),
+    ]
+    .iter()
+    .map(|(n, v)| (n.to_string(), v.to_string()))
+    .collect();
+    s.body = Some("l1\nl2 'x' \"y\" \\ $PATH ${x} `id` é ☕\r\n\tend\u{1b}[31m".into());
+    s
+}
+
+fn binary() -> RequestSpec {
+    let mut s = RequestSpec::get("http://127.0.0.1:1/bin");
+    s.method = "PUT".into();
+    s.body = Some(vec![0xff, b'\'', b'"', b'\\', 0x80, b'\n', 0x01]);
+    s
+}
+
+fn specs() -> Vec<RequestSpec> {
+    let mut with_options = hostile();
+    let o = &mut with_options.options;
+    o.tls.verify = Verify::Off;
+    o.tls.ca_file = Some("/tmp/my ca's.pem".into());
+    o.redirects.follow = true;
+    o.redirects.max = 5;
+    o.http = HttpVersion::Http2;
+    o.connect_timeout = Duration::from_millis(2500);
+    o.total_timeout = Duration::from_secs(30);
+    o.retry.attempts = 3;
+    o.retry.backoff = Duration::from_secs(1);
+    o.cookies = CookieJar::On;
+    let mut head = RequestSpec::get("https://h/");
+    head.method = "HEAD".into();
+    let mut empty = RequestSpec::get("https://h/-dash");
+    empty.method = "DELETE".into();
+    empty.body = Some(Vec::new());
+    empty.headers = vec![("X-Empty".into(), String::new())];
+    let mut dash_url = RequestSpec::get("https://h/q?a=-b");
+    dash_url.headers = vec![("A".into(), "-H x".into())];
+    vec![
+        hostile(),
+        binary(),
+        with_options,
+        head,
+        empty,
+        dash_url,
+        RequestSpec::get("https://h/"),
+    ]
+}
+
+#[test]
+fn curl_round_trips_through_parse_curl() {
+    for spec in specs() {
+        let cmd = to_curl(&spec);
+        assert_eq!(parse_curl(&cmd).ok(), Some(spec), "{cmd}");
+    }
+}
+
+/// Runs `program args` with `stdin`, or `None` when the program is not
+/// installed (the check is skipped, loudly).
+fn run(program: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Option<String> {
+    let child = Command::new(program)
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let Ok(mut child) = child else {
+        eprintln!("{program} not found: check skipped");
+        return None;
+    };
+    if let Some(mut i) = child.stdin.take() {
+        i.write_all(stdin.as_bytes()).expect("stdin");
+    }
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "{program} failed: {stderr}\n--- input ---\n{stdin}"
+    );
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn bash_gives_curl_the_argv_we_parse() {
+    for spec in specs() {
+        let cmd = to_curl(&spec);
+        let script = format!("curl() {{ printf '%s\\0' \"$@\"; }}\n{cmd}");
+        let Some(out) = run("bash", &["-s"], &script, &[]) else {
+            return;
+        };
+        let argv: Vec<&str> = out.split_terminator('\0').collect();
+        let ours = shell::split(&cmd).expect("split");
+        let ours: Vec<String> = ours[1..]
+            .iter()
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+            .collect();
+        assert_eq!(argv, ours, "{cmd}");
+    }
+}
+
+const REQUESTS_STUB: &str = r#"
+import json
+class Response:
+    status_code = 200
+    reason = "OK"
+    text = ""
+def request(method, url, headers=None, data=None, verify=True, allow_redirects=True, timeout=None):
+    dec = lambda v: v.decode("utf-8") if isinstance(v, bytes) else v
+    print(json.dumps({"method": method, "url": url,
+        "headers": [[dec(k), dec(v)] for k, v in (headers or {}).items()],
+        "data": list(data) if data is not None else None,
+        "verify": verify, "allow_redirects": allow_redirects}))
+    return Response()
+"#;
+
+#[test]
+fn python_sends_the_same_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("requests.py"), REQUESTS_STUB).expect("stub");
+    let path = dir.path().to_string_lossy().into_owned();
+    for spec in specs() {
+        let code = to_python(&spec);
+        let check = "import ast, sys; ast.parse(sys.stdin.read())";
+        if run("python3", &["-c", check], &code, &[]).is_none() {
+            return;
+        }
+        let out = run("python3", &["-"], &code, &[("PYTHONPATH", &path)]).unwrap_or_default();
+        let got: serde_json::Value =
+            serde_json::from_str(out.lines().next().unwrap_or_default()).expect("json");
+        assert_eq!(got["method"], spec.method.as_str(), "{code}");
+        assert_eq!(got["url"], spec.url.as_str(), "{code}");
+        let (headers, _) = merged_headers(&spec);
+        assert_eq!(got["headers"], serde_json::json!(headers), "{code}");
+        assert_eq!(got["data"], serde_json::json!(spec.body), "{code}");
+        assert_eq!(got["verify"], spec.options.tls.verify == Verify::On);
+        assert_eq!(got["allow_redirects"], spec.options.redirects.follow);
+    }
+}
+
+const FETCH_STUB: &str = r#"
+globalThis.fetch = async (url, init) => {
+  const dec = (v) => Buffer.from(v, "latin1").toString("utf8");
+  const body = init.body === undefined ? null
+    : typeof init.body === "string" ? Array.from(Buffer.from(init.body, "utf8"))
+    : Array.from(init.body);
+  console.log(JSON.stringify({ url, method: init.method,
+    headers: (init.headers || []).map(([n, v]) => [n, dec(v)]), body, redirect: init.redirect }));
+  return { status: 200, statusText: "OK", text: async () => "" };
+};
+"#;
+
+#[test]
+fn javascript_sends_the_same_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (i, spec) in specs().into_iter().enumerate() {
+        let code = to_fetch(&spec);
+        let file = dir.path().join(format!("t{i}.mjs"));
+        std::fs::write(&file, format!("{FETCH_STUB}\n{code}")).expect("write");
+        let Some(out) = run("node", &[&file.to_string_lossy()], "", &[]) else {
+            return;
+        };
+        let got: serde_json::Value =
+            serde_json::from_str(out.lines().next().unwrap_or_default()).expect("json");
+        assert_eq!(got["url"], spec.url.as_str(), "{code}");
+        assert_eq!(got["method"], spec.method.as_str(), "{code}");
+        assert_eq!(got["headers"], serde_json::json!(spec.headers), "{code}");
+        assert_eq!(got["body"], serde_json::json!(spec.body), "{code}");
+    }
+}
+
+/// The string and byte-string literals of Rust source, decoded, after
+/// checking that every literal closes, every escape is valid, and the
+/// brackets outside literals and comments balance.
+fn rust_literals(code: &str) -> Result<Vec<Vec<u8>>, String> {
+    let c: Vec<char> = code.chars().collect();
+    let (mut i, mut stack, mut lits) = (0, Vec::new(), Vec::new());
+    while i < c.len() {
+        match c[i] {
+            '/' if c.get(i + 1) == Some(&'/') => {
+                while i < c.len() && c[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '(' | '[' | '{' => stack.push(c[i]),
+            ')' | ']' | '}' => {
+                let open = stack.pop().ok_or("unbalanced close")?;
+                if !matches!((open, c[i]), ('(', ')') | ('[', ']') | ('{', '}')) {
+                    return Err(format!("mismatched {open}{}", c[i]));
+                }
+            }
+            '"' => {
+                let bytes_lit = i > 0 && c[i - 1] == 'b';
+                let mut out = String::new();
+                let mut raw = Vec::new();
+                i += 1;
+                loop {
+                    let ch = *c.get(i).ok_or("unterminated literal")?;
+                    i += 1;
+                    let v = match ch {
+                        '"' => break,
+                        '\\' => {
+                            let e = *c.get(i).ok_or("dangling escape")?;
+                            i += 1;
+                            match e {
+                                'n' => '\n',
+                                'r' => '\r',
+                                't' => '\t',
+                                '0' => '\0',
+                                '\\' | '"' | '\'' => e,
+                                'x' => {
+                                    let h: String = c[i..i + 2].iter().collect();
+                                    i += 2;
+                                    let n =
+                                        u8::from_str_radix(&h, 16).map_err(|e| e.to_string())?;
+                                    if bytes_lit {
+                                        raw.push(n);
+                                        continue;
+                                    }
+                                    if n > 0x7f {
+                                        return Err("\\x above 7f in a str".into());
+                                    }
+                                    n as char
+                                }
+                                'u' if !bytes_lit => {
+                                    let end =
+                                        c[i..].iter().position(|&x| x == '}').ok_or("bad \\u")?;
+                                    let h: String = c[i + 1..i + end].iter().collect();
+                                    i += end + 1;
+                                    let n =
+                                        u32::from_str_radix(&h, 16).map_err(|e| e.to_string())?;
+                                    char::from_u32(n).ok_or("bad code point")?
+                                }
+                                _ => return Err(format!("invalid escape \\{e}")),
+                            }
+                        }
+                        ch if bytes_lit && !ch.is_ascii() => {
+                            return Err("non-ASCII in b\"\"".into())
+                        }
+                        ch => ch,
+                    };
+                    if bytes_lit {
+                        raw.push(v as u8);
+                    } else {
+                        out.push(v);
+                    }
+                }
+                lits.push(if bytes_lit { raw } else { out.into_bytes() });
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if stack.is_empty() {
+        Ok(lits)
+    } else {
+        Err(format!("unclosed {stack:?}"))
+    }
+}
+
+#[test]
+fn rust_literals_are_balanced_and_exact() {
+    for spec in specs() {
+        let code = to_reqwest(&spec);
+        let lits = rust_literals(&code).unwrap_or_else(|e| panic!("{e}\n{code}"));
+        assert!(lits.contains(&spec.url.as_bytes().to_vec()), "{code}");
+        assert!(lits.contains(&spec.method.as_bytes().to_vec()), "{code}");
+        for (n, v) in &spec.headers {
+            assert!(lits.contains(&n.as_bytes().to_vec()), "{code}");
+            assert!(lits.contains(&v.as_bytes().to_vec()), "{code}");
+        }
+        if let Some(b) = &spec.body {
+            assert!(lits.contains(b), "{code}");
+        }
+    }
+}
+
+#[test]
+fn raw_requests_are_explained_not_mangled() {
+    let mut s = RequestSpec::get("http://h/");
+    s.raw = Some(b"GET / HTTP/1.1\r\n\r\n".to_vec());
+    for out in [to_curl(&s), to_python(&s), to_reqwest(&s), to_fetch(&s)] {
+        assert!(out.contains("--raw"), "{out}");
+    }
+}

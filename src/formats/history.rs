@@ -1,0 +1,308 @@
+//! History that survives restarts: every exchange (bytes, timeline,
+//! request and response heads), redacted unless asked not to be, in one
+//! JSON Lines file under the platform's data directory.
+//!
+//! The file's first line is a format marker; each further line is one
+//! `HistoryEntry`, oldest first. Every change rewrites the file through a
+//! temporary file in the same directory, fsynced, then renamed over the
+//! old one, so a crash leaves either the old history or the new one. A
+//! file that is not ours, or that does not parse, is renamed aside and
+//! reported, never fatal. Two wirescope processes writing at once each
+//! keep their own view; the last to write wins.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+pub use super::history_entry::{HistoryEntry, StoredTimeline};
+use super::redact::Redaction;
+use crate::wire::{Exchange, RequestSpec};
+
+const FILE: &str = "history.jsonl";
+const FORMAT: &str = "wirescope-history";
+const VERSION: u64 = 1;
+const TEMP_PREFIX: &str = ".history-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// How much history is kept; past either bound the oldest entries go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryLimits {
+    pub max_entries: usize,
+    /// Bytes of the stored lines (the file's size, near enough).
+    pub max_bytes: u64,
+}
+
+impl Default for HistoryLimits {
+    fn default() -> Self {
+        HistoryLimits {
+            max_entries: 500,
+            max_bytes: 50 * 1024 * 1024,
+        }
+    }
+}
+
+/// The stored exchanges and where they live.
+#[derive(Debug)]
+pub struct History {
+    dir: PathBuf,
+    limits: HistoryLimits,
+    /// Oldest first, each with its serialized line.
+    entries: Vec<HistoryEntry>,
+    lines: Vec<String>,
+    note: Option<String>,
+}
+
+impl History {
+    /// The history in the platform's data directory (e.g.
+    /// `~/.local/share/wirescope` on Linux). A set-aside file is reported
+    /// by `note()`.
+    pub fn open_default() -> Result<History, String> {
+        let dirs = directories::ProjectDirs::from("dev", "wirescope", "wirescope")
+            .ok_or("no home directory to keep history in")?;
+        let dir = dirs.data_dir();
+        fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create the history directory {}: {e}", dir.display()))?;
+        let (h, _) = History::open_at(dir, HistoryLimits::default());
+        Ok(h)
+    }
+
+    /// The history kept in `dir`. Never fails: a file that cannot be read
+    /// or parsed is set aside (renamed) and the note says so.
+    pub fn open_at(dir: &Path, limits: HistoryLimits) -> (History, Option<String>) {
+        let mut h = History {
+            dir: dir.to_path_buf(),
+            limits,
+            entries: Vec::new(),
+            lines: Vec::new(),
+            note: None,
+        };
+        h.remove_stale_temps();
+        h.note = h.load();
+        h.enforce_bounds();
+        if h.note.is_some() && !h.entries.is_empty() {
+            // Entries salvaged from a file set aside: save them now, or
+            // they would live only in the set-aside copy.
+            if let Err(e) = h.write() {
+                h.note = h.note.take().map(|n| format!("{n}; {e}"));
+            }
+        }
+        let note = h.note.clone();
+        (h, note)
+    }
+
+    /// What happened when the file was opened (a file set aside), if
+    /// anything worth telling.
+    pub fn note(&self) -> Option<&str> {
+        self.note.as_deref()
+    }
+
+    /// The history file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(FILE)
+    }
+
+    /// Oldest first.
+    pub fn entries(&self) -> &[HistoryEntry] {
+        &self.entries
+    }
+
+    /// Entries matching every word of `q` (case-insensitive), oldest first.
+    pub fn search(&self, q: &str) -> Vec<&HistoryEntry> {
+        self.entries.iter().filter(|e| e.matches(q)).collect()
+    }
+
+    /// Entry `i` (as in `entries()`) as a request to send again.
+    pub fn to_spec(&self, i: usize) -> Option<RequestSpec> {
+        self.entries.get(i).map(HistoryEntry::to_spec)
+    }
+
+    /// Adds an exchange and writes the history. On a write error the entry
+    /// stays in memory and the error says why the file was not updated.
+    pub fn record(&mut self, ex: &Exchange, redact: Redaction) -> Result<(), String> {
+        let mut entry = HistoryEntry::from_exchange(ex, redact);
+        let mut line = encode(&entry)?;
+        if line.len() as u64 + 1 > self.limits.max_bytes {
+            entry.keep_heads_only();
+            line = encode(&entry)?;
+            if line.len() as u64 + 1 > self.limits.max_bytes {
+                return Err(format!(
+                    "not kept in history: {} bytes even without bodies, over the {}-byte cap",
+                    line.len(),
+                    self.limits.max_bytes
+                ));
+            }
+        }
+        self.entries.push(entry);
+        self.lines.push(line);
+        self.enforce_bounds();
+        self.write()
+    }
+
+    /// Forgets everything, on disk too.
+    pub fn clear(&mut self) -> Result<(), String> {
+        self.entries.clear();
+        self.lines.clear();
+        self.write()
+    }
+
+    fn enforce_bounds(&mut self) {
+        let mut total: u64 = self.lines.iter().map(|l| l.len() as u64 + 1).sum();
+        let mut drop = 0;
+        while drop < self.lines.len()
+            && (self.lines.len() - drop > self.limits.max_entries || total > self.limits.max_bytes)
+        {
+            total -= self.lines[drop].len() as u64 + 1;
+            drop += 1;
+        }
+        self.entries.drain(..drop);
+        self.lines.drain(..drop);
+    }
+
+    /// Reads the file; returns a note when it had to be set aside.
+    fn load(&mut self) -> Option<String> {
+        let path = self.path();
+        let file = match fs::File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                return Some(format!(
+                    "history not loaded: cannot read {}: {e}",
+                    path.display()
+                ))
+            }
+        };
+        let mut lines = BufReader::new(file).lines();
+        let header = lines.next().and_then(Result::ok).unwrap_or_default();
+        let marker: Option<serde_json::Value> = serde_json::from_str(&header).ok();
+        let format = marker
+            .as_ref()
+            .and_then(|m| m.get("format"))
+            .and_then(|f| f.as_str());
+        let version = marker
+            .as_ref()
+            .and_then(|m| m.get("version"))
+            .and_then(|v| v.as_u64());
+        let why = match (format, version) {
+            (Some(FORMAT), Some(VERSION)) => None,
+            (Some(FORMAT), Some(v)) => {
+                Some(format!("written by another wirescope (format version {v})"))
+            }
+            _ => Some("not a wirescope history file".to_string()),
+        };
+        if let Some(why) = why {
+            return Some(self.set_aside(&path, &why));
+        }
+        let mut bad = 0;
+        for line in lines {
+            // A line that is not UTF-8 is consumed whole: skip just it.
+            let Ok(line) = line else {
+                bad += 1;
+                continue;
+            };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<HistoryEntry>(&line) {
+                Ok(e) => {
+                    self.entries.push(e);
+                    self.lines.push(line);
+                }
+                Err(_) => bad += 1,
+            }
+        }
+        if bad == 0 {
+            return None;
+        }
+        let why = format!(
+            "{bad} unreadable entries (the {} others were kept)",
+            self.entries.len()
+        );
+        Some(self.set_aside(&path, &why))
+    }
+
+    /// Renames a bad file out of the way (never deletes what might be the
+    /// user's data) and says where it went.
+    fn set_aside(&self, path: &Path, why: &str) -> String {
+        let stamp = super::time::unix_millis(std::time::SystemTime::now());
+        let mut n = 0;
+        let aside = loop {
+            let name = match n {
+                0 => format!("{FILE}.corrupt-{stamp}"),
+                _ => format!("{FILE}.corrupt-{stamp}-{n}"),
+            };
+            let p = self.dir.join(name);
+            if !p.exists() {
+                break p;
+            }
+            n += 1;
+        };
+        match fs::rename(path, &aside) {
+            Ok(()) => format!(
+                "history file {}: {why}; set aside as {}",
+                path.display(),
+                aside.display()
+            ),
+            Err(e) => format!(
+                "history file {}: {why}; could not set it aside: {e}",
+                path.display()
+            ),
+        }
+    }
+
+    /// Temp files left by a crash mid-write are garbage: the rename never
+    /// happened, so the real file is intact.
+    fn remove_stale_temps(&self) {
+        let Ok(read) = fs::read_dir(&self.dir) else {
+            return;
+        };
+        for e in read.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+                let _ = fs::remove_file(e.path());
+            }
+        }
+    }
+
+    /// Atomic replace: temp file in the same directory (same filesystem,
+    /// so the rename is atomic), fsync, rename, fsync the directory.
+    fn write(&self) -> Result<(), String> {
+        let fail = |what: &str, e: &dyn std::fmt::Display| {
+            format!("history not saved: {what} in {}: {e}", self.dir.display())
+        };
+        fs::create_dir_all(&self.dir).map_err(|e| fail("cannot create the directory", &e))?;
+        // tempfile creates the file readable by the owner only: history
+        // holds request bodies even when headers are redacted.
+        let mut tmp = tempfile::Builder::new()
+            .prefix(TEMP_PREFIX)
+            .suffix(TEMP_SUFFIX)
+            .tempfile_in(&self.dir)
+            .map_err(|e| fail("cannot create a temporary file", &e))?;
+        {
+            let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+            let header = json!({"format": FORMAT, "version": VERSION});
+            writeln!(w, "{header}").map_err(|e| fail("write failed", &e))?;
+            for l in &self.lines {
+                writeln!(w, "{l}").map_err(|e| fail("write failed", &e))?;
+            }
+            w.flush().map_err(|e| fail("write failed", &e))?;
+        }
+        tmp.as_file()
+            .sync_all()
+            .map_err(|e| fail("fsync failed", &e))?;
+        tmp.persist(self.path())
+            .map_err(|e| fail("rename failed", &e.error))?;
+        #[cfg(unix)]
+        if let Ok(d) = fs::File::open(&self.dir) {
+            // Makes the rename itself durable; best effort.
+            let _ = d.sync_all();
+        }
+        Ok(())
+    }
+}
+
+fn encode(entry: &HistoryEntry) -> Result<String, String> {
+    serde_json::to_string(entry).map_err(|e| format!("history entry not encodable: {e}"))
+}

@@ -1,0 +1,252 @@
+//! One stored exchange: what history keeps of an `Exchange` (the request
+//! as sent, the response head, the wire bytes of both directions, the
+//! timeline's marks), redacted as asked, in a serde shape whose field
+//! names are the on-disk format.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::redact::{self, Redaction};
+use super::time::{rfc3339, unix_millis};
+use super::wire_view;
+use crate::wire::exchange::Dir;
+use crate::wire::{Exchange, RequestSpec, Timeline, Verify};
+
+/// One exchange as history keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    /// RFC 3339, when the exchange started.
+    pub at: String,
+    pub at_ms: u64,
+    pub method: String,
+    pub url: String,
+    /// "HTTP/1.1" or "HTTP/2".
+    pub protocol: Option<String>,
+    pub status: Option<u16>,
+    pub reason: Option<String>,
+    /// The request as sent, in wire order and case.
+    pub request_headers: Vec<(String, String)>,
+    #[serde(with = "b64")]
+    pub request_body: Vec<u8>,
+    /// The final response's headers, in wire order and case.
+    pub response_headers: Vec<(String, String)>,
+    /// The wire bytes kept for this exchange (HTTP/1 text or HTTP/2
+    /// frames), heads redacted unless redaction was off.
+    #[serde(with = "b64")]
+    pub sent: Vec<u8>,
+    #[serde(with = "b64")]
+    pub received: Vec<u8>,
+    pub sent_total: u64,
+    pub received_total: u64,
+    pub timeline: StoredTimeline,
+    pub remote: Option<String>,
+    pub connection_id: Option<u64>,
+    pub insecure: bool,
+    pub warnings: Vec<String>,
+    /// "phase: message".
+    pub error: Option<String>,
+    pub redacted: bool,
+    /// What history changed or left out, in words.
+    #[serde(default)]
+    pub notes: Vec<String>,
+}
+
+/// Timeline marks in microseconds from the exchange's start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct StoredTimeline {
+    pub reused: bool,
+    pub tls: bool,
+    pub dns_done: Option<u64>,
+    pub connected: Option<u64>,
+    pub tls_done: Option<u64>,
+    pub ready: Option<u64>,
+    pub request_sent: Option<u64>,
+    pub first_byte: Option<u64>,
+    pub done: Option<u64>,
+}
+
+impl HistoryEntry {
+    /// What history stores for `ex`.
+    pub fn from_exchange(ex: &Exchange, redaction: Redaction) -> HistoryEntry {
+        let on = redaction == Redaction::On;
+        let view = wire_view::request(ex);
+        let hv = |list: &[(String, String)]| -> Vec<(String, String)> {
+            list.iter()
+                .map(|(n, v)| {
+                    let v = if on {
+                        redact::header_value(n, v)
+                    } else {
+                        v.clone()
+                    };
+                    (n.clone(), v)
+                })
+                .collect()
+        };
+        let resp = ex.response.as_ref();
+        let t = &ex.transcript;
+        let mut notes = Vec::new();
+        let (sent, received) = match (on, ex.h2.is_some()) {
+            (false, _) => (t.sent.clone(), t.received.clone()),
+            (true, false) => (
+                redact::h1_bytes(&t.sent, Dir::Sent),
+                redact::h1_bytes(&t.received, Dir::Received),
+            ),
+            (true, true) => {
+                // HPACK may carry a secret Huffman-coded or by table index:
+                // no byte-level edit can be trusted, so the frames stay out.
+                notes.push("HTTP/2 frames not kept: their header blocks cannot be redacted".into());
+                (Vec::new(), Vec::new())
+            }
+        };
+        let us = |d: Option<Duration>| d.map(|d| d.as_micros() as u64);
+        let tl = &ex.timeline;
+        HistoryEntry {
+            at: rfc3339(tl.started_at),
+            at_ms: unix_millis(tl.started_at),
+            method: ex.method.clone(),
+            url: if on {
+                redact::url(&ex.url)
+            } else {
+                ex.url.clone()
+            },
+            protocol: ex.negotiated.as_ref().map(|n| n.version.to_string()),
+            status: resp.map(|r| r.status),
+            reason: resp.map(|r| r.reason.clone()),
+            request_headers: hv(&view.headers),
+            request_body: view.body,
+            response_headers: resp.map(|r| hv(&r.headers)).unwrap_or_default(),
+            sent,
+            received,
+            sent_total: t.sent_total,
+            received_total: t.received_total,
+            timeline: StoredTimeline {
+                reused: tl.reused,
+                tls: tl.tls,
+                dns_done: us(tl.dns_done),
+                connected: us(tl.connected),
+                tls_done: us(tl.tls_done),
+                ready: us(tl.ready),
+                request_sent: us(tl.request_sent),
+                first_byte: us(tl.first_byte),
+                done: us(tl.done),
+            },
+            remote: ex.connection.as_ref().map(|c| c.remote.to_string()),
+            connection_id: ex.connection.as_ref().map(|c| c.id),
+            insecure: ex.insecure,
+            warnings: ex.warnings.clone(),
+            error: ex.error.as_ref().map(ToString::to_string),
+            redacted: on,
+            notes,
+        }
+    }
+
+    /// The timeline as the engine's type, for the waterfall views.
+    pub fn timeline(&self) -> Timeline {
+        let s = &self.timeline;
+        let d = |v: Option<u64>| v.map(Duration::from_micros);
+        let mut t = Timeline::new(UNIX_EPOCH + Duration::from_millis(self.at_ms));
+        t.reused = s.reused;
+        t.tls = s.tls;
+        t.dns_done = d(s.dns_done);
+        t.connected = d(s.connected);
+        t.tls_done = d(s.tls_done);
+        t.ready = d(s.ready);
+        t.request_sent = d(s.request_sent);
+        t.first_byte = d(s.first_byte);
+        t.done = d(s.done);
+        t
+    }
+
+    /// When the exchange started.
+    pub fn started_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(self.at_ms)
+    }
+
+    /// The request again, ready to re-send. Headers the engine adds by
+    /// itself (`Content-Length`, a `Host` matching the URL) are left for
+    /// it to add, so an edited body gets a fresh length. Redacted values
+    /// stay `REDACTED`: history never had the secret.
+    pub fn to_spec(&self) -> RequestSpec {
+        let mut spec = RequestSpec::get(self.url.clone());
+        spec.method = self.method.clone();
+        let authority = url::Url::parse(&self.url).ok().map(|u| match u.port() {
+            Some(p) => format!("{}:{p}", u.host_str().unwrap_or_default()),
+            None => u.host_str().unwrap_or_default().to_string(),
+        });
+        let had_length = self.request_headers.iter().any(|(n, v)| {
+            (n.eq_ignore_ascii_case("content-length") && !v.trim().is_empty())
+                || n.eq_ignore_ascii_case("transfer-encoding")
+        });
+        spec.headers = self
+            .request_headers
+            .iter()
+            .filter(|(n, v)| {
+                let engine_adds = n.eq_ignore_ascii_case("content-length")
+                    || (n.eq_ignore_ascii_case("host") && Some(v) == authority.as_ref());
+                !engine_adds
+            })
+            .cloned()
+            .collect();
+        if had_length || !self.request_body.is_empty() {
+            spec.body = Some(self.request_body.clone());
+        }
+        if self.insecure {
+            spec.options.tls.verify = Verify::Off;
+        }
+        spec
+    }
+
+    /// Case-insensitive: every word of `q` occurs in the method, URL,
+    /// status, reason, protocol, a header line or the error.
+    pub fn matches(&self, q: &str) -> bool {
+        let mut hay = format!(
+            "{} {} {} {} {} {}\n",
+            self.method,
+            self.url,
+            self.status.map(|s| s.to_string()).unwrap_or_default(),
+            self.reason.as_deref().unwrap_or_default(),
+            self.protocol.as_deref().unwrap_or_default(),
+            self.error.as_deref().unwrap_or_default(),
+        );
+        for (n, v) in self.request_headers.iter().chain(&self.response_headers) {
+            hay.push_str(n);
+            hay.push_str(": ");
+            hay.push_str(v);
+            hay.push('\n');
+        }
+        let hay = hay.to_lowercase();
+        q.split_whitespace()
+            .all(|w| hay.contains(&w.to_lowercase()))
+    }
+
+    /// Drops the stored bytes past each head, for an entry too large to
+    /// keep whole.
+    pub(super) fn keep_heads_only(&mut self) {
+        for bytes in [&mut self.sent, &mut self.received] {
+            if let Some(end) = wire_view::head_end(bytes) {
+                bytes.truncate(end);
+            }
+        }
+        self.request_body.clear();
+        self.notes
+            .push("bodies not kept: the exchange is larger than the history size cap".into());
+    }
+}
+
+/// Bytes as base64 strings inside the JSON lines.
+mod b64 {
+    use base64::Engine as _;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(v))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let s = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(s)
+            .map_err(serde::de::Error::custom)
+    }
+}
