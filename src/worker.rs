@@ -11,13 +11,22 @@
 //! current-thread runtime: the engine's exchange future is not `Send`, and
 //! a thread of its own also keeps a 100 MB download off the UI thread and
 //! off the demo server's runtime.
+//!
+//! Beyond one exchange: a `Flow` (redirects and retries, each hop its own
+//! exchange, `tasks.rs`), sends on a session of their own (the batches
+//! that compare HTTP/2 with HTTP/1.1, or a kept connection with new ones),
+//! a revalidation from the session's memory, and the cookie jar's content.
 
 use std::collections::HashMap;
 
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::{AbortHandle, LocalSet};
 
+use crate::wire::policy::conditional::{self, Validators};
+use crate::wire::policy::{Hop, Stop};
 use crate::wire::{Exchange, Probe, Progress, RequestSpec, Session};
+
+mod tasks;
 
 /// Chosen by the UI, unique per send.
 pub type ExchangeId = u64;
@@ -26,6 +35,33 @@ pub type ExchangeId = u64;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Send(ExchangeId, Box<RequestSpec>),
+    /// Like `Send`, on the session chosen (answered like `Send`).
+    SendIn {
+        id: ExchangeId,
+        spec: Box<RequestSpec>,
+        session: SessionChoice,
+    },
+    /// The same spec once per id, one after another with nothing in
+    /// between (`Started` announces each; `Fresh`: a new session each).
+    /// `Cancel` of any of them stops the series.
+    SendSeries {
+        ids: Vec<ExchangeId>,
+        spec: Box<RequestSpec>,
+        session: SessionChoice,
+    },
+    /// Forgets a batch session; its idle connections close.
+    EndSession(u64),
+    /// Sends on the shared session following redirects and retrying as
+    /// the spec's options say; every exchange of it is a hop
+    /// (`HopStarted`, `HopProgress`, `HopDone`, then `FlowDone`), the id
+    /// naming the flow. `Cancel(id)` aborts the whole flow.
+    Flow(ExchangeId, Box<RequestSpec>),
+    /// Sends the spec made conditional with what the shared session
+    /// remembers of its URL (`Revalidating` first; no exchange follows
+    /// when nothing is remembered).
+    Revalidate(ExchangeId, Box<RequestSpec>),
+    /// Asks for the shared session's cookie jar (`Event::Cookies`).
+    Cookies,
     /// Aborts the exchange at once; answered by `Event::Cancelled`.
     Cancel(ExchangeId),
     /// Aborts everything and ends the worker.
@@ -44,6 +80,56 @@ pub enum Event {
     },
     /// The exchange was aborted by `Command::Cancel`.
     Cancelled { id: ExchangeId },
+    /// The next exchange of a `SendSeries` starts now.
+    Started { id: ExchangeId },
+    /// Exchange `index` (from 0) of flow `flow` is starting.
+    HopStarted { flow: ExchangeId, index: usize },
+    /// Live progress of hop `index` of a flow.
+    HopProgress {
+        flow: ExchangeId,
+        index: usize,
+        progress: Progress,
+    },
+    /// Hop `index` of a flow, with why it happened and its record.
+    HopDone {
+        flow: ExchangeId,
+        index: usize,
+        hop: Box<Hop>,
+    },
+    /// The flow ended (after its last `HopDone`); `stopped` says why
+    /// before a final answer, if so.
+    FlowDone {
+        flow: ExchangeId,
+        stopped: Option<Stop>,
+    },
+    /// What a revalidation sends as validators; `None`: the session
+    /// remembers nothing for that URL and nothing is sent.
+    Revalidating {
+        id: ExchangeId,
+        validators: Option<Validators>,
+    },
+    /// The shared session's cookies.
+    Cookies(Vec<Cookie>),
+}
+
+/// Which session a `SendIn` runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SessionChoice {
+    /// The one the UI's other exchanges share (connections reused).
+    Shared,
+    /// A session of its own, made on first use, kept until `EndSession`.
+    Batch(u64),
+    /// A new session for this exchange alone: a new connection.
+    Fresh,
+}
+
+/// A cookie of the jar as the session lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cookie {
+    pub name: String,
+    pub value: String,
+    pub domain: String,
+    pub path: String,
 }
 
 /// The UI's end of the worker.
@@ -91,13 +177,85 @@ pub async fn run(
     events: UnboundedSender<Event>,
 ) {
     let mut running: HashMap<ExchangeId, AbortHandle> = HashMap::new();
+    let mut batches: HashMap<u64, Session> = HashMap::new();
     while let Some(cmd) = commands.recv().await {
+        running.retain(|_, task| !task.is_finished());
         match cmd {
             Command::Send(id, spec) => {
-                running.retain(|_, task| !task.is_finished());
                 let task =
                     tokio::task::spawn_local(exchange(session.clone(), id, spec, events.clone()));
                 running.insert(id, task.abort_handle());
+            }
+            Command::SendIn {
+                id,
+                spec,
+                session: choice,
+            } => {
+                let on = match choice {
+                    SessionChoice::Shared => session.clone(),
+                    SessionChoice::Batch(key) => batches.entry(key).or_default().clone(),
+                    SessionChoice::Fresh => Session::new(),
+                };
+                let task = tokio::task::spawn_local(exchange(on, id, spec, events.clone()));
+                running.insert(id, task.abort_handle());
+            }
+            Command::SendSeries {
+                ids,
+                spec,
+                session: choice,
+            } => {
+                let on = match choice {
+                    SessionChoice::Shared => Some(session.clone()),
+                    SessionChoice::Batch(key) => Some(batches.entry(key).or_default().clone()),
+                    SessionChoice::Fresh => None,
+                };
+                let task =
+                    tokio::task::spawn_local(tasks::series(on, ids.clone(), spec, events.clone()));
+                for id in ids {
+                    running.insert(id, task.abort_handle());
+                }
+            }
+            Command::EndSession(key) => {
+                batches.remove(&key);
+            }
+            Command::Flow(id, spec) => {
+                let task = tokio::task::spawn_local(tasks::flow(
+                    session.clone(),
+                    id,
+                    spec,
+                    events.clone(),
+                ));
+                running.insert(id, task.abort_handle());
+            }
+            Command::Revalidate(id, spec) => {
+                let validators = session.validators(&spec.url);
+                let _ = events.send(Event::Revalidating {
+                    id,
+                    validators: validators.clone(),
+                });
+                if let Some(v) = validators {
+                    let spec = Box::new(conditional::revalidation(&spec, &v));
+                    let task = tokio::task::spawn_local(exchange(
+                        session.clone(),
+                        id,
+                        spec,
+                        events.clone(),
+                    ));
+                    running.insert(id, task.abort_handle());
+                }
+            }
+            Command::Cookies => {
+                let jar = session
+                    .cookies()
+                    .into_iter()
+                    .map(|(name, value, domain, path)| Cookie {
+                        name,
+                        value,
+                        domain,
+                        path,
+                    })
+                    .collect();
+                let _ = events.send(Event::Cookies(jar));
             }
             Command::Cancel(id) => {
                 if let Some(task) = running.remove(&id) {
@@ -114,7 +272,7 @@ pub async fn run(
 }
 
 /// One exchange: forwards its progress while it runs, then its record.
-async fn exchange(
+pub(crate) async fn exchange(
     session: Session,
     id: ExchangeId,
     spec: Box<RequestSpec>,

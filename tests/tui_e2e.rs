@@ -1,8 +1,9 @@
 //! End to end: the real binary in a real pseudo-terminal (tmux). With no
 //! arguments it opens the TUI with the demo server's URL pre-filled; one
 //! keypress sends it; the screen shows the status and the waterfall
-//! phases; `q` quits with exit status 0. Skipped (with a note) when tmux
-//! is not installed.
+//! phases; `q` quits with exit status 0. Then: redirects switched on,
+//! `/redirect/2` shows its three hops; over h2c the Frames pane shows the
+//! HTTP/2 frames. Skipped (with a note) when tmux is not installed.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -141,4 +142,59 @@ fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
         Some("EXIT=0\n"),
         "the process must exit cleanly"
     );
+}
+
+/// Starts the TUI in a tmux session of its own at `w`×`h`.
+fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
+    if !tmux_installed() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
+        return None;
+    }
+    let bin = env!("CARGO_BIN_EXE_wirescope");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmux = Tmux {
+        socket: format!("wirescope-e2e-{tag}-{}-{nanos}", std::process::id()),
+    };
+    let out = tmux.run(&["new-session", "-d", "-s", "e2e", "-x", w, "-y", h, bin]);
+    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+    tmux.wait_for("the TUI with the demo URL", Duration::from_secs(10), |s| {
+        s.contains("demo http://127.0.0.1:") && s.contains("/get")
+    });
+    Some(tmux)
+}
+
+#[test]
+fn redirects_show_their_hops_and_h2c_shows_frames() {
+    let Some(tmux) = start("flow", "120", "40") else {
+        return;
+    };
+    // L: follow redirects; then edit the URL's last segment and send.
+    tmux.keys(&["L"]);
+    tmux.wait_for("redirects on", Duration::from_secs(5), |s| {
+        s.contains("redirects: followed")
+    });
+    tmux.keys(&["e", "C-w"]);
+    tmux.keys(&["-l", "redirect/2"]);
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("three hops", Duration::from_secs(10), |s| {
+        s.contains("hop 2·1 via 302") && s.contains("hop 3·1 via 302") && s.contains("flow of 3")
+    });
+    assert!(screen.contains("200 OK"), "{screen}");
+    assert!(screen.contains("redirect followed: 302"), "{screen}");
+
+    // HTTP version: the option row above the four last ones; h2c is the
+    // third choice after auto.
+    tmux.keys(&["G", "k", "k", "k", "k", "k"]);
+    tmux.keys(&["Enter", "Enter", "Enter"]);
+    tmux.wait_for("h2c chosen", Duration::from_secs(5), |s| {
+        s.contains("HTTP version     h2c prior knowledge")
+    });
+    tmux.keys(&["F5"]);
+    let screen = tmux.wait_for("the Frames pane", Duration::from_secs(10), |s| {
+        s.contains("6 Frames") && s.contains("HEADERS") && s.contains("HTTP/2 stream")
+    });
+    assert!(screen.contains("DATA"), "{screen}");
+    tmux.keys(&["q"]);
 }

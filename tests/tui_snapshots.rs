@@ -96,7 +96,7 @@ fn wire_hex_view_and_highlighted_header() {
     app.wire.follow_highlight = true;
     let screen = whole(&mut app, 120, 40);
     assert_eq!(
-        app.wire.model.highlight.as_ref().map(|r| r.len()),
+        app.wire.model.highlight.as_ref().map(|(_, r)| r.len()),
         Some("Content-Type: application/json\r\n".len())
     );
     insta::assert_snapshot!("app_header_selected_120x40", screen);

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod batches;
+pub mod body;
 pub mod lesson;
 pub mod send;
 
@@ -160,6 +161,21 @@ pub struct SendArgs {
     /// Body bytes kept in memory; the rest are read, counted and dropped.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body: usize,
+    /// Ask for compressed responses: adds 'Accept-Encoding: LIST' (e.g. 'gzip, br, zstd').
+    #[arg(long, value_name = "LIST")]
+    pub accept_encoding: Option<String>,
+    /// Send the body compressed with CODING and say so in Content-Encoding (visible on the wire).
+    #[arg(long, value_enum, value_name = "CODING", conflicts_with = "raw")]
+    pub compress_body: Option<body::CompressArg>,
+    /// Save the response body, content codings undone (up to --max-decoded), to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub save_body: Option<PathBuf>,
+    /// Write the bytes as recorded on the wire to DIR/sent.bin and DIR/received.bin.
+    #[arg(long, value_name = "DIR")]
+    pub save_wire: Option<PathBuf>,
+    /// Most bytes a body is decoded to: a decompression bomb stops there.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::decode::coding::DEFAULT_MAX_DECODED)]
+    pub max_decoded: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

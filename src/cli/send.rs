@@ -84,7 +84,13 @@ pub fn main(args: SendArgs) -> i32 {
         let lints = report::lints::for_flow(spec, &flow);
         let mut out = std::io::stdout().lock();
         let written = match args.format {
-            Format::Json => json_flow(&flow, &lints, revalidated.as_deref(), &mut out),
+            Format::Json => json_flow(
+                &flow,
+                &lints,
+                revalidated.as_deref(),
+                args.max_decoded,
+                &mut out,
+            ),
             Format::Text => {
                 if specs.len() > 1 {
                     let _ = writeln!(
@@ -113,6 +119,17 @@ pub fn main(args: SendArgs) -> i32 {
                 .chain(jar_lines(&session, args.cookies))
             {
                 let _ = writeln!(std::io::stdout(), "{line}");
+            }
+        }
+        if let Some(ex) = flow.last() {
+            match super::body::save(&args, ex) {
+                Ok(notes) => notes.iter().for_each(|n| eprintln!("wirescope send: {n}")),
+                Err(e) => {
+                    eprintln!("wirescope send: {e}");
+                    if code == 0 {
+                        code = ErrorPhase::Input.exit_code();
+                    }
+                }
             }
         }
         if let Some(stop) = &flow.stopped {
@@ -262,11 +279,12 @@ fn json_flow(
     flow: &Flow,
     lints: &[Lint],
     revalidation: Option<&str>,
+    max_decoded: u64,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let last = flow.hops.len().saturating_sub(1);
     for (i, hop) in flow.hops.iter().enumerate() {
-        let mut doc = report::json::exchange(&hop.exchange);
+        let mut doc = report::json::exchange_with(&hop.exchange, max_decoded);
         doc["hop"] = serde_json::json!(hop.hop);
         doc["attempt"] = serde_json::json!(hop.attempt);
         doc["cause"] = match &hop.cause {
@@ -329,6 +347,9 @@ fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
         ),
         None => None,
     };
+    let mut body = body;
+    super::body::check(args, urls.len()).map_err(input)?;
+    super::body::apply(args, &mut headers, &mut body).map_err(input)?;
     let method = method
         .unwrap_or(if body.is_some() { "POST" } else { "GET" })
         .to_string();
@@ -348,6 +369,7 @@ fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
             max_head_bytes: args.max_head_bytes,
             max_header_lines: args.max_headers.max(1),
             max_body_kept: args.max_body,
+            spill: super::body::spill(args),
             ..Limits::default()
         },
         redirects: Redirects {

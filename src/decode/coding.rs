@@ -1,10 +1,252 @@
-//! Content codings (gzip, deflate, br, zstd) undone for previews, with a
-//! cap on the output so a decompression bomb costs at most `cap` bytes.
-//! The wire bytes are never replaced: this only feeds body previews.
+//! Content codings (gzip, deflate, br, zstd): undone as a stream with a cap
+//! on the output, so a decompression bomb costs at most `cap` bytes and
+//! memory stays flat whatever the ratio; and applied, for request bodies
+//! sent compressed. At most `MAX_CODINGS` stacked codings are undone.
+//! The wire bytes are never replaced: decoding feeds views and reports.
+//! Must not import the terminal crates.
 
-use std::io::Read;
+use std::fmt;
+use std::io::{self, BufRead, BufReader, Read, Write};
 
-/// A body after undoing its `Content-Encoding`.
+/// Stacked codings undone at most (`Content-Encoding: gzip, br, zstd`).
+pub const MAX_CODINGS: usize = 3;
+
+/// Default cap on decoded output: 64 MiB.
+pub const DEFAULT_MAX_DECODED: u64 = 64 * 1024 * 1024;
+
+/// An HTTP content coding wirescope can undo and apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Coding {
+    Gzip,
+    /// The zlib format (RFC 9110); raw deflate is accepted when decoding.
+    Deflate,
+    Br,
+    Zstd,
+}
+
+impl Coding {
+    pub const ALL: [Coding; 4] = [Coding::Gzip, Coding::Deflate, Coding::Br, Coding::Zstd];
+
+    /// The coding a `Content-Encoding` token names (`x-gzip` is gzip).
+    pub fn parse(token: &str) -> Option<Coding> {
+        match token.trim().to_ascii_lowercase().as_str() {
+            "gzip" | "x-gzip" => Some(Coding::Gzip),
+            "deflate" => Some(Coding::Deflate),
+            "br" => Some(Coding::Br),
+            "zstd" => Some(Coding::Zstd),
+            _ => None,
+        }
+    }
+
+    /// The token as written in `Content-Encoding`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Coding::Gzip => "gzip",
+            Coding::Deflate => "deflate",
+            Coding::Br => "br",
+            Coding::Zstd => "zstd",
+        }
+    }
+}
+
+impl fmt::Display for Coding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The codings of a `Content-Encoding` value in the order the sender
+/// applied them (`identity` and empty tokens dropped). Unknown codings and
+/// stacks deeper than `MAX_CODINGS` are refused with a message that says so.
+pub fn parse_list(header: &str) -> Result<Vec<Coding>, String> {
+    let tokens: Vec<&str> = header
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("identity"))
+        .collect();
+    if tokens.len() > MAX_CODINGS {
+        return Err(format!(
+            "Content-Encoding stacks {} codings ({}); at most {MAX_CODINGS} are decoded, so the body is shown as received",
+            tokens.len(),
+            tokens.join(", ")
+        ));
+    }
+    tokens
+        .iter()
+        .map(|t| {
+            Coding::parse(t).ok_or_else(|| {
+                format!(
+                    "unknown content coding '{}': the body is shown as received",
+                    crate::report::escape::escape_str(t)
+                )
+            })
+        })
+        .collect()
+}
+
+/// An error from one decoder, tagged with its coding so the message names
+/// the layer that failed even through a stack.
+#[derive(Debug)]
+struct LayerError {
+    coding: Coding,
+    inner: io::Error,
+}
+
+impl fmt::Display for LayerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match (self.coding, self.inner.kind()) {
+            (_, io::ErrorKind::UnexpectedEof) => {
+                "the compressed data ends early (truncated)".to_string()
+            }
+            // brotli reports a cut stream as invalid data.
+            (Coding::Br, _) => "invalid or truncated compressed data".to_string(),
+            _ => format!("invalid compressed data ({})", self.inner),
+        };
+        write!(f, "{}: {what}", self.coding)
+    }
+}
+
+impl std::error::Error for LayerError {}
+
+/// Tags the errors of the reader it wraps with `coding`.
+struct Layer<R> {
+    coding: Coding,
+    inner: R,
+}
+
+impl<R: Read> Read for Layer<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            if e.get_ref().is_some_and(|i| i.is::<LayerError>()) {
+                return e;
+            }
+            let kind = e.kind();
+            io::Error::new(
+                kind,
+                LayerError {
+                    coding: self.coding,
+                    inner: e,
+                },
+            )
+        })
+    }
+}
+
+/// Whether two bytes are a zlib header (deflate method, valid check bits).
+fn is_zlib_header(b: &[u8]) -> bool {
+    b.len() >= 2 && b[0] & 0x0f == 8 && (u16::from(b[0]) << 8 | u16::from(b[1])) % 31 == 0
+}
+
+fn layer<'a>(coding: Coding, input: Box<dyn Read + 'a>) -> io::Result<Box<dyn Read + 'a>> {
+    let reader: Box<dyn Read + 'a> = match coding {
+        Coding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(input)),
+        Coding::Deflate => {
+            // "deflate" is zlib-wrapped per RFC 9110, but some servers send
+            // raw deflate: the first two bytes tell.
+            let mut buffered = BufReader::new(input);
+            let zlib = is_zlib_header(buffered.fill_buf()?);
+            if zlib {
+                Box::new(flate2::bufread::ZlibDecoder::new(buffered))
+            } else {
+                Box::new(flate2::bufread::DeflateDecoder::new(buffered))
+            }
+        }
+        Coding::Br => Box::new(brotli::Decompressor::new(input, 64 * 1024)),
+        Coding::Zstd => Box::new(zstd::stream::read::Decoder::new(input)?),
+    };
+    Ok(Box::new(Layer {
+        coding,
+        inner: reader,
+    }))
+}
+
+/// A reader of `input` with `codings` undone, last applied first.
+pub fn decoder<'a>(
+    codings: &[Coding],
+    input: Box<dyn Read + 'a>,
+) -> io::Result<Box<dyn Read + 'a>> {
+    let mut reader = input;
+    for &c in codings.iter().rev() {
+        reader = layer(c, reader)?;
+    }
+    Ok(reader)
+}
+
+/// How a streamed decoding ended.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Outcome {
+    /// Decoded bytes written (at most the cap).
+    pub written: u64,
+    /// The cap stopped the output; more would have followed.
+    pub limit_reached: bool,
+    /// What failed, in words (the bytes written before it are kept).
+    pub error: Option<String>,
+}
+
+impl Outcome {
+    /// The one-line account of a decoding that did not run to its end.
+    pub fn problem(&self) -> Option<String> {
+        if let Some(e) = &self.error {
+            return Some(format!("{e}; {} bytes decoded before that", self.written));
+        }
+        self.limit_reached
+            .then(|| format!("decoded size limit reached at {} bytes", self.written))
+    }
+}
+
+/// Streams `input` with `codings` undone into `out`, stopping at `cap`
+/// bytes of output. Memory use is a few buffers whatever the ratio.
+pub fn decode_into(
+    codings: &[Coding],
+    input: Box<dyn Read + '_>,
+    out: &mut dyn Write,
+    cap: u64,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    let mut reader = match decoder(codings, input) {
+        Ok(r) => r,
+        Err(e) => {
+            outcome.error = Some(describe(&e, codings));
+            return outcome;
+        }
+    };
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                outcome.error = Some(describe(&e, codings));
+                break;
+            }
+        };
+        let room = cap - outcome.written;
+        let take = (n as u64).min(room) as usize;
+        if let Err(e) = out.write_all(&buf[..take]) {
+            outcome.error = Some(format!("cannot store the decoded bytes: {e}"));
+            break;
+        }
+        outcome.written += take as u64;
+        if take < n {
+            outcome.limit_reached = true;
+            break;
+        }
+    }
+    outcome
+}
+
+fn describe(e: &io::Error, codings: &[Coding]) -> String {
+    match e.get_ref().and_then(|i| i.downcast_ref::<LayerError>()) {
+        Some(layer) => layer.to_string(),
+        None => {
+            let names: Vec<&str> = codings.iter().map(|c| c.name()).collect();
+            format!("{}: {e}", names.join(", "))
+        }
+    }
+}
+
+/// A body after undoing its `Content-Encoding` in memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
     pub bytes: Vec<u8>,
@@ -12,95 +254,52 @@ pub struct Decoded {
     pub capped: bool,
 }
 
-/// Undoes `encoding` (a `Content-Encoding` value; several codings are
-/// undone last first). `Ok(None)` when there is nothing to undo
-/// (`identity` or absent); `Err` names a coding that failed or is unknown.
+/// Undoes `encoding` over an in-memory body, keeping at most `cap` bytes.
+/// `Ok(None)` when there is nothing to undo; `Err` says what failed when
+/// nothing at all could be decoded.
 pub fn decode(encoding: &str, body: &[u8], cap: usize) -> Result<Option<Decoded>, String> {
-    let codings: Vec<String> = encoding
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty() && c != "identity")
-        .collect();
+    let codings = parse_list(encoding)?;
     if codings.is_empty() {
         return Ok(None);
     }
-    let mut current = Decoded {
-        bytes: body.to_vec(),
-        capped: false,
-    };
-    for coding in codings.iter().rev() {
-        let input = current.bytes.as_slice();
-        let reader: Box<dyn Read + '_> = match coding.as_str() {
-            "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(input)),
-            // "deflate" is zlib-wrapped per RFC 9110, but some servers send
-            // raw deflate; try zlib first.
-            "deflate" if input.first().is_some_and(|b| b & 0x0f == 8) => {
-                Box::new(flate2::read::ZlibDecoder::new(input))
-            }
-            "deflate" => Box::new(flate2::read::DeflateDecoder::new(input)),
-            "br" => Box::new(brotli::Decompressor::new(input, 4096)),
-            "zstd" => Box::new(zstd::stream::read::Decoder::new(input).map_err(|e| e.to_string())?),
-            other => return Err(format!("unknown content coding '{other}'")),
-        };
-        let mut out = Vec::new();
-        let read = reader.take(cap as u64 + 1).read_to_end(&mut out);
-        // A truncated body (cap reached upstream) still previews what
-        // decoded before the cut.
-        if let Err(e) = read {
-            if out.is_empty() {
-                return Err(format!("{coding}: {e}"));
-            }
-        }
-        let capped = out.len() > cap;
-        out.truncate(cap);
-        current = Decoded {
-            bytes: out,
-            capped: current.capped || capped,
-        };
+    let mut bytes = Vec::new();
+    let outcome = decode_into(&codings, Box::new(body), &mut bytes, cap as u64);
+    match outcome.error {
+        Some(e) if bytes.is_empty() => Err(e),
+        _ => Ok(Some(Decoded {
+            bytes,
+            capped: outcome.limit_reached,
+        })),
     }
-    Ok(Some(current))
+}
+
+/// Applies `coding` to `data` (a request body sent compressed).
+pub fn encode(coding: Coding, data: &[u8]) -> io::Result<Vec<u8>> {
+    match coding {
+        Coding::Gzip => {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(data)?;
+            enc.finish()
+        }
+        Coding::Deflate => {
+            let mut enc =
+                flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            enc.write_all(data)?;
+            enc.finish()
+        }
+        Coding::Br => {
+            let mut out = Vec::new();
+            {
+                let mut enc = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                enc.write_all(data)?;
+                enc.flush()?;
+            }
+            Ok(out)
+        }
+        Coding::Zstd => zstd::encode_all(data, 3),
+    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    #[test]
-    fn gzip_round_trip_and_cap() {
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(&[b'a'; 10_000]).unwrap();
-        let gz = enc.finish().unwrap();
-        let d = decode("gzip", &gz, 100_000).unwrap().unwrap();
-        assert_eq!(d.bytes.len(), 10_000);
-        assert!(!d.capped);
-        let d = decode("gzip", &gz, 100).unwrap().unwrap();
-        assert_eq!(d.bytes.len(), 100);
-        assert!(d.capped);
-    }
-
-    #[test]
-    fn identity_unknown_and_garbage() {
-        assert_eq!(decode("identity", b"x", 10), Ok(None));
-        assert_eq!(decode("", b"x", 10), Ok(None));
-        assert!(decode("compress", b"x", 10).is_err());
-        assert!(decode("gzip", b"not gzip", 10).is_err());
-        assert!(decode("br", b"\xff\xff\xff", 10).is_err());
-    }
-
-    #[test]
-    fn zstd_and_deflate() {
-        let z = zstd::encode_all(&b"hello zstd"[..], 1).unwrap();
-        assert_eq!(
-            decode("zstd", &z, 100).unwrap().unwrap().bytes,
-            b"hello zstd"
-        );
-        let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        enc.write_all(b"hello zlib").unwrap();
-        let zl = enc.finish().unwrap();
-        assert_eq!(
-            decode("deflate", &zl, 100).unwrap().unwrap().bytes,
-            b"hello zlib"
-        );
-    }
-}
+#[path = "coding_tests.rs"]
+mod tests;

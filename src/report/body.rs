@@ -1,8 +1,19 @@
-//! A body as people read it: JSON pretty-printed in key order, text
-//! escaped line by line, binary summarised. Shared by the CLI report and
-//! the TUI so both say the same thing about the same bytes.
+//! A body as people read it in the CLI report: content codings undone
+//! (sizes and ratio said), the charset applied, JSON pretty-printed in key
+//! order, text escaped line by line, binary summarised, and what went
+//! wrong said plainly. The same pipeline as the TUI's Body view
+//! (`decode::present`), so both say the same thing about the same bytes.
+
+use std::io::{self, Write};
+
+use bytes::Bytes;
 
 use super::escape::sanitize_text;
+use crate::decode::body::{self, Source};
+use crate::decode::coding::DEFAULT_MAX_DECODED;
+use crate::decode::doc::display;
+use crate::decode::kind::Kind;
+use crate::decode::present::{present, Validate};
 use crate::wire::Response;
 
 /// What kind of body this is, by Content-Type and then by sniffing.
@@ -21,93 +32,106 @@ pub fn kind(bytes: &[u8], content_type: &str) -> BodyKind {
     if bytes.is_empty() {
         return BodyKind::Empty;
     }
-    let ctype = content_type.to_ascii_lowercase();
-    let sniff = &bytes[..bytes.len().min(4096)];
-    let binary = sniff.contains(&0) || std::str::from_utf8(valid_prefix(sniff)).is_err();
-    if binary {
-        return BodyKind::Binary;
+    match crate::decode::kind::classify(content_type, &bytes[..bytes.len().min(8192)], false) {
+        Kind::Binary => BodyKind::Binary,
+        Kind::Text(crate::decode::kind::Lang::Json) => BodyKind::Json,
+        Kind::Text(_) => BodyKind::Text,
     }
-    let first = sniff.iter().find(|b| !b.is_ascii_whitespace());
-    if ctype.contains("json") || (ctype.is_empty() && matches!(first, Some(b'{') | Some(b'['))) {
-        return BodyKind::Json;
-    }
-    BodyKind::Text
 }
 
-/// The sniffed prefix without a UTF-8 sequence cut at its end.
-fn valid_prefix(b: &[u8]) -> &[u8] {
-    match std::str::from_utf8(b) {
-        Ok(_) => b,
-        Err(e) if e.error_len().is_none() => &b[..e.valid_up_to()],
-        Err(_) => b,
+/// Keeps the first `cap` bytes written and counts the rest.
+struct Prefix {
+    kept: Vec<u8>,
+    cap: usize,
+}
+
+impl Write for Prefix {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let room = self.cap.saturating_sub(self.kept.len());
+        self.kept.extend_from_slice(&data[..data.len().min(room)]);
+        Ok(data.len())
     }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// "1234 bytes on the wire → 5678 bytes decoded (4.6×)".
+pub fn sizes(wire: u64, decoded: u64, more: bool) -> String {
+    let plus = if more { "+" } else { "" };
+    let ratio = if wire > 0 && decoded > 0 {
+        format!(" ({:.1}×)", decoded as f64 / wire as f64)
+    } else {
+        String::new()
+    };
+    format!("{wire} bytes on the wire → {decoded}{plus} bytes decoded{ratio}")
 }
 
 /// Up to `max_lines` display-safe lines of the body as the application
 /// sees it: content codings undone (the wire keeps the compressed bytes).
 pub fn preview(resp: &Response, max_lines: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    let decoded;
-    let bytes: &[u8] = match resp.header("content-encoding").map(str::trim).filter(|e| !e.is_empty()) {
-        None => &resp.body,
-        Some(enc) => match crate::decode::coding::decode(enc, &resp.body, PREVIEW_CAP) {
-            Ok(None) => &resp.body,
-            Ok(Some(d)) => {
-                lines.push(format!(
-                    "[Content-Encoding: {} · {} bytes on the wire, {}{} decoded]",
-                    sanitize_text(enc),
-                    resp.body_len,
-                    d.bytes.len(),
-                    if d.capped { "+" } else { "" }
-                ));
-                decoded = d.bytes;
-                &decoded
-            }
-            Err(e) => {
-                return vec![format!(
-                    "[{} bytes with Content-Encoding: {}; could not decode them ({}) — the raw bytes are in the hex view]",
-                    resp.body_len,
-                    sanitize_text(enc),
-                    sanitize_text(&e)
-                )]
-            }
-        },
-    };
-    let body = match kind(bytes, resp.header("content-type").unwrap_or_default()) {
-        BodyKind::Empty => Vec::new(),
-        BodyKind::Binary => vec![format!(
+    let mut b = body::describe(resp);
+    let ctype = resp.header("content-type").unwrap_or_default().to_string();
+    let mut cut = false;
+    if !b.codings.is_empty() && b.refused.is_none() {
+        let mut prefix = Prefix {
+            kept: Vec::new(),
+            cap: PREVIEW_CAP,
+        };
+        b.outcome = b.decode_to(&mut prefix, DEFAULT_MAX_DECODED);
+        cut = b.outcome.written > prefix.kept.len() as u64;
+        lines.push(format!(
+            "[Content-Encoding: {} · {}]",
+            sanitize_text(b.content_encoding.as_deref().unwrap_or("")),
+            sizes(b.wire_len, b.outcome.written, b.outcome.limit_reached)
+        ));
+        b.decoded = Some(Source::Mem(Bytes::from(prefix.kept)));
+    } else if b.raw.len() > PREVIEW_CAP as u64 {
+        b.raw = Source::Mem(Bytes::from(
+            b.raw
+                .read_at(0, PREVIEW_CAP)
+                .map(|c| c.into_owned())
+                .unwrap_or_default(),
+        ));
+        cut = true;
+    }
+    let mut p = present(b, &ctype, Validate::Later);
+    if cut {
+        // A prefix is never valid JSON; its beginning is shown pretty.
+        p.validated = true;
+    }
+    p.validate();
+    for note in &p.notes {
+        lines.push(format!("[{}]", sanitize_text(note)));
+    }
+    let shown = p.text.len();
+    let body: Vec<String> = match p.kind {
+        _ if shown == 0 => Vec::new(),
+        Kind::Binary => vec![format!(
             "[{} bytes of binary data — see the hex view]",
-            bytes.len()
+            p.body.shown().len()
         )],
-        BodyKind::Json => match serde_json::from_slice::<serde_json::Value>(bytes) {
-            Ok(v) => serde_json::to_string_pretty(&v)
-                .unwrap_or_default()
-                .lines()
-                .take(max_lines + 1)
-                .map(sanitize_text)
-                .collect(),
-            Err(_) => text_lines(bytes, max_lines + 1),
-        },
-        BodyKind::Text => text_lines(bytes, max_lines + 1),
+        Kind::Text(_) => p
+            .doc()
+            .lines(0, max_lines + 1)
+            .unwrap_or_default()
+            .iter()
+            .map(|l| {
+                let mut s = display(&l.bytes);
+                if l.cut {
+                    s.push('…');
+                }
+                s
+            })
+            .collect(),
     };
     let more = body.len() > max_lines;
     lines.extend(body.into_iter().take(max_lines));
-    if more {
+    if more || (cut && p.kind != Kind::Binary) {
         lines.push("…".into());
     }
-    if resp.body_truncated() {
-        lines.push(format!(
-            "[body truncated: {} of {} bytes kept]",
-            resp.body.len(),
-            resp.body_len
-        ));
-    }
     lines
-}
-
-fn text_lines(bytes: &[u8], max: usize) -> Vec<String> {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(256 * 1024)]);
-    text.lines().take(max).map(sanitize_text).collect()
 }
 
 #[cfg(test)]
@@ -146,13 +170,44 @@ mod tests {
         use std::io::Write;
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         enc.write_all(br#"{"zipped":true}"#).unwrap();
-        let mut r = resp("application/json", &enc.finish().unwrap());
+        let gz = enc.finish().unwrap();
+        let mut r = resp("application/json", &gz);
         r.headers.push(("Content-Encoding".into(), "gzip".into()));
         let p = preview(&r, 10);
         assert!(p[0].starts_with("[Content-Encoding: gzip"), "{p:?}");
+        assert!(
+            p[0].contains(&format!(
+                "{} bytes on the wire → 15 bytes decoded",
+                gz.len()
+            )),
+            "{p:?}"
+        );
         assert_eq!(p[2], "  \"zipped\": true");
-        r.body = b"not gzip at all".to_vec();
-        assert!(preview(&r, 10)[0].contains("could not decode"));
+        r.body = gz[..gz.len() - 5].to_vec();
+        r.body_len = r.body.len() as u64;
+        let p = preview(&r, 10);
+        assert!(
+            p[1].contains("gzip: the compressed data ends early (truncated)"),
+            "{p:?}"
+        );
+        assert_eq!(p[3], "  \"zipped\": true", "what decoded is shown: {p:?}");
+    }
+
+    #[test]
+    fn a_bomb_is_stopped_and_said() {
+        // 70 gzip members of 1 MiB of spaces each: 70 MiB decoded.
+        let member =
+            crate::decode::coding::encode(crate::decode::coding::Coding::Gzip, &[b' '; 1 << 20])
+                .unwrap();
+        let gz = member.repeat(70);
+        let mut r = resp("text/plain", &gz);
+        r.headers.push(("Content-Encoding".into(), "gzip".into()));
+        let p = preview(&r, 3);
+        assert!(p[0].contains("67108864+ bytes decoded"), "{p:?}");
+        assert!(
+            p[1].contains("decoded size limit reached at 67108864 bytes"),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -161,5 +216,6 @@ mod tests {
         assert!(!preview(&r, 5).concat().contains('\x1b'));
         let b = resp("application/octet-stream", b"\x00\x01\xff");
         assert!(preview(&b, 5)[0].contains("3 bytes of binary"));
+        assert_eq!(kind(br#"{"a":1}"#, ""), BodyKind::Json);
     }
 }

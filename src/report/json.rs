@@ -4,9 +4,16 @@
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-use crate::wire::Exchange;
+use crate::decode::coding::DEFAULT_MAX_DECODED;
+use crate::wire::{Exchange, Response};
 
+/// The document, decoding bodies up to the default cap (64 MiB).
 pub fn exchange(ex: &Exchange) -> Value {
+    exchange_with(ex, DEFAULT_MAX_DECODED)
+}
+
+/// The document, decoding the body up to `max_decoded` bytes for `body`.
+pub fn exchange_with(ex: &Exchange, max_decoded: u64) -> Value {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let t = &ex.transcript;
     let resp = ex.response.as_ref();
@@ -25,6 +32,7 @@ pub fn exchange(ex: &Exchange) -> Value {
         })).collect::<Vec<_>>()).unwrap_or_default(),
         "body_len": resp.map(|r| r.body_len),
         "framing": resp.map(|r| format!("{:?}", r.framing)),
+        "body": resp.map(|r| body(r, max_decoded)),
         "sent_b64": b64(&t.sent),
         "received_b64": b64(&t.received),
         "sent_total": t.sent_total,
@@ -72,5 +80,44 @@ pub fn exchange(ex: &Exchange) -> Value {
         "insecure": ex.insecure,
         "warnings": ex.warnings,
         "error": ex.error.as_ref().map(|e| json!({"phase": e.phase.name(), "message": e.message})),
+    })
+}
+
+/// Hashes and counts what is written.
+struct Digest(ring::digest::Context);
+
+impl std::io::Write for Digest {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.update(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `body`: sizes on the wire and decoded, the coding, the decoded bytes'
+/// sha256, and whether the decoded body is less than the whole (bytes not
+/// kept, the decoded cap reached, or decoding failed — `error` says why).
+pub fn body(resp: &Response, max_decoded: u64) -> Value {
+    let b = crate::decode::body::describe(resp);
+    let mut digest = Digest(ring::digest::Context::new(&ring::digest::SHA256));
+    let outcome = b.decode_to(&mut digest, max_decoded);
+    let sha: String = digest
+        .0
+        .finish()
+        .as_ref()
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect();
+    let error = b.refused.clone().or(outcome.error.clone());
+    json!({
+        "wire_len": b.wire_len,
+        "decoded_len": outcome.written,
+        "content_encoding": b.content_encoding,
+        "decoded_sha256": sha,
+        "truncated": b.raw_missing > 0 || outcome.limit_reached || error.is_some(),
+        "limit_reached": outcome.limit_reached,
+        "error": error,
     })
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use super::editor::LineEditor;
 use super::entry::{Entry, EntryState};
 use super::form::{Field, RequestForm};
+use super::group::Group;
+use super::h2_model::FramesState;
 use super::keymap;
 use super::theme::{ColorMode, Theme, ThemeKind};
 use super::wire_model::WireModel;
@@ -21,15 +23,22 @@ pub enum PaneId {
     Response,
     Waterfall,
     History,
+    /// HTTP/2 frames of the exchange shown.
+    Frames,
+    /// The response body as the application sees it (decoded,
+    /// highlighted); takes the Wire pane's place when wide.
+    Body,
 }
 
 impl PaneId {
-    pub const ALL: [PaneId; 5] = [
+    pub const ALL: [PaneId; 7] = [
         PaneId::Request,
         PaneId::Wire,
         PaneId::Response,
         PaneId::Waterfall,
         PaneId::History,
+        PaneId::Frames,
+        PaneId::Body,
     ];
 
     pub fn number(self) -> usize {
@@ -47,6 +56,8 @@ impl PaneId {
             PaneId::Response => "Response",
             PaneId::Waterfall => "Waterfall",
             PaneId::History => "History",
+            PaneId::Frames => "Frames",
+            PaneId::Body => "Body",
         }
     }
 
@@ -80,6 +91,11 @@ pub enum Mode {
     },
     /// Typing in the body editor.
     EditBody,
+    /// Typing in the one-line prompt (search, path filter, file name).
+    Prompt {
+        prompt: super::prompt::Prompt,
+        editor: LineEditor,
+    },
 }
 
 /// The Wire pane's view state; `model` is derived from the bytes shown.
@@ -101,6 +117,13 @@ pub struct WireState {
 pub struct ResponseState {
     /// Selected header (wire order); its bytes are highlighted in Wire.
     pub header: Option<usize>,
+    pub scroll: usize,
+}
+
+/// The cookie jar view (an overlay): the worker's answer, once it came.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JarView {
+    pub cookies: Option<Vec<crate::worker::Cookie>>,
     pub scroll: usize,
 }
 
@@ -129,6 +152,21 @@ pub struct App {
     /// A one-line message for the status bar (why a send did nothing...).
     pub notice: Option<String>,
     pub quit: bool,
+    /// Flows and batch sets of the history (`group`).
+    pub groups: Vec<Group>,
+    /// The Frames pane's selection and the decoded connection it shows.
+    pub frames: FramesState,
+    /// The cookie jar overlay, when open.
+    pub jar: Option<JarView>,
+    /// The focused pane fills the screen (`z`).
+    pub zoom: bool,
+    /// For a flow or batch, the Waterfall shows every exchange of it on
+    /// one time axis (off: the phases of the one selected).
+    pub lanes: bool,
+    /// The Body view (`body_view`).
+    pub body: super::body_view::BodyView,
+    /// Searches of the Wire and Response panes.
+    pub search: super::search::Searches,
 }
 
 impl App {
@@ -157,6 +195,13 @@ impl App {
             demo_url: demo_url.map(str::to_string),
             notice: None,
             quit: false,
+            groups: Vec::new(),
+            frames: FramesState::default(),
+            jar: None,
+            zoom: false,
+            lanes: true,
+            body: Default::default(),
+            search: Default::default(),
         }
     }
 
@@ -183,8 +228,9 @@ impl App {
     /// What the key table needs to know.
     pub fn key_state(&self) -> keymap::State {
         keymap::State {
-            help: self.help.is_some(),
-            editing_line: matches!(self.mode, Mode::EditLine { .. }),
+            // Overlays take the keys (Esc closes them).
+            help: self.help.is_some() || self.jar.is_some(),
+            editing_line: matches!(self.mode, Mode::EditLine { .. } | Mode::Prompt { .. }),
             editing_body: self.mode == Mode::EditBody,
             focus: self.focus,
         }
@@ -193,6 +239,28 @@ impl App {
     /// The insecure banner applies to the exchange shown.
     pub fn insecure_shown(&self) -> bool {
         self.entry().is_some_and(Entry::insecure)
+    }
+
+    /// The exchange shown spoke HTTP/2 (the Frames pane has frames).
+    pub fn h2_shown(&self) -> bool {
+        self.entry()
+            .and_then(|e| e.exchange.as_ref())
+            .is_some_and(|x| x.h2.is_some())
+    }
+
+    /// Where everything goes on a screen of `area` (drawing and mouse).
+    pub fn layout(&self, area: ratatui::layout::Rect) -> super::layout::Screen {
+        super::layout::compute_with(
+            area,
+            self.focus,
+            super::layout::Want {
+                banner: self.insecure_shown(),
+                frames: self.h2_shown() || self.focus == PaneId::Frames,
+                zoom: self.zoom,
+                body: self.focus == PaneId::Body
+                    || (self.body.pinned && self.focus != PaneId::Wire),
+            },
+        )
     }
 }
 

@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::report::escape::sanitize_text;
 use crate::wire::exchange::Dir;
 use crate::wire::timeline::Span;
 use crate::wire::{Exchange, Progress, Response, Timeline};
@@ -54,6 +53,8 @@ pub struct Entry {
     pub live: Live,
     pub exchange: Option<Box<Exchange>>,
     pub preview: Preview,
+    /// Group, hop, revalidation (`group::Meta`).
+    pub meta: super::group::Meta,
 }
 
 impl Entry {
@@ -80,6 +81,7 @@ impl Entry {
             },
             exchange: None,
             preview: Preview::default(),
+            meta: Default::default(),
         }
     }
 
@@ -167,89 +169,8 @@ impl Entry {
     }
 }
 
-/// Preview bytes decoded at most; the Wire pane shows everything.
-const PREVIEW_CAP: usize = 1 << 20;
-const PREVIEW_LINES: usize = 5000;
-
-/// Body preview: content coding undone, JSON pretty-printed in key order,
-/// text as text, anything else summarized. Every line is escaped.
+/// Body preview: content codings undone, JSON pretty-printed in key
+/// order, text as text, binary summarised; bounded work (`body_preview`).
 pub fn preview(exchange: &Exchange) -> Preview {
-    let Some(resp) = &exchange.response else {
-        return Preview::default();
-    };
-    if resp.body.is_empty() {
-        return Preview {
-            kind: "no body".into(),
-            lines: Vec::new(),
-        };
-    }
-    let mut notes = Vec::new();
-    let mut bytes: &[u8] = &resp.body[..resp.body.len().min(PREVIEW_CAP)];
-    let decoded;
-    if let Some(enc) = resp.header("content-encoding") {
-        match crate::decode::coding::decode(enc, &resp.body, PREVIEW_CAP) {
-            Ok(Some(d)) => {
-                notes.push(format!("{} decoded", sanitize_text(enc)));
-                decoded = d.bytes;
-                bytes = &decoded;
-            }
-            Ok(None) => {}
-            Err(e) => notes.push(format!("not decoded: {}", sanitize_text(&e))),
-        }
-    }
-    let ctype = resp
-        .header("content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let looks_json = ctype.contains("json")
-        || matches!(
-            bytes.iter().find(|b| !b.is_ascii_whitespace()),
-            Some(b'{' | b'[')
-        );
-    let mut kind = "text";
-    let mut text = None;
-    if looks_json {
-        if let Ok(v) = serde_json::from_slice::<serde_json::Value>(bytes) {
-            text = serde_json::to_string_pretty(&v).ok();
-            kind = "JSON, pretty-printed";
-        }
-    }
-    let text = match text {
-        Some(t) => t,
-        None => match std::str::from_utf8(bytes) {
-            Ok(s) => s.to_string(),
-            Err(e) if e.valid_up_to() + 4 >= bytes.len() => {
-                String::from_utf8_lossy(bytes).into_owned()
-            }
-            Err(_) => {
-                return Preview {
-                    kind: join_kind("binary", &notes),
-                    lines: vec![format!(
-                        "{} bytes of binary data: see the Wire pane's hex view (x)",
-                        bytes.len()
-                    )],
-                }
-            }
-        },
-    };
-    if resp.body_truncated() || bytes.len() == PREVIEW_CAP {
-        notes.push("truncated".into());
-    }
-    let lines = text
-        .lines()
-        .take(PREVIEW_LINES)
-        .map(sanitize_text)
-        .collect();
-    Preview {
-        kind: join_kind(kind, &notes),
-        lines,
-    }
-}
-
-fn join_kind(kind: &str, notes: &[String]) -> String {
-    if notes.is_empty() {
-        kind.into()
-    } else {
-        format!("{kind}; {}", notes.join(", "))
-    }
+    super::body_preview::preview(exchange)
 }

@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use ratatui_textarea::TextArea;
 
+use crate::decode::coding::Coding;
 use crate::explain::METHODS;
-use crate::wire::{Options, RequestSpec, Verify};
+use crate::wire::{CookieJar, HttpVersion, Options, RequestSpec, Spill, Verify};
 
 /// One header row. A disabled row stays in the list but is not sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +58,22 @@ pub enum Field {
     TotalTimeout,
     Verify,
     CaFile,
+    /// auto / http1.1 / http2 / h2c prior knowledge (cycles).
+    Http,
+    /// Follow redirects (`-L`, at most 10) or not.
+    Redirects,
+    /// Tries in all (1: no retries).
+    Retries,
+    /// Retry POST/PATCH too.
+    RetryUnsafe,
+    /// The session's cookie jar takes part or not.
+    Cookies,
+    /// N for the parallel and kept-vs-new batches.
+    Parallel,
+    /// Ask for compressed responses (`Accept-Encoding`), or not.
+    AcceptEncoding,
+    /// Send the body compressed (`Content-Encoding`): off or a coding.
+    Compress,
 }
 
 /// The request form.
@@ -68,6 +85,12 @@ pub struct RequestForm {
     pub body: TextArea<'static>,
     pub options: Options,
     pub field: Field,
+    /// Requests per batch (`P`, `S`).
+    pub parallel: usize,
+    /// Send `Accept-Encoding: gzip, deflate, br, zstd`.
+    pub accept_encoding: bool,
+    /// Compress the body with this coding (and say so).
+    pub compress: Option<Coding>,
 }
 
 impl RequestForm {
@@ -85,6 +108,9 @@ impl RequestForm {
             body,
             options,
             field: Field::Url,
+            parallel: 6,
+            accept_encoding: false,
+            compress: None,
         }
     }
 
@@ -95,11 +121,19 @@ impl RequestForm {
         f.extend([
             Field::AddHeader,
             Field::Body,
+            Field::AcceptEncoding,
+            Field::Compress,
             Field::ConnectTimeout,
             Field::ReadTimeout,
             Field::TotalTimeout,
             Field::Verify,
             Field::CaFile,
+            Field::Http,
+            Field::Redirects,
+            Field::Retries,
+            Field::RetryUnsafe,
+            Field::Cookies,
+            Field::Parallel,
         ]);
         f
     }
@@ -141,7 +175,16 @@ impl RequestForm {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
-            Field::Body | Field::Verify => String::new(),
+            Field::Retries => self.options.retry.attempts.to_string(),
+            Field::Parallel => self.parallel.to_string(),
+            Field::Body
+            | Field::Verify
+            | Field::Http
+            | Field::Redirects
+            | Field::RetryUnsafe
+            | Field::Cookies
+            | Field::AcceptEncoding
+            | Field::Compress => String::new(),
         }
     }
 
@@ -174,9 +217,74 @@ impl RequestForm {
                 let t = text.trim();
                 self.options.tls.ca_file = (!t.is_empty()).then(|| PathBuf::from(t));
             }
-            Field::Body | Field::Verify => {}
+            Field::Retries => {
+                self.options.retry.attempts = parse_count(text, 10, "tries in all")? as u32
+            }
+            Field::Parallel => self.parallel = parse_count(text, 16, "requests per batch")?,
+            Field::Body
+            | Field::Verify
+            | Field::Http
+            | Field::Redirects
+            | Field::RetryUnsafe
+            | Field::Cookies
+            | Field::AcceptEncoding
+            | Field::Compress => {}
         }
         Ok(())
+    }
+
+    /// Fields changed by Enter or Space rather than typed.
+    pub fn is_toggle(field: Field) -> bool {
+        matches!(
+            field,
+            Field::Verify
+                | Field::Http
+                | Field::Redirects
+                | Field::RetryUnsafe
+                | Field::Cookies
+                | Field::AcceptEncoding
+                | Field::Compress
+        )
+    }
+
+    /// Flips (or cycles) a toggle field; other fields are left alone.
+    pub fn toggle(&mut self, field: Field) {
+        let o = &mut self.options;
+        match field {
+            Field::Verify => self.toggle_verify(),
+            Field::Http => {
+                o.http = match o.http {
+                    HttpVersion::Auto => HttpVersion::Http1,
+                    HttpVersion::Http1 => HttpVersion::Http2,
+                    HttpVersion::Http2 => HttpVersion::Http2PriorKnowledge,
+                    HttpVersion::Http2PriorKnowledge => HttpVersion::Auto,
+                }
+            }
+            Field::Redirects => o.redirects.follow = !o.redirects.follow,
+            Field::RetryUnsafe => o.retry.non_idempotent = !o.retry.non_idempotent,
+            Field::Cookies => {
+                o.cookies = match o.cookies {
+                    CookieJar::Off => CookieJar::On,
+                    CookieJar::On => CookieJar::Off,
+                }
+            }
+            Field::AcceptEncoding => self.accept_encoding = !self.accept_encoding,
+            Field::Compress => {
+                self.compress = match self.compress {
+                    None => Some(Coding::Gzip),
+                    Some(Coding::Gzip) => Some(Coding::Deflate),
+                    Some(Coding::Deflate) => Some(Coding::Br),
+                    Some(Coding::Br) => Some(Coding::Zstd),
+                    Some(Coding::Zstd) => None,
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The spec goes out as a flow (redirects followed or retries on).
+    pub fn is_flow(&self) -> bool {
+        self.options.redirects.follow || self.options.retry.attempts > 1
     }
 
     pub fn toggle_verify(&mut self) {
@@ -193,21 +301,42 @@ impl RequestForm {
             return Err("type a URL first".into());
         }
         let body = self.body_text();
+        let mut headers: Vec<(String, String)> = self
+            .headers
+            .iter()
+            .filter(|h| h.enabled && !h.name.is_empty())
+            .map(|h| (h.name.clone(), h.value.clone()))
+            .collect();
+        let named =
+            |h: &[(String, String)], n: &str| h.iter().any(|(k, _)| k.eq_ignore_ascii_case(n));
+        if self.accept_encoding && !named(&headers, "accept-encoding") {
+            headers.push(("Accept-Encoding".into(), ACCEPT_ENCODING.into()));
+        }
+        let mut body = (!body.is_empty()).then(|| body.into_bytes());
+        if let (Some(c), Some(b)) = (self.compress, body.as_mut()) {
+            *b = crate::decode::coding::encode(c, b)
+                .map_err(|e| format!("cannot compress the body with {c}: {e}"))?;
+            if !named(&headers, "content-encoding") {
+                headers.push(("Content-Encoding".into(), c.name().into()));
+            }
+        }
+        let mut options = self.options.clone();
+        // Bodies past the memory cap go to a temporary file, so the Body
+        // view can page over all of them.
+        options.limits.spill = Spill::TempFile;
         Ok(RequestSpec {
             method: self.method.clone(),
             url: self.url.trim().to_string(),
-            headers: self
-                .headers
-                .iter()
-                .filter(|h| h.enabled && !h.name.is_empty())
-                .map(|h| (h.name.clone(), h.value.clone()))
-                .collect(),
-            body: (!body.is_empty()).then(|| body.into_bytes()),
+            headers,
+            body,
             raw: None,
-            options: self.options.clone(),
+            options,
         })
     }
 }
+
+/// What the Accept-Encoding option asks for.
+pub const ACCEPT_ENCODING: &str = "gzip, deflate, br, zstd";
 
 /// "10", "10s", "1.5 s", "250ms" → a duration (bare numbers are seconds).
 pub fn parse_timeout(text: &str) -> Result<Duration, String> {
@@ -228,51 +357,32 @@ pub fn parse_timeout(text: &str) -> Result<Duration, String> {
     }
 }
 
+/// A whole number from 1 to `max`.
+fn parse_count(text: &str, max: usize, what: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "'{}' is not a number of {what}: use 1 to {max}",
+            crate::report::escape::escape_str(text)
+        )),
+    }
+}
+
+/// How the HTTP version choice reads, as the `send` flag it matches.
+pub fn http_label(v: HttpVersion) -> &'static str {
+    match v {
+        HttpVersion::Auto => "auto (https: ALPN)",
+        HttpVersion::Http1 => "http1.1",
+        HttpVersion::Http2 => "http2 (https, h2 required)",
+        HttpVersion::Http2PriorKnowledge => "h2c prior knowledge",
+    }
+}
+
 /// "10 s", "1.5 s", "250 ms".
 pub fn format_secs(d: Duration) -> String {
     crate::wire::error::human_duration(d)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timeouts_parse() {
-        assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
-        assert_eq!(parse_timeout(" 250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_timeout("1.5 s"), Ok(Duration::from_millis(1500)));
-        assert!(parse_timeout("0").is_err());
-        assert!(parse_timeout("soon").is_err());
-        assert!(parse_timeout("1e9").is_err());
-    }
-
-    #[test]
-    fn spec_leaves_out_disabled_headers_and_empty_body() {
-        let mut f = RequestForm::new("http://x/", Options::default());
-        let spec = f.spec().unwrap();
-        assert_eq!(
-            spec.headers,
-            vec![("Accept".into(), "application/json".into())]
-        );
-        assert_eq!(spec.body, None);
-        f.body.insert_str("{\n}");
-        assert_eq!(f.spec().unwrap().body, Some(b"{\n}".to_vec()));
-        f.url.clear();
-        assert!(f.spec().is_err());
-    }
-
-    #[test]
-    fn methods_cycle_through_the_table() {
-        let mut f = RequestForm::new("http://x/", Options::default());
-        let mut seen = vec![f.method.clone()];
-        for _ in 0..METHODS.len() {
-            f.cycle_method();
-            seen.push(f.method.clone());
-        }
-        assert_eq!(seen.first(), seen.last());
-        f.method = "PURGE".into();
-        f.cycle_method();
-        assert_eq!(f.method, "GET");
-    }
-}
+#[path = "form_tests.rs"]
+mod tests;

@@ -18,7 +18,7 @@ pub enum Action {
     Help,
     NextPane,
     PrevPane,
-    /// Jump to the pane numbered by the key pressed (1–5).
+    /// Jump to the pane numbered by the key pressed (1–6).
     JumpToPane,
     ToggleWireView,
     ToggleTheme,
@@ -40,6 +40,35 @@ pub enum Action {
     Bottom,
     /// Keep the typed text and stop editing (on the URL: also send).
     Commit,
+    /// The request N times at once: HTTP/2 vs HTTP/1.1 batches.
+    Parallel,
+    /// The request N times: one kept connection vs a new one each.
+    Repeat,
+    /// The request again with the session's validators (expect a 304).
+    Revalidate,
+    /// Open/close the cookie jar view.
+    CookieJar,
+    /// The focused pane fills the screen, or not.
+    Zoom,
+    /// Waterfall: a group's exchanges on one axis, or one's phases.
+    ToggleLanes,
+    /// Follow redirects on/off (`-L`).
+    ToggleRedirects,
+    /// `/`: search the focused text view (Body, Wire, Response).
+    Search,
+    SearchNext,
+    SearchPrev,
+    /// Body: save the decoded body; Wire: the bytes of the direction shown.
+    Save,
+    /// Body: a JSON path filter (`.items[0].id`).
+    Filter,
+    /// Body: text or hex.
+    ToggleBodyHex,
+    /// Body: scroll sideways.
+    Left,
+    Right,
+    /// Show the Body pane (in the Wire pane's place when wide).
+    ShowBody,
 }
 
 /// When a binding applies.
@@ -227,7 +256,7 @@ mod tests {
             .iter()
             .find(|b| b.action == Action::JumpToPane)
             .unwrap();
-        assert_eq!(jump.keys_label(), "1-5");
+        assert_eq!(jump.keys_label(), "1-7");
         let h = hints(&st(PaneId::Request, false));
         assert_eq!(h[0].0, "Enter", "the pane's own keys come first");
         let h = hints(&st(PaneId::Wire, false));

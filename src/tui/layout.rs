@@ -1,6 +1,9 @@
-//! Where everything goes. Wide terminals (120×32 and up) show all five
-//! panes; from 80×24 one pane at a time behind a tab bar; below that a
-//! "terminal too small" message. The same function serves drawing and
+//! Where everything goes. Wide terminals (120×32 and up) show the panes
+//! side by side (the Frames pane above the Wire pane when the exchange
+//! shown is HTTP/2, or Frames has focus; the Body pane in the Wire pane's
+//! place once it has had focus, until Wire has); from 80×24, or zoomed (`z`), one
+//! pane at a time behind a tab bar; below that a "terminal too small"
+//! message. The same function serves drawing and
 //! mouse hit-testing, so a click lands where the pane was drawn.
 
 use ratatui::layout::Rect;
@@ -63,7 +66,32 @@ pub fn tab_at(tabs: Rect, x: u16) -> Option<PaneId> {
     None
 }
 
+/// What the screen must make room for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Want {
+    /// The insecure-exchange warning line.
+    pub banner: bool,
+    /// The Frames pane, in the wide arrangement.
+    pub frames: bool,
+    /// One pane at a time even when wide.
+    pub zoom: bool,
+    /// The Body pane in the Wire pane's place, in the wide arrangement.
+    pub body: bool,
+}
+
 pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
+    compute_with(
+        area,
+        focus,
+        Want {
+            banner,
+            ..Want::default()
+        },
+    )
+}
+
+pub fn compute_with(area: Rect, focus: PaneId, want: Want) -> Screen {
+    let banner = want.banner;
     let row = |y: u16, h: u16| Rect::new(area.x, y, area.width, h);
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Screen {
@@ -80,7 +108,7 @@ pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
     let top = area.y + 1 + u16::from(banner);
     let footer = row(area.bottom() - 1, 1);
     let body_h = footer.y - top;
-    if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT {
+    if area.width >= WIDE_WIDTH && area.height >= WIDE_HEIGHT && !want.zoom {
         let (x, w) = (area.x, area.width);
         let top_h = (body_h * 2 / 5).max(12);
         let bottom_y = top + top_h;
@@ -90,13 +118,21 @@ pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
         let side_x = x + wire_w;
         let side_w = w - wire_w;
         let fall_h = 11.min(bottom_h.saturating_sub(5));
-        let panes = vec![
+        let frames_h = if want.frames { bottom_h / 2 } else { 0 };
+        let mut panes = vec![
             (PaneId::Request, Rect::new(x, top, req_w, top_h)),
             (
                 PaneId::Response,
                 Rect::new(x + req_w, top, w - req_w, top_h),
             ),
-            (PaneId::Wire, Rect::new(x, bottom_y, wire_w, bottom_h)),
+            (
+                if want.body {
+                    PaneId::Body
+                } else {
+                    PaneId::Wire
+                },
+                Rect::new(x, bottom_y + frames_h, wire_w, bottom_h - frames_h),
+            ),
             (
                 PaneId::Waterfall,
                 Rect::new(side_x, bottom_y, side_w, fall_h),
@@ -106,6 +142,9 @@ pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
                 Rect::new(side_x, bottom_y + fall_h, side_w, bottom_h - fall_h),
             ),
         ];
+        if want.frames {
+            panes.push((PaneId::Frames, Rect::new(x, bottom_y, wire_w, frames_h)));
+        }
         return Screen {
             arrangement: Arrangement::Wide,
             status,
@@ -136,6 +175,24 @@ mod tests {
             let s = compute(Rect::new(0, 0, w, h), PaneId::Request, true);
             assert_eq!(s.arrangement, Arrangement::Wide);
             assert_eq!(s.panes.len(), 5);
+            let with = compute_with(
+                Rect::new(0, 0, w, h),
+                PaneId::Request,
+                Want {
+                    frames: true,
+                    ..Want::default()
+                },
+            );
+            assert_eq!(with.panes.len(), 6);
+            let (frames, wire) = (
+                with.pane(PaneId::Frames).unwrap(),
+                with.pane(PaneId::Wire).unwrap(),
+            );
+            assert!(
+                frames.height >= 8 && wire.height >= 9,
+                "{frames:?} {wire:?}"
+            );
+            assert_eq!(frames.bottom(), wire.y);
             for (i, (_, a)) in s.panes.iter().enumerate() {
                 assert!(a.width >= 20 && a.height >= 5, "{a:?}");
                 assert!(a.bottom() <= s.footer.y);
@@ -154,6 +211,13 @@ mod tests {
         assert_eq!(s.panes, vec![(PaneId::Wire, Rect::new(0, 2, 80, 21))]);
         assert_eq!(tab_at(s.tabs.unwrap(), 0), Some(PaneId::Request));
         assert_eq!(tab_at(s.tabs.unwrap(), 12), Some(PaneId::Wire));
+        let zoomed = Want {
+            zoom: true,
+            ..Want::default()
+        };
+        let s = compute_with(Rect::new(0, 0, 120, 40), PaneId::Frames, zoomed);
+        assert_eq!(s.arrangement, Arrangement::Tabs);
+        assert_eq!(s.panes, vec![(PaneId::Frames, Rect::new(0, 2, 120, 37))]);
         let s = compute(Rect::new(0, 0, 79, 40), PaneId::Wire, false);
         assert_eq!(s.arrangement, Arrangement::TooSmall);
         let s = compute(Rect::default(), PaneId::Wire, true);

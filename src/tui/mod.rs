@@ -4,16 +4,29 @@
 //! and the event loop. Only `term` touches the terminal or the runtime, so
 //! everything else is tested with plain values and a `TestBackend`.
 
+mod actions;
 pub mod app;
 mod bindings;
+pub mod body_frame;
+mod body_keys;
+mod body_preview;
+pub mod body_view;
 pub mod editor;
 pub mod entry;
 pub mod fixture;
+pub mod fixture_body;
+pub mod fixture_more;
+mod flow_steps;
 pub mod form;
+pub mod group;
+mod group_steps;
+pub mod h2_model;
 pub mod keymap;
 pub mod layout;
 mod motion;
 pub mod panes;
+pub mod prompt;
+pub mod search;
 pub mod term;
 pub mod theme;
 pub mod update;

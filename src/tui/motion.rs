@@ -12,7 +12,7 @@ use crate::worker::Command;
 
 fn page(app: &App, pane: PaneId) -> usize {
     let (w, h) = app.screen;
-    let screen = layout::compute(Rect::new(0, 0, w, h), app.focus, app.insecure_shown());
+    let screen = app.layout(Rect::new(0, 0, w, h));
     screen
         .pane(pane)
         .map_or(10, |r| r.height.saturating_sub(3).max(1) as usize)
@@ -27,6 +27,10 @@ fn step(v: usize, delta: isize, n: usize) -> usize {
 }
 
 pub(super) fn move_by(app: &mut App, delta: isize, paged: bool) {
+    if let Some(jar) = &mut app.jar {
+        jar.scroll = step(jar.scroll, delta, 1);
+        return;
+    }
     if let Some(s) = app.help {
         app.help = Some(step(s, delta, 1));
         return;
@@ -34,22 +38,34 @@ pub(super) fn move_by(app: &mut App, delta: isize, paged: bool) {
     let n = if paged { page(app, app.focus) } else { 1 };
     match app.focus {
         PaneId::Request => app.form.move_field(delta * n as isize),
+        PaneId::Body => super::body_keys::scroll(app, delta, n),
         PaneId::Wire => app.wire.scroll = step(app.wire.scroll, delta, n),
         PaneId::Response if !paged => {
-            let count = app
-                .entry()
-                .and_then(|e| e.response())
-                .map_or(0, |r| r.headers.len());
+            let count = super::panes::response::header_count(app);
             if count > 0 {
                 let next = match app.response.header {
                     None => 0,
                     Some(h) => step(h, delta, 1).min(count - 1),
                 };
                 app.response.header = Some(next);
+                app.frames.picked = false;
                 app.wire.follow_highlight = true;
             }
         }
         PaneId::Response => app.response.scroll = step(app.response.scroll, delta, n),
+        PaneId::Frames => {
+            let count = app.frames.model.items.len();
+            if count > 0 {
+                let at = if app.frames.picked {
+                    step(app.frames.selected, delta, n)
+                } else {
+                    app.frames.selected
+                };
+                app.frames.selected = at.min(count - 1);
+                app.frames.picked = true;
+                app.wire.follow_highlight = true;
+            }
+        }
         PaneId::Waterfall | PaneId::History => {
             if let Some(sel) = app.selected {
                 let last = app.entries.len().saturating_sub(1);
@@ -67,6 +83,15 @@ pub(super) fn move_to_end(app: &mut App, end: bool) {
         // Clamped to the last row when the frame is prepared.
         PaneId::Wire => app.wire.scroll = if end { usize::MAX } else { 0 },
         PaneId::Response => app.response.scroll = if end { usize::MAX } else { 0 },
+        PaneId::Body => app.body.scroll = if end { usize::MAX } else { 0 },
+        PaneId::Frames => {
+            let count = app.frames.model.items.len();
+            if count > 0 {
+                app.frames.selected = if end { count - 1 } else { 0 };
+                app.frames.picked = true;
+                app.wire.follow_highlight = true;
+            }
+        }
         PaneId::Waterfall | PaneId::History => {
             if !app.entries.is_empty() {
                 select(app, if end { app.entries.len() - 1 } else { 0 });
@@ -87,14 +112,19 @@ fn click_row(app: &mut App, p: PaneId, rect: Rect, row: usize) {
             }
         }
         PaneId::Response => {
-            let count = app
-                .entry()
-                .and_then(|e| e.response())
-                .map_or(0, |r| r.headers.len());
+            let count = super::panes::response::header_count(app);
             let first = super::panes::response::header_line(app, 0);
             let line = app.response.scroll + row;
             if count > 0 && (first..first + count).contains(&line) {
                 app.response.header = Some(line - first);
+                app.frames.picked = false;
+                app.wire.follow_highlight = true;
+            }
+        }
+        PaneId::Frames => {
+            if let Some(i) = super::panes::frames::item_at_row(app, app.frames.scroll + row) {
+                app.frames.selected = i;
+                app.frames.picked = true;
                 app.wire.follow_highlight = true;
             }
         }
@@ -104,11 +134,11 @@ fn click_row(app: &mut App, p: PaneId, rect: Rect, row: usize) {
 
 pub(super) fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
     let (w, h) = app.screen;
-    let screen = layout::compute(Rect::new(0, 0, w, h), app.focus, app.insecure_shown());
+    let screen = app.layout(Rect::new(0, 0, w, h));
     let target = screen.pane_at(m.column, m.row);
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if app.help.take().is_some() {
+            if app.help.take().is_some() || app.jar.take().is_some() {
                 return Vec::new();
             }
             let clicked = match screen.tabs {
@@ -140,12 +170,13 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
                 app.focus = p;
             }
             for _ in 0..3 {
-                if !matches!(app.focus, PaneId::Wire | PaneId::Response) {
+                if !matches!(app.focus, PaneId::Wire | PaneId::Response | PaneId::Body) {
                     move_by(app, delta, false);
                     break;
                 }
                 match app.focus {
                     PaneId::Wire => app.wire.scroll = step(app.wire.scroll, delta, 1),
+                    PaneId::Body => super::body_keys::scroll(app, delta, 1),
                     _ => app.response.scroll = step(app.response.scroll, delta, 1),
                 }
             }

@@ -94,6 +94,8 @@ fn install_panic_hook() {
 }
 
 pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+    // Syntax definitions load on their own thread, off the first frame.
+    crate::decode::highlight::preload();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -140,6 +142,10 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         }
         if app.in_flight() && last_frame.elapsed() >= LIVE_FRAME {
             update(app, Msg::Tick(Instant::now()));
+            dirty = true;
+        }
+        // Body work in the background (decoding, indexing) shows when done.
+        if app.body.busy() && last_frame.elapsed() >= LIVE_FRAME {
             dirty = true;
         }
         if dirty {

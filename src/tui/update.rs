@@ -7,10 +7,12 @@ use std::time::Instant;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseEvent};
 
-use super::app::{App, Mode, PaneId, WireView, MAX_HISTORY};
+use super::actions;
+use super::app::{App, Mode, PaneId, WireView};
 use super::editor::LineEditor;
 use super::entry::{Entry, EntryState};
-use super::form::Field;
+use super::form::{Field, RequestForm};
+use super::group_steps;
 use super::keymap::{self, Action};
 use super::motion;
 use crate::worker::{Command, Event};
@@ -34,7 +36,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
         Msg::Mouse(m) => motion::on_mouse(app, m),
         Msg::Paste(text) => {
             match &mut app.mode {
-                Mode::EditLine { editor, .. } => editor.insert_str(&text),
+                Mode::EditLine { editor, .. } | Mode::Prompt { editor, .. } => {
+                    editor.insert_str(&text)
+                }
                 Mode::EditBody => {
                     app.form.body.insert_str(text);
                 }
@@ -46,12 +50,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             app.screen = (w, h);
             Vec::new()
         }
-        Msg::Worker(ev) => {
-            on_event(app, ev);
-            Vec::new()
-        }
+        Msg::Worker(ev) => on_event(app, ev),
         Msg::Tick(now) => {
-            for e in app.entries.iter_mut().filter(|e| e.in_flight()) {
+            // A flow's hop whose exchange ended (its record comes with the
+            // flow's end) keeps its time.
+            for e in app
+                .entries
+                .iter_mut()
+                .filter(|e| e.in_flight() && e.live.timeline.done.is_none())
+            {
                 e.elapsed = e.elapsed.max(now.saturating_duration_since(e.started));
             }
             Vec::new()
@@ -59,7 +66,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
     }
 }
 
-fn on_event(app: &mut App, ev: Event) {
+fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
     // Events of an exchange that is no longer in flight (cancelled, or
     // dropped from the history) are late: drop them.
     match ev {
@@ -71,6 +78,7 @@ fn on_event(app: &mut App, ev: Event) {
         Event::Done { id, exchange } => {
             if let Some(e) = app.entry_mut(id).filter(|e| e.in_flight()) {
                 e.finish(exchange);
+                return actions::after_done(app, id);
             }
         }
         Event::Cancelled { id } => {
@@ -78,7 +86,9 @@ fn on_event(app: &mut App, ev: Event) {
                 e.state = EntryState::Cancelled;
             }
         }
+        other => return actions::on_event(app, other),
     }
+    Vec::new()
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
@@ -90,7 +100,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         Some(action) => perform(app, action, key),
         None => {
             match &mut app.mode {
-                Mode::EditLine { editor, .. } => {
+                Mode::EditLine { editor, .. } | Mode::Prompt { editor, .. } => {
                     editor.key(key);
                 }
                 Mode::EditBody => {
@@ -112,17 +122,27 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
             return send(app);
         }
         Action::Escape => {
+            // Esc on the prompt closes it, never the download.
+            if matches!(app.mode, Mode::Prompt { .. }) {
+                app.mode = Mode::Navigate;
+                return Vec::new();
+            }
             if app.in_flight() {
                 return cancel_all(app);
             }
-            if app.help.is_some() {
+            if app.help.is_some() || app.jar.is_some() {
                 app.help = None;
+                app.jar = None;
             } else {
                 stop_editing(app);
             }
         }
         Action::Quit => app.quit = true,
-        Action::Help => app.help = if app.help.is_some() { None } else { Some(0) },
+        Action::Help => {
+            if app.jar.take().is_none() {
+                app.help = if app.help.is_some() { None } else { Some(0) }
+            }
+        }
         Action::NextPane | Action::PrevPane => {
             if stop_editing(app) {
                 app.focus = match action {
@@ -148,12 +168,12 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         }
         Action::Activate => match app.form.field {
             Field::Url => return send(app),
-            Field::Verify => app.form.toggle_verify(),
+            f if RequestForm::is_toggle(f) => app.form.toggle(f),
             Field::Body => app.mode = Mode::EditBody,
             f => start_line(app, f),
         },
         Action::EditField => match app.form.field {
-            Field::Verify => app.form.toggle_verify(),
+            f if RequestForm::is_toggle(f) => app.form.toggle(f),
             Field::Body => app.mode = Mode::EditBody,
             f => start_line(app, f),
         },
@@ -178,7 +198,7 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
                     h.enabled = !h.enabled;
                 }
             }
-            Field::Verify => app.form.toggle_verify(),
+            f if RequestForm::is_toggle(f) => app.form.toggle(f),
             _ => {}
         },
         Action::ToggleVerify => app.form.toggle_verify(),
@@ -195,6 +215,13 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         Action::PageDown => motion::move_by(app, 1, true),
         Action::Top => motion::move_to_end(app, false),
         Action::Bottom => motion::move_to_end(app, true),
+        Action::Commit if matches!(app.mode, Mode::Prompt { .. }) => {
+            if let Mode::Prompt { prompt, editor } =
+                std::mem::replace(&mut app.mode, Mode::Navigate)
+            {
+                super::prompt::commit(app, prompt, &editor.text);
+            }
+        }
         Action::Commit => {
             let field = match &app.mode {
                 Mode::EditLine { field, .. } => Some(*field),
@@ -203,6 +230,32 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
             if stop_editing(app) && field == Some(Field::Url) {
                 return send(app);
             }
+        }
+        Action::Parallel => return actions::parallel(app),
+        Action::Repeat => return actions::repeat(app),
+        Action::Revalidate => return actions::revalidate(app),
+        Action::CookieJar => return actions::toggle_jar(app),
+        Action::Zoom => app.zoom = !app.zoom,
+        Action::Search
+        | Action::SearchNext
+        | Action::SearchPrev
+        | Action::Save
+        | Action::Filter
+        | Action::ToggleBodyHex
+        | Action::Left
+        | Action::Right
+        | Action::ShowBody => super::body_keys::perform(app, action),
+        Action::ToggleLanes => app.lanes = !app.lanes,
+        Action::ToggleRedirects => {
+            app.form.toggle(Field::Redirects);
+            app.notice = Some(if app.form.options.redirects.follow {
+                format!(
+                    "redirects: followed (up to {})",
+                    app.form.options.redirects.max
+                )
+            } else {
+                "redirects: not followed".into()
+            });
         }
     }
     Vec::new()
@@ -240,30 +293,30 @@ fn send(app: &mut App) -> Vec<Command> {
             return Vec::new();
         }
     };
-    let mut cmds = Vec::new();
+    if app.form.is_flow() {
+        return super::flow_steps::start_flow(app, spec);
+    }
     let id = app.next_id;
     app.next_id += 1;
-    app.entries
-        .push(Entry::new(id, &spec.method, &spec.url, Instant::now()));
-    while app.entries.len() > MAX_HISTORY {
-        let at = app.entries.iter().position(|e| !e.in_flight()).unwrap_or(0);
-        let gone = app.entries.remove(at);
-        if gone.in_flight() {
-            cmds.push(Command::Cancel(gone.id));
-        }
-    }
+    let entry = Entry::new(id, &spec.method, &spec.url, Instant::now());
+    let mut cmds = group_steps::push(app, entry);
     select(app, app.entries.len() - 1);
     cmds.push(Command::Send(id, Box::new(spec)));
     cmds
 }
 
 fn cancel_all(app: &mut App) -> Vec<Command> {
-    let mut cmds = Vec::new();
+    let mut cmds = group_steps::on_cancel(app);
     let now = Instant::now();
     for e in app.entries.iter_mut().filter(|e| e.in_flight()) {
         e.state = EntryState::Cancelled;
-        e.elapsed = e.elapsed.max(now.saturating_duration_since(e.started));
-        cmds.push(Command::Cancel(e.id));
+        // A flow's hop that already ended keeps its own time.
+        if e.live.timeline.done.is_none() {
+            e.elapsed = e.elapsed.max(now.saturating_duration_since(e.started));
+        }
+        if !cmds.contains(&Command::Cancel(e.id)) {
+            cmds.push(Command::Cancel(e.id));
+        }
         app.notice = Some(format!(
             "cancelled #{} after {}",
             e.id,
@@ -280,6 +333,9 @@ pub(super) fn select(app: &mut App, i: usize) {
         app.wire.scroll = 0;
         app.wire.anchor = None;
         app.response = Default::default();
+        app.frames.selected = 0;
+        app.frames.scroll = 0;
+        app.frames.picked = false;
     }
 }
 
@@ -299,3 +355,11 @@ mod tests;
 #[cfg(test)]
 #[path = "update_event_tests.rs"]
 mod event_tests;
+
+#[cfg(test)]
+#[path = "update_group_tests.rs"]
+mod group_tests;
+
+#[cfg(test)]
+#[path = "update_flow_tests.rs"]
+mod flow_tests;

@@ -136,7 +136,7 @@ fn response_header_selection_highlights_wire_bytes() {
     }
     assert_eq!(app.response.header, Some(4), "clamped to the last header");
     crate::tui::view::prepare(&mut app, ratatui::layout::Rect::new(0, 0, 120, 40));
-    let hl = app.wire.model.highlight.clone().expect("highlighted");
+    let (_, hl) = app.wire.model.highlight.clone().expect("highlighted");
     assert_eq!(
         &app.entries[0].received()[hl],
         b"Date: Mon, 01 Jan 2024 00:00:00 GMT\r\n"
@@ -236,6 +236,6 @@ fn clicking_a_response_header_selects_it() {
     assert_eq!(app.focus, PaneId::Response);
     assert_eq!(app.response.header, Some(1));
     crate::tui::view::prepare(&mut app, area);
-    let hl = app.wire.model.highlight.clone().expect("highlighted");
+    let (_, hl) = app.wire.model.highlight.clone().expect("highlighted");
     assert!(app.entries[0].received()[hl].starts_with(b"Transfer-Encoding:"));
 }

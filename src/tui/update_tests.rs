@@ -131,7 +131,7 @@ fn number_keys_jump_only_when_not_editing() {
 fn tab_cycles_panes_and_leaves_editing() {
     let mut app = fixture::app();
     let mut seen = vec![app.focus];
-    for _ in 0..5 {
+    for _ in 0..7 {
         key(&mut app, KeyCode::Tab);
         seen.push(app.focus);
     }
@@ -143,11 +143,13 @@ fn tab_cycles_panes_and_leaves_editing() {
             PaneId::Response,
             PaneId::Waterfall,
             PaneId::History,
+            PaneId::Frames,
+            PaneId::Body,
             PaneId::Request
         ]
     );
     key(&mut app, KeyCode::BackTab);
-    assert_eq!(app.focus, PaneId::History);
+    assert_eq!(app.focus, PaneId::Body);
     key(&mut app, KeyCode::Char('1'));
     key(&mut app, KeyCode::Char('i'));
     key(&mut app, KeyCode::Tab);

@@ -7,7 +7,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::app::{App, PaneId};
-use super::layout::{self, Arrangement};
+use super::layout::Arrangement;
 use super::panes::{self, chrome};
 
 /// Keeps `first` such that `row` shows in a window of `height` rows.
@@ -21,26 +21,50 @@ fn keep_visible(first: usize, row: usize, height: usize) -> usize {
     }
 }
 
+/// The inside of a pane's border.
+fn inset(r: Rect) -> Rect {
+    Rect::new(
+        r.x.saturating_add(1),
+        r.y.saturating_add(1),
+        r.width.saturating_sub(2),
+        r.height.saturating_sub(2),
+    )
+}
+
 /// Brings the App's derived state up to date for a frame of `area`.
 pub fn prepare(app: &mut App, area: Rect) {
     app.screen = (area.width, area.height);
-    let screen = layout::compute(area, app.focus, app.insecure_shown());
     let inner_h = |r: Rect| r.height.saturating_sub(2) as usize;
+    // The decoded HTTP/2 connection first: the layout and the Wire
+    // pane's highlight depend on it.
+    let entry = app.selected.and_then(|i| app.entries.get(i));
+    app.frames.model.sync(entry);
+    // The Body pane keeps the Wire pane's place until Wire has focus.
+    match app.focus {
+        PaneId::Body => app.body.pinned = true,
+        PaneId::Wire => app.body.pinned = false,
+        _ => {}
+    }
+    let screen = app.layout(area);
+    match screen.pane(PaneId::Body) {
+        Some(rect) => super::body_frame::prepare(app, inset(rect)),
+        None => app.body.frame.pending = false,
+    }
 
+    if let Some(rect) = screen.pane(PaneId::Frames) {
+        panes::frames::prepare(app, inner_h(rect).max(1));
+    }
     if let Some(rect) = screen.pane(PaneId::Wire) {
         let width = rect.width.saturating_sub(2) as usize;
-        let entry = app.selected.and_then(|i| app.entries.get(i));
+        sync_wire(app, width);
         let w = &mut app.wire;
-        w.model.sync(entry, w.view, width, app.response.header);
         if let Some((dir, offset)) = w.anchor.take() {
             w.scroll = w.model.row_of(dir, offset);
         }
         let h = inner_h(rect).max(1);
         if std::mem::take(&mut w.follow_highlight) {
-            if let Some(hl) = w.model.highlight.clone() {
-                let row = w
-                    .model
-                    .row_of(crate::wire::exchange::Dir::Received, hl.start);
+            if let Some((dir, hl)) = w.model.highlight.clone() {
+                let row = w.model.row_of(dir, hl.start);
                 // Some context above the header, not glued to the edge.
                 w.scroll = keep_visible(w.scroll, row, h);
             }
@@ -82,7 +106,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     let t = app.theme();
     panes::fill(buf, area, &t);
-    let screen = layout::compute(area, app.focus, app.insecure_shown());
+    let screen = app.layout(area);
     if screen.arrangement == Arrangement::TooSmall {
         chrome::too_small(app, area, buf);
         return;
@@ -98,8 +122,12 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
         draw_pane(app, *id, *rect, buf);
     }
     chrome::footer(app, screen.footer, buf);
+    super::prompt::render(app, screen.footer, buf);
     if app.help.is_some() {
         panes::help::render(app, area, buf);
+    }
+    if app.jar.is_some() {
+        panes::jar::render(app, area, buf);
     }
 }
 
@@ -111,6 +139,8 @@ pub fn draw_pane(app: &App, id: PaneId, area: Rect, buf: &mut Buffer) {
         PaneId::Response => panes::response::render(app, area, buf),
         PaneId::Waterfall => panes::waterfall::render(app, area, buf),
         PaneId::History => panes::history::render(app, area, buf),
+        PaneId::Frames => panes::frames::render(app, area, buf),
+        PaneId::Body => panes::body::render(app, area, buf),
     }
 }
 
@@ -123,15 +153,36 @@ pub fn render(app: &mut App, area: Rect, buf: &mut Buffer) {
 /// Renders one pane alone into `area` (the Wire pane's index is synced
 /// for that area's width first).
 pub fn render_pane(app: &mut App, id: PaneId, area: Rect, buf: &mut Buffer) {
-    if id == PaneId::Wire {
-        let entry = app.selected.and_then(|i| app.entries.get(i));
-        let w = &mut app.wire;
-        w.model.sync(
-            entry,
-            w.view,
-            area.width.saturating_sub(2) as usize,
-            app.response.header,
-        );
+    let entry = app.selected.and_then(|i| app.entries.get(i));
+    app.frames.model.sync(entry);
+    match id {
+        PaneId::Wire => sync_wire(app, area.width.saturating_sub(2) as usize),
+        PaneId::Frames => {
+            panes::frames::prepare(app, area.height.saturating_sub(2).max(1) as usize)
+        }
+        PaneId::Body => super::body_frame::prepare(app, inset(area)),
+        _ => {}
     }
     draw_pane(app, id, area, buf);
+}
+
+/// The Wire pane's index for `width` columns, and what it lights up: the
+/// picked HTTP/2 frame, or the selected response header (for HTTP/2, the
+/// bytes of the frame that carried it).
+fn sync_wire(app: &mut App, width: usize) {
+    let entry = app.selected.and_then(|i| app.entries.get(i));
+    let w = &mut app.wire;
+    w.model.sync(entry, w.view, width, app.response.header);
+    let f = &app.frames;
+    if f.model.ready {
+        let item = if f.picked {
+            Some(f.selected)
+        } else {
+            app.response
+                .header
+                .and_then(|h| f.model.response_fields.get(h))
+                .map(|field| field.item)
+        };
+        w.model.highlight = item.and_then(|i| f.model.range(i));
+    }
 }

@@ -86,8 +86,9 @@ pub struct WireModel {
     pub sent: StreamModel,
     pub received: StreamModel,
     pub view: WireView,
-    /// Bytes of the selected response header in the received stream.
-    pub highlight: Option<Range<usize>>,
+    /// Bytes lit up: the selected response header (received stream) or
+    /// HTTP/2 frame (either stream).
+    pub highlight: Option<(Dir, Range<usize>)>,
     /// The model describes an exchange (false: nothing to show).
     pub ready: bool,
 }
@@ -136,7 +137,8 @@ impl WireModel {
         self.highlight = match (header, e.response()) {
             (Some(i), Some(resp)) => header_lines(&self.received.regions, resp.head_start)
                 .get(i)
-                .cloned(),
+                .cloned()
+                .map(|r| (Dir::Received, r)),
             _ => None,
         };
         self.ready = true;

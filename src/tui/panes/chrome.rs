@@ -24,6 +24,14 @@ fn state(app: &App) -> Vec<Span<'static>> {
     };
     let id = Span::styled(format!("#{} ", e.id), t.key);
     let what = match e.state {
+        // A flow's hop that ended: its record comes with the flow's end.
+        EntryState::InFlight if e.live.timeline.done.is_some() => Span::styled(
+            format!(
+                "ENDED in {} · the flow goes on (a retry waits, or a redirect follows) · Esc cancels",
+                fmt_ms(e.elapsed)
+            ),
+            t.warning,
+        ),
         EntryState::InFlight => Span::styled(
             format!("IN FLIGHT {} · Esc cancels", fmt_ms(e.elapsed)),
             t.warning,
@@ -38,10 +46,10 @@ fn state(app: &App) -> Vec<Span<'static>> {
                     t.error,
                 ),
                 (None, Some(r)) => Span::styled(
+                    // HTTP/2 has no reason phrase.
                     format!(
-                        "DONE {} {} in {}",
-                        r.status,
-                        sanitize_text(&r.reason),
+                        "DONE {} in {}",
+                        format!("{} {}", r.status, sanitize_text(&r.reason)).trim_end(),
                         fmt_ms(e.elapsed)
                     ),
                     t.ok,
@@ -100,7 +108,16 @@ pub fn tabs(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    spans.push(Span::styled("Tab/1-5 switch", t.dim));
+    let n = crate::tui::app::PaneId::ALL.len();
+    let how = if app.zoom {
+        format!("Tab/1-{n} switch · z unzoom")
+    } else {
+        format!("Tab/1-{n} switch")
+    };
+    let used: usize = spans.iter().map(Span::width).sum();
+    if used + how.chars().count() <= area.width as usize {
+        spans.push(Span::styled(how, t.dim));
+    }
     put(buf, area, 0, &Line::from(spans));
 }
 
@@ -129,6 +146,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let lead = match app.mode {
         Mode::EditLine { .. } => Some("TYPING"),
         Mode::EditBody => Some("EDITING BODY"),
+        Mode::Prompt { .. } => Some("PROMPT"),
         Mode::Navigate => None,
     };
     if let Some(l) = lead {

@@ -8,14 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use super::put;
-use crate::tui::app::App;
+use crate::tui::app::{App, PaneId};
 use crate::tui::keymap::{Context, BINDINGS};
 
 fn group(c: Context) -> &'static str {
     match c {
         Context::Global => "Everywhere (also while typing)",
         Context::Navigate => "When not typing",
-        Context::Pane(_) => "Request pane",
+        Context::Pane(PaneId::Request) => "Request pane",
+        Context::Pane(PaneId::Waterfall) => "Waterfall pane",
+        Context::Pane(PaneId::Body) => "Body pane",
+        Context::Pane(_) => "Other panes",
         Context::EditLine => "While typing in a field",
         Context::Help => "This overlay",
     }
@@ -30,6 +33,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "While typing in a field",
         "When not typing",
         "Request pane",
+        "Waterfall pane",
+        "Body pane",
+        "Other panes",
     ];
     for g in groups {
         if !out.is_empty() {
@@ -47,9 +53,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     out.push(Line::default());
+    out.push(Line::styled(
+        "↑↓ pick a header (Response), a frame (Frames): bytes light up",
+        t.dim,
+    ));
+    out.push(Line::default());
     out.push(Line::styled("Mouse", t.section));
     for (k, h) in [
-        ("click", "focus a pane (or a tab, or a history row)"),
+        ("click", "focus a pane, tab, history row, frame"),
         ("wheel", "scroll the pane under the pointer"),
     ] {
         out.push(Line::from(vec![
@@ -59,14 +70,16 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     }
     out.push(Line::default());
     out.push(Line::styled(
-        "Other keys type into the field being edited (so q types q there).",
+        "Other keys type into the field edited (q types q there).",
         t.dim,
     ));
     out
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let w = area.width.min(78);
+    // Two columns of the table when there is room for them.
+    let two = area.width >= 110;
+    let w = area.width.min(if two { 118 } else { 78 });
     let h = area.height.saturating_sub(2).min(40);
     if w < 4 || h < 3 {
         return;
@@ -91,16 +104,41 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(popup);
     block.render(popup, buf);
     let all = lines(app);
-    let first = app
-        .help
-        .unwrap_or(0)
-        .min(all.len().saturating_sub(inner.height as usize));
-    for (y, line) in all
-        .iter()
-        .skip(first)
-        .take(inner.height as usize)
-        .enumerate()
-    {
-        put(buf, inner, y, line);
+    let (left, right) = if two {
+        // Split at the blank line nearest the middle (between groups).
+        let mid = all.len().div_ceil(2);
+        let at = (0..all.len())
+            .filter(|&i| all[i].width() == 0)
+            .min_by_key(|&i| i.abs_diff(mid))
+            .unwrap_or(mid);
+        let half = inner.width / 2;
+        (
+            (Rect::new(inner.x, inner.y, half, inner.height), &all[..at]),
+            Some((
+                Rect::new(
+                    inner.x + half + 1,
+                    inner.y,
+                    inner.width - half - 1,
+                    inner.height,
+                ),
+                &all[(at + 1).min(all.len())..],
+            )),
+        )
+    } else {
+        ((inner, &all[..]), None)
+    };
+    for (rect, part) in std::iter::once(left).chain(right) {
+        let first = app
+            .help
+            .unwrap_or(0)
+            .min(part.len().saturating_sub(rect.height as usize));
+        for (y, line) in part
+            .iter()
+            .skip(first)
+            .take(rect.height as usize)
+            .enumerate()
+        {
+            put(buf, rect, y, line);
+        }
     }
 }

@@ -1,5 +1,8 @@
 //! History pane: the exchanges of this session, oldest first. The selected
-//! one (`▶`) is what every other pane shows.
+//! one (`▶`) is what every other pane shows. A flow's later hops are
+//! indented under its first (`↳`, hop · attempt and why: "via 302",
+//! "retry after 250 ms"); a batch's exchanges are indented with their
+//! place in it; a revalidation is marked `⟳`.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -9,7 +12,9 @@ use super::{clip, frame, put};
 use crate::report::escape::sanitize_text;
 use crate::tui::app::{fmt_ms, App, PaneId};
 use crate::tui::entry::{Entry, EntryState};
+use crate::tui::group::{part_version, GroupKind};
 use crate::tui::theme::Theme;
+use crate::wire::policy::Cause;
 
 /// First entry shown in a pane drawn in `area`, keeping the selection in
 /// view (shared with mouse hit-testing).
@@ -39,6 +44,47 @@ fn outcome(e: &Entry, t: &Theme) -> Span<'static> {
             },
             None => Span::raw(""),
         },
+    }
+}
+
+/// How an exchange sits in its group, before its method and target.
+fn group_label(app: &App, e: &Entry) -> String {
+    let Some(tag) = e.meta.group else {
+        return if e.meta.revalidation.is_some() {
+            "⟳ ".into()
+        } else {
+            String::new()
+        };
+    };
+    let Some(g) = app.group(tag.group) else {
+        return String::new();
+    };
+    match &g.kind {
+        GroupKind::Flow { .. } => {
+            let (hop, why) = match &e.meta.hop {
+                Some(h) => (
+                    format!("{}·{}", h.hop, h.attempt),
+                    match &h.cause {
+                        Cause::First => String::new(),
+                        Cause::Redirect { status, .. } => format!("via {status} "),
+                        Cause::Retry { waited, .. } => format!("retry after {} ", fmt_ms(*waited)),
+                    },
+                ),
+                None => return format!("step {} ", tag.index + 1),
+            };
+            format!("hop {hop} {why}")
+        }
+        GroupKind::Batches { n, .. } => {
+            format!("{} {}/{n} ", part_version(app, g, tag.part), tag.index + 1)
+        }
+    }
+}
+
+/// Later exchanges of a group are indented under its first.
+fn indent(e: &Entry) -> &'static str {
+    match e.meta.group {
+        Some(t) if t.index > 0 || t.part > 0 => "↳",
+        _ => "",
     }
 }
 
@@ -93,9 +139,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let out = outcome(e, &t);
         let left_w = width.saturating_sub(out.width() + 1);
         let left = format!(
-            "{}#{} {} {}",
+            "{}{}#{} {}{} {}",
             if selected { "▶" } else { " " },
+            indent(e),
             e.id,
+            group_label(app, e),
             sanitize_text(&e.method),
             sanitize_text(&target(&e.url))
         );

@@ -2,11 +2,17 @@
 //! (`render(app, area, buf)`); they never change state. Whatever came from
 //! a server is escaped before it reaches a cell.
 
+pub mod body;
 pub mod chrome;
+mod frame_detail;
+pub mod frames;
 pub mod help;
 pub mod history;
+pub mod jar;
+pub mod lanes;
 pub mod request;
 pub mod response;
+pub mod response_info;
 pub mod waterfall;
 pub mod wire;
 

@@ -1,6 +1,7 @@
 //! Request pane: method with its semantics, URL, the header list (each row
 //! can be switched off), the body editor and the options (timeouts, TLS
-//! verification, CA file), then lints on what is about to be sent.
+//! verification, CA file, HTTP version, redirects, retries, cookie jar,
+//! batch size), then lints on what is about to be sent.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -8,13 +9,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use super::{clip, frame, put};
-use crate::explain::{method_semantics, request_lints, Severity};
+use crate::explain::{method_semantics, Severity};
 use crate::report::escape::is_unsafe;
 use crate::tui::app::{App, Mode, PaneId};
 use crate::tui::editor::LineEditor;
-use crate::tui::form::{format_secs, Field};
+use crate::tui::form::{format_secs, http_label, Field};
 use crate::tui::theme::Theme;
-use crate::wire::Verify;
+use crate::wire::{CookieJar, Verify};
 
 /// Rows the body editor takes in the pane.
 pub const BODY_ROWS: usize = 4;
@@ -98,6 +99,58 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
             Some(p) => vec![Span::raw(shown(&p.display().to_string()))],
             None => vec![Span::styled("(system roots only)", t.dim)],
         },
+        Field::Http => vec![Span::raw(http_label(f.options.http))],
+        Field::Redirects if f.options.redirects.follow => vec![
+            Span::styled("followed", t.ok),
+            Span::styled(
+                format!(" (up to {}; L toggles)", f.options.redirects.max),
+                t.dim,
+            ),
+        ],
+        Field::Redirects => vec![Span::styled("not followed (L toggles)", t.dim)],
+        Field::Retries => match f.options.retry.attempts {
+            0 | 1 => vec![Span::styled("1 (no retries)", t.dim)],
+            n => vec![Span::raw(format!(
+                "{n} tries: connection failures, 429/5xx; backoff {}",
+                format_secs(f.options.retry.backoff)
+            ))],
+        },
+        Field::RetryUnsafe if f.options.retry.non_idempotent => {
+            vec![Span::styled("yes: POST/PATCH may be sent twice", t.warning)]
+        }
+        Field::RetryUnsafe => vec![Span::styled("no (idempotent methods only)", t.dim)],
+        Field::Cookies => match f.options.cookies {
+            CookieJar::On => vec![
+                Span::styled("on", t.ok),
+                Span::styled(" (c shows the jar)", t.dim),
+            ],
+            CookieJar::Off => vec![Span::styled("off", t.dim)],
+        },
+        Field::AcceptEncoding if f.accept_encoding => vec![
+            Span::raw(crate::tui::form::ACCEPT_ENCODING),
+            Span::styled("  (Space: off)", t.dim),
+        ],
+        Field::AcceptEncoding => vec![Span::styled(
+            "not sent (Space: ask for gzip, br, zstd…)",
+            t.dim,
+        )],
+        Field::Compress => match f.compress {
+            Some(c) => vec![
+                Span::raw(format!("{c}")),
+                Span::styled(format!("  (Content-Encoding: {c}; Space: next)"), t.dim),
+            ],
+            None => vec![Span::styled(
+                "off (Space: gzip → deflate → br → zstd)",
+                t.dim,
+            )],
+        },
+        Field::Parallel => vec![
+            Span::raw(format!("{}", f.parallel)),
+            Span::styled(
+                "  P: at once, HTTP/2 vs HTTP/1.1 · S: kept vs new connection",
+                t.dim,
+            ),
+        ],
     }
 }
 
@@ -112,6 +165,14 @@ fn label(field: Field) -> String {
         Field::TotalTimeout => "total timeout",
         Field::Verify => "TLS verify",
         Field::CaFile => "CA file",
+        Field::Http => "HTTP version",
+        Field::Redirects => "redirects",
+        Field::Retries => "retries",
+        Field::RetryUnsafe => "retry POST/PATCH",
+        Field::Cookies => "cookie jar",
+        Field::Parallel => "batch size N",
+        Field::AcceptEncoding => "Accept-Encoding",
+        Field::Compress => "compress body",
     };
     format!("{l:<LABEL$}")
 }
@@ -167,29 +228,35 @@ fn rows(app: &App, width: usize) -> Vec<Row> {
     out.extend((0..BODY_ROWS).map(Row::Body));
     out.push(Row::Line(None, Line::styled(" Options", t.section)));
     for field in [
+        Field::AcceptEncoding,
+        Field::Compress,
         Field::ConnectTimeout,
         Field::ReadTimeout,
         Field::TotalTimeout,
         Field::Verify,
         Field::CaFile,
+        Field::Http,
+        Field::Redirects,
+        Field::Retries,
+        Field::RetryUnsafe,
+        Field::Cookies,
+        Field::Parallel,
     ] {
         out.push(field_row(field));
     }
-    let headers: Vec<(String, String)> = f
-        .headers
-        .iter()
-        .filter(|h| h.enabled)
-        .map(|h| (h.name.clone(), h.value.clone()))
-        .collect();
-    let body = f.body_text();
-    let body = (!body.is_empty()).then_some(body.as_bytes());
-    let lints = request_lints(
-        &f.method,
-        &f.url,
-        &headers,
-        body,
-        f.options.tls.verify == Verify::Off,
-    );
+    // The request's lints and those of its automatic behaviour (a retry
+    // of a non-idempotent method), as `send` prints them.
+    let lints = match f.spec() {
+        Ok(spec) => crate::report::lints::for_flow(
+            &spec,
+            &crate::wire::policy::Flow {
+                hops: Vec::new(),
+                stopped: None,
+                started_at: std::time::SystemTime::UNIX_EPOCH,
+            },
+        ),
+        Err(_) => Vec::new(),
+    };
     if !lints.is_empty() {
         out.push(Row::Line(None, Line::styled(" Lints", t.section)));
     }
@@ -226,7 +293,7 @@ pub fn row_count(app: &App) -> usize {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let extra = match app.mode {
         Mode::EditLine { .. } | Mode::EditBody => "editing",
-        Mode::Navigate => "",
+        Mode::Navigate | Mode::Prompt { .. } => "",
     };
     let inner = frame(app, PaneId::Request, extra, area, buf);
     if inner.is_empty() {

@@ -1,11 +1,15 @@
 //! Response pane: the status line with its family as a text badge and a
-//! one-line meaning, interim responses, errors with their phase, headers in
-//! wire order and original case with what each means, and a body preview.
+//! one-line meaning, the protocol and why, the exchange's place in a flow
+//! or batch, interim responses, errors with their phase, headers in wire
+//! order and original case with what each means (HTTP/2: as HPACK decoded
+//! them from the frames, with how each was sent), the connection and TLS,
+//! and a body preview.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
+use super::response_info as info;
 use super::{clip, frame, put};
 use crate::decode::h1::RegionKind;
 use crate::explain::{self, Family, Severity};
@@ -75,6 +79,10 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
         _ => {}
     }
     let Some(resp) = e.response() else {
+        lines.extend(info::context(app, e, t, width));
+        if let Some(x) = x {
+            lines.extend(info::connection(x, t));
+        }
         return Head {
             lines,
             first_header,
@@ -83,7 +91,7 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
     let family = Family::of(resp.status);
     lines.push(Line::from(vec![
         Span::styled(
-            sanitize_text(&format!("{} {} {}", resp.version, resp.status, resp.reason)),
+            sanitize_text(format!("{} {} {}", resp.version, resp.status, resp.reason).trim_end()),
             t.title,
         ),
         Span::raw("  "),
@@ -91,6 +99,10 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
     ]));
     let meaning = explain::status(resp.status).map_or(family.label(), |s| s.meaning);
     lines.push(Line::styled(format!("  {meaning}"), t.dim));
+    if let Some(l) = x.and_then(|x| info::protocol(x, t)) {
+        lines.push(l);
+    }
+    lines.extend(info::context(app, e, t, width));
     for i in &resp.interim {
         lines.push(Line::styled(
             sanitize_text(&format!(
@@ -118,17 +130,20 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
             style,
         ));
     }
+    let rows = header_rows(app);
+    let how = if app.frames.model.ready {
+        "as HPACK decoded them · ↑↓ select: its frame lights up in Wire"
+    } else {
+        "↑↓ select: its bytes light up in Wire"
+    };
     lines.push(Line::styled(
-        format!(
-            "Headers ({}) · ↑↓ select: its bytes light up in Wire",
-            resp.headers.len()
-        ),
+        format!("Headers ({}) · {how}", rows.len()),
         t.section,
     ));
     first_header = lines.len();
     let url = url::Url::parse(&e.url).ok();
     let focused = app.focus == PaneId::Response;
-    for (i, (name, value)) in resp.headers.iter().enumerate() {
+    for (i, (name, value, repr)) in rows.iter().enumerate() {
         let selected = app.response.header == Some(i);
         let marker = if selected { "▶ " } else { "  " };
         let name_style = if selected && focused {
@@ -141,6 +156,9 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
             Span::styled(format!("{}:", sanitize_text(name)), name_style),
             Span::raw(format!(" {}", sanitize_text(value))),
         ];
+        if let Some(r) = repr {
+            spans.push(Span::styled(format!("  [{r}]"), t.dim));
+        }
         let used: usize = spans.iter().map(Span::width).sum();
         let reading = explain::read_header(name, value, url.as_ref())
             .or_else(|| explain::header(name).map(|h| h.meaning.to_string()));
@@ -155,9 +173,15 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
         }
         lines.push(Line::from(spans));
     }
+    if let Some(x) = x {
+        lines.extend(info::connection(x, t));
+    }
     let mut body = format!("Body · {}", fmt_bytes(resp.body_len));
     if !e.preview.kind.is_empty() {
         body.push_str(&format!(" · {}", e.preview.kind));
+    }
+    if resp.body_len > 0 {
+        body.push_str(" · b: Body view");
     }
     lines.push(Line::styled(body, t.section));
     Head {
@@ -176,7 +200,7 @@ fn live_status(received: &[u8]) -> Option<String> {
 }
 
 /// Words of `text` in lines of at most `width` columns (long words cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines = vec![String::new()];
     for word in text.split_whitespace() {
@@ -205,6 +229,37 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     }
     lines.retain(|l| !l.is_empty());
     lines
+}
+
+/// The response headers as listed: for HTTP/2 the fields HPACK decoded
+/// from the frames, in wire order (pseudo-headers included), with how each
+/// was sent; otherwise the parsed headers. (name, value, representation)
+fn header_rows(app: &App) -> Vec<(String, String, Option<String>)> {
+    let m = &app.frames.model;
+    if m.ready {
+        return m
+            .response_fields
+            .iter()
+            .map(|f| (f.name.clone(), f.value.clone(), Some(f.repr.clone())))
+            .collect();
+    }
+    app.entry()
+        .and_then(|e| e.response())
+        .map(|r| {
+            r.headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone(), None))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// How many header rows can be selected.
+pub fn header_count(app: &App) -> usize {
+    if app.entry().and_then(|e| e.response()).is_none() {
+        return 0;
+    }
+    header_rows(app).len()
 }
 
 /// Line index of header `i` and the pane's total lines, for scrolling.

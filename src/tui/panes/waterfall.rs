@@ -64,10 +64,17 @@ fn col(d: Duration, total: Duration, width: usize) -> usize {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
-    let extra = app.entry().map(|e| fmt_ms(e.elapsed)).unwrap_or_default();
+    let group = app.shown_group().filter(|_| app.lanes);
+    let extra = match group {
+        Some(g) => super::lanes::title(app, g),
+        None => app.entry().map(|e| fmt_ms(e.elapsed)).unwrap_or_default(),
+    };
     let inner = frame(app, PaneId::Waterfall, &extra, area, buf);
     if inner.is_empty() {
         return;
+    }
+    if let Some(g) = group {
+        return super::lanes::render(app, g, inner, buf);
     }
     let t = app.theme();
     let Some(e) = app.entry() else {

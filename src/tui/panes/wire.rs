@@ -25,6 +25,8 @@ struct Styler<'a> {
     at: usize,
     highlight: Option<Range<usize>>,
     theme: &'a Theme,
+    /// Search matches on this row (`/`).
+    search: Vec<Range<usize>>,
 }
 
 impl<'a> Styler<'a> {
@@ -39,6 +41,7 @@ impl<'a> Styler<'a> {
             at: first_region_at(regions, start),
             highlight,
             theme,
+            search: Vec::new(),
         }
     }
 
@@ -51,9 +54,14 @@ impl<'a> Styler<'a> {
             _ => RegionKind::Body,
         };
         let style = self.theme.region(kind);
-        match &self.highlight {
+        let style = match &self.highlight {
             Some(h) if h.contains(&offset) => style.patch(self.theme.highlight),
             _ => style,
+        };
+        if self.search.iter().any(|r| r.contains(&offset)) {
+            style.patch(self.theme.selected)
+        } else {
+            style
         }
     }
 }
@@ -197,12 +205,16 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     Dir::Sent => entry.sent(),
                     Dir::Received => entry.received(),
                 };
-                let highlight = match dir {
-                    Dir::Received => m.highlight.clone(),
-                    Dir::Sent => None,
-                };
+                let highlight = m
+                    .highlight
+                    .clone()
+                    .filter(|(d, _)| *d == dir)
+                    .map(|(_, r)| r);
                 let range = range.start.min(bytes.len())..range.end.min(bytes.len());
                 let mut styler = Styler::new(m.regions(dir), range.start, highlight, &t);
+                if let Some(s) = app.search.wire.as_ref().filter(|s| s.exchange == entry.id) {
+                    styler.search = s.marks(dir, &range);
+                }
                 match app.wire.view {
                     WireView::Text => text_row(bytes, range, &mut styler),
                     WireView::Hex => hex_row(bytes, range, &mut styler, &t),

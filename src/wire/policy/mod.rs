@@ -84,6 +84,18 @@ pub async fn run(
     spec: &RequestSpec,
     probe: &mut dyn FnMut(usize) -> Probe,
 ) -> Flow {
+    run_observed(session, spec, probe, &mut |_| {}).await
+}
+
+/// `run`, telling `on_hop` about each hop (its cause, notes and record)
+/// as soon as it ends, so a UI can show the rule applied while the flow
+/// is still waiting for its next retry or hop.
+pub async fn run_observed(
+    session: &Session,
+    spec: &RequestSpec,
+    probe: &mut dyn FnMut(usize) -> Probe,
+    on_hop: &mut dyn FnMut(&Hop),
+) -> Flow {
     let started_at = SystemTime::now();
     let mut hops: Vec<Hop> = Vec::new();
     let mut current = spec.clone();
@@ -106,6 +118,9 @@ pub async fn run(
                 notes: std::mem::take(&mut notes),
                 exchange: ex,
             });
+            if let Some(h) = hops.last() {
+                on_hop(h);
+            }
             match decision {
                 retry::Decision::Done => break None,
                 retry::Decision::Stop(why) => break Some(Stop::Retry(why)),

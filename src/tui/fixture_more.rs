@@ -1,0 +1,325 @@
+//! More fixed exchanges for tests and snapshots: an HTTP/2 (h2c)
+//! connection recorded from the demo server (`fixture_h2c.txt`: two GETs
+//! on one connection, streams 1 and 3, so the second header block shows
+//! HPACK's dynamic table at work), a redirect flow and a batch set. Times
+//! are fixed, so what the UI shows never depends on a clock.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use super::app::App;
+use super::entry::Entry;
+use super::fixture::{self, exchange, timeline};
+use super::group::{BatchMode, Group, GroupKind, GroupTag, HopInfo, Part};
+use crate::decode::h2::{decode_connection, Detail, Item};
+use crate::wire::exchange::{ChunkMark, Dir, Framing};
+use crate::wire::policy::Cause;
+use crate::wire::{
+    ConnectionInfo, Exchange, H2Capture, HttpVersion, Mark, Negotiated, RequestSpec, Response,
+    Timeline, Transcript,
+};
+
+const RECORDED: &str = include_str!("fixture_h2c.txt");
+pub const H2_URL: &str = "http://127.0.0.1:8080/get?show=1";
+
+fn ms(n: f64) -> Duration {
+    Duration::from_secs_f64(n / 1000.0)
+}
+
+/// The recorded reads and writes, with made-up (fixed) connection times.
+fn chunks() -> Vec<(Dir, f64, Vec<u8>)> {
+    let times = [1.0, 1.1, 1.2, 1.25, 1.9, 2.6, 3.5, 4.2];
+    RECORDED
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.len() > 2)
+        .zip(times)
+        .map(|(l, at)| {
+            let dir = if l.starts_with('>') {
+                Dir::Sent
+            } else {
+                Dir::Received
+            };
+            let hex = &l[2..];
+            let bytes = (0..hex.len() / 2)
+                .filter_map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok())
+                .collect();
+            (dir, at, bytes)
+        })
+        .collect()
+}
+
+/// Chunks `from..to` as a transcript on a clock starting at `zero` ms.
+fn transcript(all: &[(Dir, f64, Vec<u8>)], from: usize, to: usize, zero: f64) -> Transcript {
+    let mut t = Transcript::default();
+    for (dir, at, bytes) in &all[from..to] {
+        match dir {
+            Dir::Sent => t.sent.extend_from_slice(bytes),
+            Dir::Received => t.received.extend_from_slice(bytes),
+        }
+        t.chunks.push(ChunkMark {
+            dir: *dir,
+            at: ms((at - zero).max(0.0)),
+            len: bytes.len(),
+        });
+    }
+    t.sent_total = t.sent.len() as u64;
+    t.received_total = t.received.len() as u64;
+    t
+}
+
+fn h2_exchange(
+    all: &[(Dir, f64, Vec<u8>)],
+    upto: usize,
+    window_from: usize,
+    zero: f64,
+    stream: u32,
+    timeline: Timeline,
+) -> Exchange {
+    let connection = transcript(all, 0, upto, zero);
+    let window = transcript(all, window_from, upto, zero);
+    let offsets = (
+        connection.sent.len() - window.sent.len(),
+        connection.received.len() - window.received.len(),
+    );
+    let decoded = decode_connection(&connection.sent, &connection.received, &connection.chunks);
+    let mut body = Vec::new();
+    for f in decoded.items.iter().filter_map(Item::frame) {
+        if let (Dir::Received, true, Detail::Data { data_len, .. }) =
+            (f.dir, f.stream == stream, &f.detail)
+        {
+            let start = f.offset + 9;
+            body.extend_from_slice(&connection.received[start..start + data_len]);
+        }
+    }
+    let response = Response {
+        version: "HTTP/2".into(),
+        status: 200,
+        reason: String::new(),
+        headers: vec![
+            ("content-type".into(), "application/json".into()),
+            ("date".into(), "Sun, 29 Nov 2026 05:29:35 GMT".into()),
+            ("content-length".into(), body.len().to_string()),
+        ],
+        interim: Vec::new(),
+        head_start: 0,
+        head_len: 0,
+        framing: Framing::Http2,
+        body_len: body.len() as u64,
+        body,
+        chunk_count: 0,
+        body_file: None,
+    };
+    let mut x = exchange();
+    x.url = H2_URL.into();
+    x.transcript = window;
+    x.timeline = timeline;
+    x.response = Some(response);
+    x.connection = Some(ConnectionInfo {
+        id: 7,
+        reused: stream > 1,
+        remote: SocketAddr::from(([127, 0, 0, 1], 8080)),
+        local: None,
+        resolved: vec![[127, 0, 0, 1].into()],
+        failed_attempts: Vec::new(),
+    });
+    x.negotiated = Some(Negotiated {
+        version: "HTTP/2",
+        why: "prior knowledge: h2 from the first byte over plain TCP (h2c)".into(),
+    });
+    x.h2 = Some(H2Capture {
+        stream,
+        connection: Arc::new(connection),
+        window: offsets,
+    });
+    x
+}
+
+/// The two exchanges of the recorded connection: stream 1 (a new
+/// connection) and stream 3 (the same connection, reused).
+pub fn h2_exchanges() -> (Exchange, Exchange) {
+    let all = chunks();
+    let mut t1 = timeline();
+    t1.mark(Mark::Ready, ms(0.9));
+    let first = h2_exchange(&all, 6, 0, 0.0, 1, t1);
+    let mut t2 = Timeline::new(SystemTime::UNIX_EPOCH + ms(3.3));
+    t2.reused = true;
+    for (m, at) in [
+        (Mark::Ready, 0.02),
+        (Mark::RequestSent, 0.2),
+        (Mark::FirstByte, 0.9),
+        (Mark::Done, 0.95),
+    ] {
+        t2.mark(m, ms(at));
+    }
+    let second = h2_exchange(&all, 8, 6, 3.3, 3, t2);
+    (first, second)
+}
+
+/// The app with both HTTP/2 exchanges in the history, the second shown.
+pub fn h2_app() -> App {
+    let mut app = fixture::app();
+    let (a, b) = h2_exchanges();
+    fixture::push_done(&mut app, a);
+    fixture::push_done(&mut app, b);
+    app
+}
+
+fn push_member(app: &mut App, x: Exchange, tag: GroupTag, hop: Option<HopInfo>) {
+    fixture::push_done(app, x);
+    if let Some(e) = app.entries.last_mut() {
+        e.meta.group = Some(tag);
+        e.meta.hop = hop;
+    }
+}
+
+fn at(x: &mut Exchange, start_ms: f64) {
+    x.timeline.started_at = SystemTime::UNIX_EPOCH + ms(start_ms);
+}
+
+/// A followed redirect: GET /redirect/2 → 302 → 302 → 200, the last hop
+/// selected.
+pub fn flow_app() -> App {
+    let mut app = fixture::app();
+    let base = fixture::DEMO;
+    let gid = app.next_id;
+    let spec = RequestSpec::get(format!("{base}/redirect/2"));
+    app.groups.push(Group {
+        id: gid,
+        title: format!("GET {base}/redirect/2"),
+        kind: GroupKind::Flow {
+            spec: Box::new(spec),
+            stopped: None,
+            lints: Vec::new(),
+        },
+        running: false,
+        cancelled: false,
+    });
+    let hops = [
+        ("/redirect/2", 302, 0.0, Cause::First),
+        (
+            "/relative-redirect/1",
+            302,
+            14.0,
+            Cause::Redirect {
+                status: 302,
+                rule: "302: method GET kept".into(),
+            },
+        ),
+        (
+            "/get",
+            200,
+            28.0,
+            Cause::Redirect {
+                status: 302,
+                rule: "302: method GET kept".into(),
+            },
+        ),
+    ];
+    for (i, (path, status, start, cause)) in hops.into_iter().enumerate() {
+        let mut x = exchange();
+        x.url = format!("{base}{path}");
+        at(&mut x, start);
+        if let Some(r) = x.response.as_mut() {
+            r.status = status;
+            if status == 302 {
+                r.reason = "Found".into();
+                r.headers.push(("Location".into(), "/get".into()));
+            }
+        }
+        let tag = GroupTag {
+            group: gid,
+            part: 0,
+            index: i,
+        };
+        let hop = HopInfo {
+            hop: i as u32 + 1,
+            attempt: 1,
+            cause,
+            notes: Vec::new(),
+        };
+        push_member(&mut app, x, tag, Some(hop));
+    }
+    app
+}
+
+/// A batch set: 3 at once over HTTP/2 (streams on one connection) against
+/// 3 one after another over HTTP/1.1 on one kept connection.
+pub fn batch_app() -> App {
+    let mut app = fixture::app();
+    let gid = app.next_id;
+    let spec = RequestSpec::get(fixture::URL);
+    app.groups.push(Group {
+        id: gid,
+        title: format!("GET {} ×3: parallel", fixture::URL),
+        kind: GroupKind::Batches {
+            spec: Box::new(spec),
+            n: 3,
+            parts: vec![
+                Part {
+                    http: HttpVersion::Http2PriorKnowledge,
+                    mode: BatchMode::AtOnce,
+                    started: 3,
+                    done: 3,
+                    ids: Vec::new(),
+                },
+                Part {
+                    http: HttpVersion::Http1,
+                    mode: BatchMode::OneAfterAnother,
+                    started: 3,
+                    done: 3,
+                    ids: Vec::new(),
+                },
+            ],
+            current: 1,
+        },
+        running: false,
+        cancelled: false,
+    });
+    let (h2, _) = h2_exchanges();
+    for i in 0..3 {
+        let mut x = h2.clone();
+        if let Some(cap) = x.h2.as_mut() {
+            cap.stream = 1 + 2 * i as u32;
+        }
+        at(&mut x, 0.1 * i as f64);
+        let tag = GroupTag {
+            group: gid,
+            part: 0,
+            index: i,
+        };
+        push_member(&mut app, x, tag, None);
+        if let Some(e) = app.entries.last_mut() {
+            e.meta.data_ticks = vec![ms(2.6 + 0.05 * i as f64)];
+        }
+    }
+    for i in 0..3 {
+        let mut x = exchange();
+        at(&mut x, 20.0 + 14.0 * i as f64);
+        if i > 0 {
+            x.timeline.reused = true;
+            x.timeline.dns_done = None;
+            x.timeline.connected = None;
+            if let Some(c) = x.connection.as_mut() {
+                c.reused = true;
+            }
+        }
+        let tag = GroupTag {
+            group: gid,
+            part: 1,
+            index: i,
+        };
+        push_member(&mut app, x, tag, None);
+    }
+    app.selected = Some(0);
+    app
+}
+
+/// An entry shown by the Frames pane at a fixed position, for tests that
+/// need one without the rest.
+pub fn h2_entry() -> Entry {
+    let (_, b) = h2_exchanges();
+    let mut e = Entry::new(1, "GET", H2_URL, std::time::Instant::now());
+    e.finish(Box::new(b));
+    e
+}

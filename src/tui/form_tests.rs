@@ -1,0 +1,77 @@
+//! The request form: timeouts, the spec it makes, methods, options.
+
+use super::*;
+
+#[test]
+fn timeouts_parse() {
+    assert_eq!(parse_timeout("10"), Ok(Duration::from_secs(10)));
+    assert_eq!(parse_timeout(" 250ms"), Ok(Duration::from_millis(250)));
+    assert_eq!(parse_timeout("1.5 s"), Ok(Duration::from_millis(1500)));
+    assert!(parse_timeout("0").is_err());
+    assert!(parse_timeout("soon").is_err());
+    assert!(parse_timeout("1e9").is_err());
+}
+
+#[test]
+fn spec_leaves_out_disabled_headers_and_empty_body() {
+    let mut f = RequestForm::new("http://x/", Options::default());
+    let spec = f.spec().unwrap();
+    assert_eq!(
+        spec.headers,
+        vec![("Accept".into(), "application/json".into())]
+    );
+    assert_eq!(spec.body, None);
+    f.body.insert_str("{\n}");
+    assert_eq!(f.spec().unwrap().body, Some(b"{\n}".to_vec()));
+    f.url.clear();
+    assert!(f.spec().is_err());
+}
+
+#[test]
+fn options_toggle_cycle_and_parse() {
+    let mut f = RequestForm::new("http://x/", Options::default());
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        f.toggle(Field::Http);
+        seen.push(f.options.http);
+    }
+    assert_eq!(
+        seen,
+        [
+            HttpVersion::Http1,
+            HttpVersion::Http2,
+            HttpVersion::Http2PriorKnowledge,
+            HttpVersion::Auto
+        ]
+    );
+    assert!(!f.is_flow());
+    f.toggle(Field::Redirects);
+    assert!(f.is_flow() && f.spec().unwrap().options.redirects.follow);
+    assert_eq!(f.spec().unwrap().options.redirects.max, 10);
+    f.toggle(Field::Redirects);
+    assert!(f.set_field_text(Field::Retries, "3").is_ok());
+    assert!(f.is_flow());
+    assert!(f.set_field_text(Field::Retries, "0").is_err());
+    assert!(f.set_field_text(Field::Parallel, "17").is_err());
+    assert!(f.set_field_text(Field::Parallel, " 4 ").is_ok());
+    assert_eq!(f.parallel, 4);
+    f.toggle(Field::Cookies);
+    assert_eq!(f.spec().unwrap().options.cookies, CookieJar::On);
+    f.toggle(Field::RetryUnsafe);
+    assert!(f.spec().unwrap().options.retry.non_idempotent);
+    assert!(RequestForm::is_toggle(Field::Http) && !RequestForm::is_toggle(Field::Retries));
+}
+
+#[test]
+fn methods_cycle_through_the_table() {
+    let mut f = RequestForm::new("http://x/", Options::default());
+    let mut seen = vec![f.method.clone()];
+    for _ in 0..METHODS.len() {
+        f.cycle_method();
+        seen.push(f.method.clone());
+    }
+    assert_eq!(seen.first(), seen.last());
+    f.method = "PURGE".into();
+    f.cycle_method();
+    assert_eq!(f.method, "GET");
+}

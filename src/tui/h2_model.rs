@@ -1,0 +1,150 @@
+//! What the Frames pane (and the Response pane's HTTP/2 headers) need:
+//! the exchange's connection decoded once (`decode::h2`, O(connection
+//! bytes)) and kept until another exchange is shown, cut down to this
+//! exchange's frames as `report::h2view::frames` does, plus the sizes of
+//! every header block of the connection so far (the HPACK drop over
+//! repeated requests). Synced once per frame before drawing.
+
+use std::ops::Range;
+
+use crate::decode::h2::{self, Item, TableState};
+use crate::report::escape::sanitize_text;
+use crate::wire::exchange::Dir;
+use crate::worker::ExchangeId;
+
+use super::entry::Entry;
+
+/// A header block's size, compressed and as HTTP/1.1 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockSize {
+    pub dir: Dir,
+    pub stream: u32,
+    pub wire_len: usize,
+    pub h1_len: usize,
+}
+
+/// A response header field as HPACK delivered it (escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct H2Field {
+    pub name: String,
+    pub value: String,
+    /// "indexed (62)", "literal, incremental indexing", ...
+    pub repr: String,
+    /// The item (in `H2Model::items`) whose header block held it.
+    pub item: usize,
+}
+
+/// The decoded connection of the exchange shown.
+#[derive(Debug, Clone, Default)]
+pub struct H2Model {
+    key: Option<(ExchangeId, bool)>,
+    /// The exchange shown is HTTP/2 and was decoded.
+    pub ready: bool,
+    pub stream: u32,
+    /// Where the exchange's transcript starts in the connection's bytes.
+    pub window: (usize, usize),
+    /// This exchange's frames (its stream's and stream 0's, from its window).
+    pub items: Vec<Item>,
+    /// Decoder tables at the end of the capture [sent, received].
+    pub tables: [TableState; 2],
+    pub unexplained: usize,
+    /// Every header block of the connection so far, in order.
+    pub blocks: Vec<BlockSize>,
+    pub response_fields: Vec<H2Field>,
+}
+
+impl H2Model {
+    /// Decodes `entry`'s connection unless it is the one already decoded.
+    pub fn sync(&mut self, entry: Option<&Entry>) {
+        let key = entry.map(|e| (e.id, e.complete()));
+        if key == self.key {
+            return;
+        }
+        *self = H2Model {
+            key,
+            ..H2Model::default()
+        };
+        let Some(cap) = entry.and_then(|e| e.exchange.as_ref()?.h2.as_ref()) else {
+            return;
+        };
+        let t = &cap.connection;
+        let conn = h2::decode_connection(&t.sent, &t.received, &t.chunks);
+        let (sent_from, received_from) = cap.window;
+        for item in &conn.items {
+            if let (Item::Frame(f), Some(b)) = (item, item.frame().and_then(|f| f.detail.block())) {
+                self.blocks.push(BlockSize {
+                    dir: f.dir,
+                    stream: f.stream,
+                    wire_len: b.wire_len,
+                    h1_len: b.h1_len,
+                });
+            }
+        }
+        self.items = conn
+            .items
+            .into_iter()
+            .filter(|item| {
+                let from = match item.dir() {
+                    Dir::Sent => sent_from,
+                    Dir::Received => received_from,
+                };
+                item.offset() >= from && (item.stream() == 0 || item.stream() == cap.stream)
+            })
+            .collect();
+        for (i, item) in self.items.iter().enumerate() {
+            let Some(f) = item.frame() else { continue };
+            if f.dir != Dir::Received || f.stream != cap.stream {
+                continue;
+            }
+            let Some(block) = f.detail.block() else {
+                continue;
+            };
+            for field in block.fields.iter().filter(|f| !f.name.is_empty()) {
+                self.response_fields.push(H2Field {
+                    name: sanitize_text(&field.name),
+                    value: sanitize_text(&field.value),
+                    repr: field.repr.label(),
+                    item: i,
+                });
+            }
+        }
+        self.tables = conn.tables;
+        self.unexplained = conn.unexplained;
+        self.stream = cap.stream;
+        self.window = cap.window;
+        self.ready = true;
+    }
+
+    /// The bytes of item `i` in the exchange's transcript (the Wire pane's
+    /// streams): its direction and range, if inside the window.
+    pub fn range(&self, i: usize) -> Option<(Dir, Range<usize>)> {
+        let item = self.items.get(i)?;
+        let from = match item.dir() {
+            Dir::Sent => self.window.0,
+            Dir::Received => self.window.1,
+        };
+        let start = item.offset().checked_sub(from)?;
+        Some((item.dir(), start..start + item.wire_len()))
+    }
+
+    /// This exchange's header blocks in `dir` (stream, wire, HTTP/1.1).
+    pub fn own_blocks(&self, dir: Dir) -> impl Iterator<Item = &BlockSize> {
+        let stream = self.stream;
+        self.blocks
+            .iter()
+            .filter(move |b| b.dir == dir && b.stream == stream)
+    }
+}
+
+/// The Frames pane's state.
+#[derive(Debug, Clone, Default)]
+pub struct FramesState {
+    /// Selected item (index into `model.items`).
+    pub selected: usize,
+    /// First visible row.
+    pub scroll: usize,
+    /// A frame was picked last (not a response header): its bytes are
+    /// the Wire pane's highlight.
+    pub picked: bool,
+    pub model: H2Model,
+}

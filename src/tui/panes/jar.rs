@@ -1,0 +1,116 @@
+//! The cookie jar overlay (`c`): the cookies the worker's session holds,
+//! name, domain and path in full, values shortened (they are often
+//! credentials; a projector shows them to a room). Everything escaped.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
+
+use super::{clip, put};
+use crate::report::escape::sanitize_text;
+use crate::tui::app::App;
+use crate::wire::CookieJar;
+
+/// A value as the overlay shows it: the first 3 characters and its length.
+pub fn mask(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= 4 {
+        return "•".repeat(n);
+    }
+    let head: String = value.chars().take(3).collect();
+    format!("{}… ({n} chars)", sanitize_text(&head))
+}
+
+/// The overlay's lines.
+pub fn lines(app: &App) -> Vec<Line<'static>> {
+    let t = app.theme();
+    let mut out = Vec::new();
+    let on = app.form.options.cookies == CookieJar::On;
+    out.push(Line::styled(
+        if on {
+            "On: Set-Cookie answers are kept; matching cookies go out in a Cookie header."
+        } else {
+            "Off for new requests: the Request pane option 'cookie jar' turns it on."
+        },
+        t.dim,
+    ));
+    out.push(Line::default());
+    let Some(jar) = app.jar.as_ref().and_then(|j| j.cookies.as_ref()) else {
+        out.push(Line::styled("asking the session…", t.dim));
+        return out;
+    };
+    if jar.is_empty() {
+        out.push(Line::styled(
+            "No cookies. Try /cookies/set?flavor=oat on the demo server with the jar on.",
+            t.dim,
+        ));
+        return out;
+    }
+    out.push(Line::styled(
+        format!("{:<20} {:<18} {:<22} {}", "name", "value", "domain", "path"),
+        t.section,
+    ));
+    for c in jar {
+        out.push(Line::from(vec![
+            Span::styled(format!("{:<20} ", clip(&sanitize_text(&c.name), 20)), t.key),
+            Span::raw(format!("{:<18} ", clip(&mask(&c.value), 18))),
+            Span::raw(format!("{:<22} ", clip(&sanitize_text(&c.domain), 22))),
+            Span::raw(sanitize_text(&c.path)),
+        ]));
+    }
+    out
+}
+
+pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    let w = area.width.min(78);
+    let h = area.height.saturating_sub(4).min(16);
+    if w < 4 || h < 3 {
+        return;
+    }
+    let popup = Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    );
+    Clear.render(popup, buf);
+    let t = app.theme();
+    super::fill(buf, popup, &t);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.border_focus)
+        .title(Line::styled(
+            " Cookie jar · values shortened · Esc closes ",
+            t.title,
+        ));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    let all = lines(app);
+    let first = app
+        .jar
+        .as_ref()
+        .map_or(0, |j| j.scroll)
+        .min(all.len().saturating_sub(inner.height as usize));
+    for (y, line) in all
+        .iter()
+        .skip(first)
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        put(buf, inner, y, line);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_shortened() {
+        assert_eq!(mask("abc"), "•••");
+        assert_eq!(mask("s3cr3t-token"), "s3c… (12 chars)");
+        assert_eq!(mask("\u{1b}[2Jxyz"), "\\u{1b}[2… (7 chars)");
+    }
+}

@@ -1,0 +1,277 @@
+//! `/` search in the text views, with `n`/`N` for the next and previous
+//! match: the Body view (its display lines, across the whole body), the
+//! Wire pane (the bytes both ways, matches lit up) and the Response pane
+//! (header lines: the match selects the header, so its bytes light up in
+//! Wire too). Part of `update`: state changes only.
+
+use std::ops::Range;
+
+use super::app::{App, PaneId};
+use crate::decode::doc::display;
+use crate::decode::search::{self, Direction, Hit, Query};
+use crate::wire::exchange::Dir;
+
+/// Matches found in the Wire pane at most.
+const WIRE_MAX: usize = 100_000;
+
+/// Which view a search runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Body,
+    Wire,
+    Response,
+}
+
+impl Target {
+    pub fn of(pane: PaneId) -> Option<Target> {
+        match pane {
+            PaneId::Body => Some(Target::Body),
+            PaneId::Wire => Some(Target::Wire),
+            PaneId::Response => Some(Target::Response),
+            _ => None,
+        }
+    }
+}
+
+/// A search in the Wire pane: every match both ways, in stream order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WireSearch {
+    pub query: Query,
+    pub exchange: u64,
+    pub matches: Vec<(Dir, Range<usize>)>,
+    pub current: Option<usize>,
+}
+
+impl WireSearch {
+    /// Matches of `dir` that touch `range`, for lighting them up.
+    pub fn marks(&self, dir: Dir, range: &Range<usize>) -> Vec<Range<usize>> {
+        let from = self.matches.partition_point(|(d, r)| {
+            (*d == Dir::Sent && dir == Dir::Received) || (*d == dir && r.end <= range.start)
+        });
+        self.matches[from..]
+            .iter()
+            .take_while(|(d, r)| *d == dir && r.start < range.end)
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
+}
+
+/// Searches outside the Body view (which keeps its own).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Searches {
+    pub wire: Option<WireSearch>,
+    /// The Response pane's query.
+    pub response: Option<Query>,
+}
+
+/// Runs a new search for `text` in `target`.
+pub fn commit(app: &mut App, target: Target, text: &str) {
+    let Some(query) = Query::new(text) else {
+        clear(app, target);
+        return;
+    };
+    match target {
+        Target::Body => {
+            let top = app.body.scroll;
+            app.body.search = Some(super::body_view::BodySearch { query, hit: None });
+            // From the top of the screen: the first match at or below it.
+            let from = top.checked_sub(1).map(|line| Hit {
+                line,
+                range: usize::MAX..usize::MAX,
+            });
+            body_step(app, from, Direction::Forward);
+        }
+        Target::Wire => {
+            let Some(e) = app.entry() else { return };
+            let mut matches = Vec::new();
+            for (dir, bytes) in [(Dir::Sent, e.sent()), (Dir::Received, e.received())] {
+                for r in query.find_bytes(bytes).into_iter().take(WIRE_MAX) {
+                    matches.push((dir, r));
+                }
+            }
+            let exchange = e.id;
+            app.search.wire = Some(WireSearch {
+                query,
+                exchange,
+                matches,
+                current: None,
+            });
+            next(app, Direction::Forward);
+        }
+        Target::Response => {
+            app.search.response = Some(query);
+            app.response.header = None;
+            next(app, Direction::Forward);
+        }
+    }
+}
+
+fn clear(app: &mut App, target: Target) {
+    match target {
+        Target::Body => app.body.search = None,
+        Target::Wire => app.search.wire = None,
+        Target::Response => app.search.response = None,
+    }
+}
+
+/// `n` / `N` in the focused pane.
+pub fn next(app: &mut App, dir: Direction) {
+    match Target::of(app.focus) {
+        Some(Target::Body) => {
+            let from = app.body.search.as_ref().and_then(|s| s.hit.clone());
+            if app.body.search.is_none() {
+                app.notice = Some("nothing to repeat: / searches the body".into());
+                return;
+            }
+            body_step(app, from, dir);
+        }
+        Some(Target::Wire) => wire_step(app, dir),
+        Some(Target::Response) => response_step(app, dir),
+        None => app.notice = Some("/ searches the Body, Wire and Response panes".into()),
+    }
+}
+
+fn body_step(app: &mut App, from: Option<Hit>, dir: Direction) {
+    let Some(search) = app.body.search.clone() else {
+        return;
+    };
+    let Some(model) = &mut app.body.model else {
+        app.notice = Some("the body is not open yet".into());
+        return;
+    };
+    let Some((doc, _)) = model.doc_mut() else {
+        app.notice = Some("the body is still being decoded".into());
+        return;
+    };
+    let found = search::find(doc, &search.query, from.as_ref(), dir, &|l| {
+        display(&l.bytes)
+    });
+    match found {
+        Ok(Some((hit, wrapped))) => {
+            let height = app.body.height.max(1);
+            if hit.line < app.body.scroll || hit.line >= app.body.scroll + height {
+                app.body.scroll = hit.line.saturating_sub(height / 3);
+            }
+            // The match's column in view.
+            let col = hit.range.start;
+            if col < app.body.hscroll || col > app.body.hscroll + 60 {
+                app.body.hscroll = col.saturating_sub(10);
+            }
+            app.body.hex = false;
+            if wrapped {
+                app.notice = Some("search wrapped around".into());
+            }
+            if let Some(s) = &mut app.body.search {
+                s.hit = Some(hit);
+            }
+        }
+        Ok(None) => {
+            app.notice = Some(format!(
+                "no match for '{}'",
+                crate::report::escape::sanitize_text(search.query.text())
+            ))
+        }
+        Err(e) => app.notice = Some(format!("cannot read the body: {e}")),
+    }
+}
+
+fn wire_step(app: &mut App, dir: Direction) {
+    let id = app.entry().map(|e| e.id);
+    let Some(s) = app.search.wire.as_mut().filter(|s| Some(s.exchange) == id) else {
+        app.notice = Some("nothing to repeat: / searches the wire bytes".into());
+        return;
+    };
+    if s.matches.is_empty() {
+        app.notice = Some(format!(
+            "no match for '{}' in the bytes kept",
+            crate::report::escape::sanitize_text(s.query.text())
+        ));
+        return;
+    }
+    let n = s.matches.len();
+    let at = match (s.current, dir) {
+        (None, Direction::Forward) => 0,
+        (None, Direction::Backward) => n - 1,
+        (Some(c), Direction::Forward) => (c + 1) % n,
+        (Some(c), Direction::Backward) => (c + n - 1) % n,
+    };
+    s.current = Some(at);
+    let (d, r) = s.matches[at].clone();
+    app.notice = Some(format!("match {}/{n}", at + 1));
+    if app.wire.model.ready {
+        let row = app.wire.model.row_of(d, r.start);
+        app.wire.scroll = row.saturating_sub(3);
+    } else {
+        app.wire.anchor = Some((d, r.start));
+    }
+}
+
+fn response_step(app: &mut App, dir: Direction) {
+    let Some(q) = app.search.response.clone() else {
+        app.notice = Some("nothing to repeat: / searches the headers".into());
+        return;
+    };
+    let headers: Vec<String> = app
+        .entry()
+        .and_then(|e| e.response())
+        .map(|r| {
+            r.headers
+                .iter()
+                .map(|(n, v)| display(format!("{n}: {v}").as_bytes()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let hits: Vec<usize> = (0..headers.len())
+        .filter(|&i| !q.find_all(&headers[i]).is_empty())
+        .collect();
+    if hits.is_empty() {
+        app.notice = Some(format!(
+            "no header matches '{}'",
+            crate::report::escape::sanitize_text(q.text())
+        ));
+        return;
+    }
+    let pick = match (app.response.header, dir) {
+        (None, Direction::Forward) => hits[0],
+        (None, Direction::Backward) => hits[hits.len() - 1],
+        (Some(c), Direction::Forward) => *hits.iter().find(|&&h| h > c).unwrap_or(&hits[0]),
+        (Some(c), Direction::Backward) => *hits
+            .iter()
+            .rev()
+            .find(|&&h| h < c)
+            .unwrap_or(&hits[hits.len() - 1]),
+    };
+    let k = hits.iter().position(|&h| h == pick).unwrap_or(0);
+    app.notice = Some(format!("header {}/{} matching", k + 1, hits.len()));
+    app.response.header = Some(pick);
+    app.wire.follow_highlight = true;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(r: Range<usize>) -> Vec<Range<usize>> {
+        vec![r]
+    }
+
+    #[test]
+    fn wire_marks_pick_the_row() {
+        let s = WireSearch {
+            query: Query::new("x").unwrap(),
+            exchange: 1,
+            matches: vec![
+                (Dir::Sent, 2..3),
+                (Dir::Sent, 40..41),
+                (Dir::Received, 5..6),
+                (Dir::Received, 17..18),
+            ],
+            current: None,
+        };
+        assert_eq!(s.marks(Dir::Sent, &(0..16)), one(2..3));
+        assert_eq!(s.marks(Dir::Sent, &(32..48)), one(40..41));
+        assert_eq!(s.marks(Dir::Received, &(0..16)), one(5..6));
+        assert_eq!(s.marks(Dir::Received, &(16..32)), one(17..18));
+        assert!(s.marks(Dir::Received, &(32..48)).is_empty());
+    }
+}

@@ -1,0 +1,370 @@
+//! Property tests over the entry points the fuzzers hammer (see
+//! `fuzz/README.md`), on stable and in CI: the HTTP/1 response reader,
+//! the chunked decoder, the HTTP/2 frame and HPACK decoder, content
+//! codings, HTTP/1 regions and terminal escaping. Whatever the bytes,
+//! nothing panics, caps hold, and nothing unsafe reaches a terminal.
+
+use proptest::collection::vec;
+use proptest::prelude::*;
+use wirescope::decode::h2::{decode_connection, Item, PREFACE};
+use wirescope::report::escape::{escape_bytes, escape_str, is_unsafe, sanitize_text};
+use wirescope::wire::exchange::{ChunkMark, Dir};
+use wirescope::wire::{fuzz_chunked, fuzz_read_response};
+
+/// The body cap `fuzz_read_response` reads with.
+const KEPT: usize = 64 * 1024;
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A chunked encoding of `chunks` (empty ones skipped: a zero size ends
+/// the body), with optional extensions, bare-LF line ends and trailers.
+fn encode_chunked(chunks: &[Vec<u8>], ext: bool, bare_lf: bool, trailers: &[String]) -> Vec<u8> {
+    let eol: &[u8] = if bare_lf { b"\n" } else { b"\r\n" };
+    let mut out = Vec::new();
+    for c in chunks.iter().filter(|c| !c.is_empty()) {
+        out.extend(format!("{:x}", c.len()).as_bytes());
+        if ext {
+            out.extend(b";name=\"va lue\"");
+        }
+        out.extend(eol);
+        out.extend(c);
+        out.extend(b"\r\n");
+    }
+    out.extend(b"0");
+    out.extend(eol);
+    for t in trailers {
+        out.extend(t.as_bytes());
+        out.extend(eol);
+    }
+    out.extend(eol);
+    out
+}
+
+fn chunks() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    vec(
+        prop_oneof![
+            3 => vec(any::<u8>(), 0..40),
+            1 => (1usize..20_000).prop_map(|n| vec![b'x'; n]),
+        ],
+        0..12,
+    )
+}
+
+fn trailers() -> impl Strategy<Value = Vec<String>> {
+    vec("[A-Za-z-]{1,10}: [ -~]{0,20}", 0..3)
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Whole encodings decode to exactly the data, and the end is exactly
+    /// where the encoding stops, whatever follows it.
+    #[test]
+    fn chunked_round_trips(
+        chunks in chunks(),
+        ext in any::<bool>(),
+        bare_lf in any::<bool>(),
+        trailers in trailers(),
+        after in vec(any::<u8>(), 0..20),
+    ) {
+        let wire = encode_chunked(&chunks, ext, bare_lf, &trailers);
+        let mut input = wire.clone();
+        input.extend(&after);
+        let (body, end) = fuzz_chunked(&input).expect("valid encoding");
+        prop_assert_eq!(body, chunks.concat());
+        prop_assert_eq!(end, Some(wire.len()));
+    }
+
+    /// Cut anywhere before its end, a valid encoding is "need more", never
+    /// an error, and what came out is a prefix of the data.
+    #[test]
+    fn chunked_prefixes_need_more(chunks in chunks(), trailers in trailers(), cut in any::<prop::sample::Index>()) {
+        let wire = encode_chunked(&chunks, false, false, &trailers);
+        let cut = cut.index(wire.len());
+        let (body, end) = fuzz_chunked(&wire[..cut]).expect("a prefix is not an error");
+        prop_assert_eq!(end, None);
+        prop_assert!(chunks.concat().starts_with(&body));
+    }
+
+    /// Through the real reader, the 64 KiB reads split the chunked stream
+    /// wherever the head's padding puts the boundaries: the body must
+    /// still come out exact (the kept part) and fully counted.
+    #[test]
+    fn chunked_reassembles_across_read_boundaries(
+        chunks in vec((1usize..30_000, any::<u8>()).prop_map(|(n, b)| vec![b; n]), 1..10),
+        pad in 0usize..8000,
+        ext in any::<bool>(),
+        trailers in trailers(),
+    ) {
+        let mut wire = format!(
+            "HTTP/1.1 200 OK\r\nX-Pad: {}\r\nTransfer-Encoding: chunked\r\n\r\n",
+            "p".repeat(pad)
+        )
+        .into_bytes();
+        wire.extend(encode_chunked(&chunks, ext, false, &trailers));
+        let r = fuzz_read_response(&wire, false).expect("valid response");
+        let data = chunks.concat();
+        prop_assert_eq!(r.body_len, data.len() as u64);
+        prop_assert_eq!(r.chunk_count, chunks.len() as u64);
+        prop_assert_eq!(&r.body[..], &data[..data.len().min(KEPT)]);
+    }
+
+    #[test]
+    fn chunked_survives_random_bytes(bytes in vec(any::<u8>(), 0..600)) {
+        if let Ok((body, end)) = fuzz_chunked(&bytes) {
+            prop_assert!(body.len() <= bytes.len());
+            prop_assert!(end.is_none_or(|e| e <= bytes.len()));
+        }
+    }
+
+    #[test]
+    fn chunked_survives_near_valid_bytes(
+        chunks in chunks(),
+        edits in vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        let mut wire = encode_chunked(&chunks, true, false, &[]);
+        for (at, b) in edits {
+            let i = at.index(wire.len());
+            wire[i] = b;
+        }
+        if let Err(e) = fuzz_chunked(&wire) {
+            prop_assert!(!e.is_empty());
+            prop_assert!(!e.chars().any(is_unsafe), "{e:?}");
+        }
+    }
+}
+
+/// A response built from parts that are each sometimes wrong.
+fn response() -> impl Strategy<Value = Vec<u8>> {
+    let status_line = prop_oneof![
+        Just("HTTP/1.1 200 OK".to_string()),
+        Just("HTTP/1.0 204 No Content".to_string()),
+        Just("HTTP/1.1 304 Not Modified".to_string()),
+        Just("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK".to_string()),
+        Just("HTTP/1.1 101 Switching Protocols".to_string()),
+        "HTTP/1\\.[019] [0-9]{1,4} [ -~]{0,12}",
+        "[ -~]{0,20}",
+    ];
+    let header = prop_oneof![
+        Just("Content-Length: 5".to_string()),
+        Just("Content-Length: 5, 6".to_string()),
+        Just("Content-Length: +5".to_string()),
+        Just("Transfer-Encoding: chunked".to_string()),
+        Just("Transfer-Encoding: gzip".to_string()),
+        Just("Connection: close".to_string()),
+        Just(" folded".to_string()),
+        "[A-Za-z-]{1,12}: [ -~]{0,30}",
+        "[\\x00-\\x7f]{0,20}",
+    ];
+    let body = prop_oneof![
+        Just(b"hello".to_vec()),
+        Just(b"5\r\nhello\r\n0\r\n\r\n".to_vec()),
+        Just(b"zz\r\n".to_vec()),
+        vec(any::<u8>(), 0..64),
+    ];
+    (status_line, vec(header, 0..8), any::<bool>(), body).prop_map(|(s, hs, bare_lf, body)| {
+        let eol = if bare_lf { "\n" } else { "\r\n" };
+        let mut v = s.into_bytes();
+        for h in hs {
+            v.extend(eol.as_bytes());
+            v.extend(h.into_bytes());
+        }
+        v.extend(eol.as_bytes());
+        v.extend(eol.as_bytes());
+        v.extend(body);
+        v
+    })
+}
+
+proptest! {
+    #![proptest_config(config(4096))]
+
+    /// The reader never panics; a response it returns is within its caps,
+    /// and an error names a phase in words safe for a terminal.
+    #[test]
+    fn reader_survives_anything(
+        bytes in prop_oneof![response(), vec(any::<u8>(), 0..300)],
+        head in any::<bool>(),
+    ) {
+        match fuzz_read_response(&bytes, head) {
+            Ok(r) => {
+                prop_assert!(r.body.len() <= KEPT);
+                prop_assert!(r.body.len() as u64 <= r.body_len);
+                prop_assert!(r.head_start + r.head_len <= bytes.len());
+                prop_assert!((200..=999).contains(&r.status) || r.status < 100, "{}", r.status);
+                prop_assert!(!r.reason.chars().any(is_unsafe), "{:?}", r.reason);
+                for (n, v) in &r.headers {
+                    prop_assert!(!n.chars().any(is_unsafe), "{n:?}");
+                    prop_assert!(!v.chars().any(|c| c != '\t' && is_unsafe(c)), "{v:?}");
+                }
+            }
+            Err(e) => {
+                prop_assert!(!e.message.is_empty());
+                prop_assert!(!e.message.chars().any(is_unsafe), "{:?}", e.message);
+            }
+        }
+    }
+
+    /// HTTP/1 regions of any bytes are in order, inside the bytes, and do
+    /// not overlap.
+    #[test]
+    fn h1_regions_are_ordered(bytes in prop_oneof![response(), vec(any::<u8>(), 0..300)], head in any::<bool>()) {
+        let regions = wirescope::decode::h1::response_regions(&bytes, head);
+        let mut next = 0;
+        for r in &regions {
+            prop_assert!(r.range.start >= next && r.range.start <= r.range.end, "{regions:?}");
+            prop_assert!(r.range.end <= bytes.len());
+            next = r.range.end;
+        }
+    }
+}
+
+/// One HTTP/2 frame, sometimes malformed.
+fn h2_frame() -> impl Strategy<Value = Vec<u8>> {
+    (
+        0u8..12,
+        any::<u8>(),
+        0u32..8,
+        vec(any::<u8>(), 0..40),
+        0u8..8,
+    )
+        .prop_map(|(kind, flags, stream, payload, lie)| {
+            // Mostly honest lengths; sometimes one that lies.
+            let len = match lie {
+                0 => payload.len() as u32 + 3,
+                1 => 0x00ff_ffff,
+                _ => payload.len() as u32,
+            };
+            let mut v = len.to_be_bytes()[1..].to_vec();
+            v.extend([kind, flags]);
+            v.extend(stream.to_be_bytes());
+            v.extend(payload);
+            v
+        })
+}
+
+fn direction(preface: bool) -> impl Strategy<Value = Vec<u8>> {
+    (
+        vec(
+            prop_oneof![8 => h2_frame(), 1 => vec(any::<u8>(), 0..12)],
+            0..20,
+        ),
+        any::<bool>(),
+    )
+        .prop_map(move |(frames, with)| {
+            let mut v = if preface && with {
+                PREFACE.to_vec()
+            } else {
+                Vec::new()
+            };
+            v.extend(frames.concat());
+            v
+        })
+}
+
+/// Chunk marks splitting each direction at the given points.
+fn marks(len: usize, dir: Dir, cuts: &[prop::sample::Index], base_ms: u64) -> Vec<ChunkMark> {
+    let mut points: Vec<usize> = cuts.iter().map(|c| c.index(len + 1)).collect();
+    points.push(0);
+    points.push(len);
+    points.sort_unstable();
+    points.dedup();
+    points
+        .windows(2)
+        .enumerate()
+        .map(|(i, w)| ChunkMark {
+            dir,
+            at: std::time::Duration::from_millis(base_ms + 2 * i as u64),
+            len: w[1] - w[0],
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(config(2048))]
+
+    /// The decoder covers every byte of each direction with items, in
+    /// order, and counts the ones it cannot explain.
+    #[test]
+    fn h2_items_cover_every_byte(
+        sent in direction(true),
+        received in direction(false),
+        cuts_s in vec(any::<prop::sample::Index>(), 0..4),
+        cuts_r in vec(any::<prop::sample::Index>(), 0..4),
+    ) {
+        let mut chunks = marks(sent.len(), Dir::Sent, &cuts_s, 1);
+        chunks.extend(marks(received.len(), Dir::Received, &cuts_r, 2));
+        chunks.sort_by_key(|c| c.at);
+        let c = decode_connection(&sent, &received, &chunks);
+        for (dir, bytes) in [(Dir::Sent, &sent), (Dir::Received, &received)] {
+            let mut next = 0;
+            for it in c.items.iter().filter(|i| i.dir() == dir) {
+                prop_assert_eq!(it.offset(), next);
+                next += it.wire_len();
+            }
+            prop_assert_eq!(next, bytes.len());
+        }
+        let partial: usize = c
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Partial { len, .. } => *len,
+                _ => 0,
+            })
+            .sum();
+        prop_assert_eq!(partial, c.unexplained);
+        let text = wirescope::report::frames::text(&c, None);
+        prop_assert!(!text.chars().any(|ch| ch != '\n' && is_unsafe(ch)));
+    }
+}
+
+proptest! {
+    #![proptest_config(config(2048))]
+
+    /// Escaped bytes never carry a control character, a DEL, a C1 or a
+    /// bidi override; printable ASCII passes unchanged.
+    #[test]
+    fn escaping_leaves_nothing_unsafe(bytes in vec(any::<u8>(), 0..200), text in any::<String>()) {
+        for out in [escape_bytes(&bytes), escape_bytes(text.as_bytes()), escape_str(&text)] {
+            prop_assert!(!out.chars().any(is_unsafe), "{out:?}");
+        }
+        prop_assert!(!sanitize_text(&text).chars().any(is_unsafe));
+    }
+
+    #[test]
+    fn printable_ascii_is_unchanged(text in "[ -~]{0,80}") {
+        prop_assert_eq!(escape_bytes(text.as_bytes()), text);
+    }
+
+    /// Content codings of random bytes never panic and respect the cap.
+    #[test]
+    fn codings_respect_the_cap(
+        coding in prop_oneof![
+            Just("gzip"), Just("deflate"), Just("br"), Just("zstd"),
+            Just("gzip, br"), Just("identity"), Just("x-unknown"),
+        ],
+        bytes in vec(any::<u8>(), 0..200),
+        cap in 0usize..4096,
+    ) {
+        if let Ok(Some(d)) = wirescope::decode::coding::decode(coding, &bytes, cap) {
+            prop_assert!(d.bytes.len() <= cap);
+        }
+    }
+}
+
+/// Found by `cargo fuzz run h1_response` (minimized by hand): header
+/// values keep their TABs, so an error quoting one (here an invalid
+/// Content-Length) carries a raw TAB to stderr, where `send` prints it.
+#[test]
+#[ignore = "bug: h1.rs framing() quotes the Content-Length value unescaped (a raw TAB in the message)"]
+fn fuzz_regression_tab_in_content_length() {
+    let e = fuzz_read_response(b"HTTP/1.1 200 OK\r\nContent-Length: 1\t2\r\n\r\n", false)
+        .expect_err("not a length");
+    assert!(!e.message.chars().any(is_unsafe), "{:?}", e.message);
+}
