@@ -10,7 +10,7 @@ fn main() {
         Some(Command::Send(args)) => wirescope::cli::send::main(*args),
         Some(Command::DemoServer(args)) => demo_server(args),
         Some(Command::Lesson(args)) => wirescope::cli::lesson::main(args),
-        None => tui(cli.url),
+        None => tui(cli),
     };
     std::process::exit(code);
 }
@@ -33,10 +33,34 @@ fn demo_server(args: wirescope::cli::DemoArgs) -> i32 {
     }
 }
 
-fn tui(url: Option<String>) -> i32 {
+fn tui(cli: Cli) -> i32 {
+    use wirescope::tui::workflow::{http_file_arg, HistoryMode, WorkflowArgs};
+    // An existing .http file opens in the Collection pane; anything else
+    // is a URL, as before.
+    let collection = match cli.url.as_deref().map(http_file_arg).transpose() {
+        Ok(c) => c.flatten(),
+        Err(e) => {
+            eprintln!("wirescope: {e}");
+            return 2;
+        }
+    };
     let args = wirescope::tui::TuiArgs {
-        url,
+        url: if collection.is_some() { None } else { cli.url },
         options: wirescope::wire::Options::default(),
+        workflow: WorkflowArgs {
+            collection,
+            env: cli.env,
+            history: if cli.no_history {
+                HistoryMode::Off
+            } else {
+                HistoryMode::On
+            },
+            redaction: if cli.no_redact {
+                wirescope::formats::Redaction::Off
+            } else {
+                wirescope::formats::Redaction::On
+            },
+        },
     };
     match wirescope::tui::run(args) {
         Ok(()) => 0,

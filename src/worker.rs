@@ -16,12 +16,16 @@
 //! exchange, `tasks.rs`), sends on a session of their own (the batches
 //! that compare HTTP/2 with HTTP/1.1, or a kept connection with new ones),
 //! a revalidation from the session's memory, and the cookie jar's content.
+//! Lesson mode adds a step run on the lesson's `Stage` (its demo servers),
+//! answered with the step's whole `Outcome`.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
 use tokio::task::{AbortHandle, LocalSet};
 
+use crate::lesson::{Outcome, Stage, Step};
 use crate::wire::policy::conditional::{self, Validators};
 use crate::wire::policy::{Hop, Stop};
 use crate::wire::{Exchange, Probe, Progress, RequestSpec, Session};
@@ -62,6 +66,9 @@ pub enum Command {
     Revalidate(ExchangeId, Box<RequestSpec>),
     /// Asks for the shared session's cookie jar (`Event::Cookies`).
     Cookies,
+    /// Runs a lesson step on the lesson's stage, as the headless runner
+    /// does (`Event::StepDone`); `Cancel(id)` aborts it.
+    RunStep(ExchangeId, Box<Step>),
     /// Aborts the exchange at once; answered by `Event::Cancelled`.
     Cancel(ExchangeId),
     /// Aborts everything and ends the worker.
@@ -110,6 +117,11 @@ pub enum Event {
     },
     /// The shared session's cookies.
     Cookies(Vec<Cookie>),
+    /// A lesson step ran (or could not: no stage, a bad step).
+    StepDone {
+        id: ExchangeId,
+        outcome: Result<Outcome, String>,
+    },
 }
 
 /// Which session a `SendIn` runs on.
@@ -152,6 +164,11 @@ impl Worker {
 
 /// Starts the worker on a thread of its own.
 pub fn spawn(session: Session) -> std::io::Result<Worker> {
+    spawn_with(session, None)
+}
+
+/// Starts the worker with a lesson stage to run steps on.
+pub fn spawn_with(session: Session, stage: Option<Arc<Stage>>) -> std::io::Result<Worker> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -160,7 +177,7 @@ pub fn spawn(session: Session) -> std::io::Result<Worker> {
     let thread = std::thread::Builder::new()
         .name("wirescope-worker".into())
         .spawn(move || {
-            LocalSet::new().block_on(&runtime, run(session, cmd_rx, ev_tx));
+            LocalSet::new().block_on(&runtime, run_with(session, stage, cmd_rx, ev_tx));
         })?;
     Ok(Worker {
         commands: cmd_tx,
@@ -173,6 +190,16 @@ pub fn spawn(session: Session) -> std::io::Result<Worker> {
 /// Must run inside a `LocalSet`.
 pub async fn run(
     session: Session,
+    commands: UnboundedReceiver<Command>,
+    events: UnboundedSender<Event>,
+) {
+    run_with(session, None, commands, events).await
+}
+
+/// `run`, with a lesson stage for `RunStep`.
+pub async fn run_with(
+    session: Session,
+    stage: Option<Arc<Stage>>,
     mut commands: UnboundedReceiver<Command>,
     events: UnboundedSender<Event>,
 ) {
@@ -256,6 +283,17 @@ pub async fn run(
                     })
                     .collect();
                 let _ = events.send(Event::Cookies(jar));
+            }
+            Command::RunStep(id, step) => {
+                let (stage, events) = (stage.clone(), events.clone());
+                let task = tokio::task::spawn_local(async move {
+                    let outcome = match stage {
+                        Some(stage) => stage.run(&step).await,
+                        None => Err("no lesson stage is running".into()),
+                    };
+                    let _ = events.send(Event::StepDone { id, outcome });
+                });
+                running.insert(id, task.abort_handle());
             }
             Command::Cancel(id) => {
                 if let Some(task) = running.remove(&id) {

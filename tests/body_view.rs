@@ -398,3 +398,34 @@ fn text_hex_toggle_keeps_the_place() {
         app.body.scroll
     );
 }
+
+#[test]
+fn a_large_body_saves_on_a_thread_and_says_when_done() {
+    let body = vec![b'x'; 9 * 1024 * 1024];
+    let mut app = app_with(&[("Content-Type", "text/plain")], &body);
+    pane(&mut app, 90, 12);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.txt");
+    key(&mut app, KeyCode::Char('s'));
+    if let Mode::Prompt { editor, .. } = &mut app.mode {
+        *editor = wirescope::tui::editor::LineEditor::new(path.display().to_string());
+    }
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.notice.as_deref(), Some("saving…"));
+    for _ in 0..500 {
+        pane(&mut app, 90, 12);
+        if app.notice.as_deref() != Some("saving…") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(
+        app.notice
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("saved 9437184 decoded bytes"),
+        "{:?}",
+        app.notice
+    );
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), body.len() as u64);
+}

@@ -1,233 +1,19 @@
-//! `wirescope::formats` from the outside: HAR 1.2 from hand-built
-//! exchanges (fields, timing rules, sums), and the on-disk history
-//! (record, reopen, search, bounds, redaction checked on the file's bytes,
-//! no temp files left behind; corrupt files: `src/formats/history_tests.rs`).
+//! `wirescope::formats` history from the outside: record, reopen,
+//! search, bounds, redaction checked on the file's bytes, atomic writes
+//! (no temp files left behind, a failed write changes nothing), truncated
+//! files, and HAR files imported into history (corrupt files:
+//! `src/formats/history_tests.rs`; HAR itself: `tests/formats_har.rs`).
 
-use std::net::SocketAddr;
+mod formats_support;
+
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use base64::Engine as _;
+use formats_support::{exchange, failed, new_tls, reused_binary, SECRETS, T0_MS};
 use serde_json::Value;
-use wirescope::formats::{har, wire_view, History, HistoryLimits, Redaction};
-use wirescope::wire::error::{ErrorPhase, WireError};
-use wirescope::wire::exchange::{ConnectionInfo, Framing, Negotiated, Response};
-use wirescope::wire::{Exchange, Mark, Timeline, Transcript};
-
-const T0_MS: u64 = 1_709_210_096_789; // 2024-02-29T12:34:56.789Z
-
-/// An HTTP/1.1 exchange as the engine would record it, from its bytes
-/// and marks (milliseconds).
-fn exchange(url: &str, sent: &[u8], received: &[u8], marks: &[(Mark, u64)], tls: bool) -> Exchange {
-    let mut timeline = Timeline::new(UNIX_EPOCH + Duration::from_millis(T0_MS));
-    timeline.tls = tls;
-    timeline.reused = !marks.iter().any(|(m, _)| *m == Mark::DnsDone);
-    for (m, at) in marks {
-        timeline.mark(*m, Duration::from_millis(*at));
-    }
-    let response = wire_view::head_end(received).map(|head_len| {
-        let (start, headers) = wire_view::parse_head(&received[..head_len]);
-        let mut parts = start.splitn(3, ' ').map(str::to_string);
-        let version = parts.next().unwrap_or_default();
-        let status = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
-        let reason = parts.next().unwrap_or_default();
-        let body = received[head_len..].to_vec();
-        Response {
-            version,
-            status,
-            reason,
-            headers,
-            interim: Vec::new(),
-            head_start: 0,
-            head_len,
-            framing: Framing::ContentLength(body.len() as u64),
-            body_len: body.len() as u64,
-            body,
-            chunk_count: 0,
-            body_file: None,
-        }
-    });
-    let method = String::from_utf8_lossy(sent.split(|b| *b == b' ').next().unwrap_or_default());
-    let remote: SocketAddr = "127.0.0.1:8443".parse().expect("addr");
-    Exchange {
-        method: method.into_owned(),
-        url: url.into(),
-        transcript: Transcript {
-            sent: sent.to_vec(),
-            received: received.to_vec(),
-            sent_total: sent.len() as u64,
-            received_total: received.len() as u64,
-            chunks: Vec::new(),
-            chunks_dropped: 0,
-        },
-        timeline: timeline.clone(),
-        response,
-        connection: Some(ConnectionInfo {
-            id: 7,
-            reused: timeline.reused,
-            remote,
-            local: None,
-            resolved: vec![remote.ip()],
-            failed_attempts: Vec::new(),
-        }),
-        tls: None,
-        negotiated: Some(Negotiated {
-            version: "HTTP/1.1",
-            why: "plain http".into(),
-        }),
-        h2: None,
-        insecure: false,
-        warnings: vec!["a warning".into()],
-        error: None,
-    }
-}
-
-fn new_tls() -> Exchange {
-    let sent = b"POST /submit?x=1&api_key=k3y HTTP/1.1\r\nHost: h.test\r\nAuthorization: Bearer SECRET-TOKEN-1\r\nCookie: sid=SECRET-COOKIE-2\r\nContent-Type: application/json\r\nContent-Length: 7\r\n\r\n{\"k\":1}";
-    let received = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nSet-Cookie: tok=SECRET-SET-3; Path=/; HttpOnly\r\nContent-Length: 5\r\n\r\nhello";
-    let marks = [
-        (Mark::DnsDone, 2),
-        (Mark::Connected, 5),
-        (Mark::TlsDone, 20),
-        (Mark::Ready, 21),
-        (Mark::RequestSent, 22),
-        (Mark::FirstByte, 122),
-        (Mark::Done, 130),
-    ];
-    exchange(
-        "https://h.test/submit?x=1&api_key=SECRET-KEY-4",
-        sent,
-        received,
-        &marks,
-        true,
-    )
-}
-
-fn reused_binary() -> Exchange {
-    let sent = b"GET /bytes HTTP/1.1\r\nHost: h.test\r\n\r\n";
-    let received = b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n\xff\x00\xfe";
-    let marks = [
-        (Mark::Ready, 0),
-        (Mark::RequestSent, 1),
-        (Mark::FirstByte, 11),
-        (Mark::Done, 12),
-    ];
-    exchange("https://h.test/bytes", sent, received, &marks, true)
-}
-
-fn failed() -> Exchange {
-    let mut ex = exchange(
-        "http://h.test/down",
-        b"GET /down HTTP/1.1\r\n\r\n",
-        b"",
-        &[(Mark::DnsDone, 3)],
-        false,
-    );
-    ex.error = Some(WireError::new(ErrorPhase::Connect, "connection refused"));
-    ex
-}
-
-fn timing(e: &Value, k: &str) -> f64 {
-    e["timings"][k].as_f64().unwrap_or(f64::NAN)
-}
-
-#[test]
-fn har_has_the_fields_and_timing_rules() {
-    let doc = har(&[new_tls(), reused_binary(), failed()]);
-    assert_eq!(doc["log"]["version"], "1.2");
-    let entries = doc["log"]["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 3);
-    for e in entries {
-        let phases = ["blocked", "dns", "connect", "send", "wait", "receive"];
-        let sum: f64 = phases
-            .iter()
-            .map(|k| timing(e, k))
-            .filter(|v| *v >= 0.0)
-            .sum();
-        assert!(
-            (sum - e["time"].as_f64().unwrap_or(-1.0)).abs() < 1e-9,
-            "{e}"
-        );
-        assert!(
-            timing(e, "ssl") <= timing(e, "connect"),
-            "ssl is inside connect"
-        );
-        for k in ["send", "wait", "receive"] {
-            assert!(timing(e, k) >= 0.0, "HAR requires {k}");
-        }
-    }
-    let e = &entries[0];
-    assert_eq!(e["startedDateTime"], "2024-02-29T12:34:56.789Z");
-    assert_eq!(e["time"], 130.0);
-    let t: Vec<f64> = [
-        "blocked", "dns", "connect", "ssl", "send", "wait", "receive",
-    ]
-    .iter()
-    .map(|k| timing(e, k))
-    .collect();
-    assert_eq!(t, [1.0, 2.0, 18.0, 15.0, 1.0, 100.0, 8.0]);
-    assert_eq!(e["serverIPAddress"], "127.0.0.1");
-    assert_eq!(e["connection"], "7");
-    let req = &e["request"];
-    assert_eq!(req["method"], "POST");
-    assert_eq!(req["httpVersion"], "HTTP/1.1");
-    let names: Vec<&str> = req["headers"]
-        .as_array()
-        .expect("h")
-        .iter()
-        .filter_map(|h| h["name"].as_str())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "Host",
-            "Authorization",
-            "Cookie",
-            "Content-Type",
-            "Content-Length"
-        ]
-    );
-    assert_eq!(req["cookies"][0]["name"], "sid");
-    assert_eq!(
-        req["queryString"][0],
-        serde_json::json!({"name": "x", "value": "1"})
-    );
-    assert_eq!(req["postData"]["mimeType"], "application/json");
-    assert_eq!(req["postData"]["text"], "{\"k\":1}");
-    assert_eq!(req["bodySize"], 7);
-    let resp = &e["response"];
-    assert_eq!(
-        (resp["status"].as_u64(), resp["statusText"].as_str()),
-        (Some(200), Some("OK"))
-    );
-    assert_eq!(resp["content"]["text"], "hello");
-    assert_eq!(resp["cookies"][0]["httpOnly"], true);
-    assert_eq!(resp["cookies"][0]["path"], "/");
-    let x = &e["_wirescope"];
-    assert_eq!(x["protocol"]["version"], "HTTP/1.1");
-    assert_eq!(
-        (x["insecure"].as_bool(), x["warnings"][0].as_str()),
-        (Some(false), Some("a warning"))
-    );
-    assert!(x["error"].is_null());
-
-    let e = &entries[1];
-    for k in ["dns", "connect", "ssl"] {
-        assert_eq!(timing(e, k), -1.0, "a reused connection has no {k}");
-    }
-    let content = &e["response"]["content"];
-    assert_eq!(content["encoding"], "base64");
-    let b64 = base64::engine::general_purpose::STANDARD;
-    assert_eq!(
-        b64.decode(content["text"].as_str().unwrap_or_default())
-            .ok(),
-        Some(vec![0xff, 0, 0xfe])
-    );
-
-    let e = &entries[2];
-    assert_eq!(e["response"]["status"], 0);
-    assert_eq!(e["_wirescope"]["error"]["phase"], "connect");
-}
+use wirescope::formats::{har, History, HistoryEntry, HistoryLimits, Redaction};
+use wirescope::wire::Mark;
 
 /// The file's text plus every base64 field decoded: a secret must be in
 /// neither.
@@ -245,13 +31,6 @@ fn stored_bytes(dir: &Path) -> String {
     }
     all
 }
-
-const SECRETS: [&str; 4] = [
-    "SECRET-TOKEN-1",
-    "SECRET-COOKIE-2",
-    "SECRET-SET-3",
-    "SECRET-KEY-4",
-];
 
 #[test]
 fn history_records_reopens_searches_and_redacts() {
@@ -407,4 +186,131 @@ fn writes_leave_no_temp_files() {
     h.clear().expect("clear");
     let (h, _) = History::open_at(dir.path(), HistoryLimits::default());
     assert!(h.entries().is_empty());
+}
+
+#[test]
+fn a_failed_write_leaves_the_file_and_no_temp() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut h, _) = History::open_at(dir.path(), HistoryLimits::default());
+    h.record(&new_tls(), Redaction::On).expect("record");
+    let before = std::fs::read(dir.path().join("history.jsonl")).expect("read");
+    // A directory where the file was: the final rename cannot replace it,
+    // as a full disk or a read-only mount would stop it too.
+    let path = dir.path().join("history.jsonl");
+    std::fs::remove_file(&path).expect("rm");
+    std::fs::create_dir(&path).expect("mkdir");
+    std::fs::write(path.join("keep"), "x").expect("write");
+    let err = h.record(&failed(), Redaction::On).err().unwrap_or_default();
+    assert!(err.contains("history not saved"), "{err}");
+    assert_eq!(h.entries().len(), 2, "the entry stays in memory");
+    assert_eq!(
+        only_history_file(dir.path()),
+        ["history.jsonl"],
+        "no temp file left"
+    );
+    std::fs::remove_dir_all(&path).expect("rmdir");
+    std::fs::write(&path, &before).expect("restore");
+    let (h, note) = History::open_at(dir.path(), HistoryLimits::default());
+    assert_eq!((h.entries().len(), note), (1, None));
+}
+
+#[test]
+fn a_truncated_file_keeps_every_whole_entry() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut h, _) = History::open_at(dir.path(), HistoryLimits::default());
+    for ex in [new_tls(), reused_binary(), failed()] {
+        h.record(&ex, Redaction::On).expect("record");
+    }
+    let path = dir.path().join("history.jsonl");
+    let full = std::fs::read(&path).expect("read");
+    let last_line = full[..full.len() - 1]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .expect("lines")
+        + 1;
+    // Cut in the middle of the last entry, as a crash of a writer that
+    // is not atomic (or a full disk, or a copy) would leave it.
+    for cut in [last_line + 1, last_line + 40, full.len() - 2] {
+        std::fs::write(&path, &full[..cut]).expect("truncate");
+        let (h, note) = History::open_at(dir.path(), HistoryLimits::default());
+        let urls: Vec<&str> = h.entries().iter().map(|e| e.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://h.test/submit?x=1&api_key=REDACTED",
+                "https://h.test/bytes"
+            ],
+            "cut at {cut}"
+        );
+        let note = note.unwrap_or_default();
+        assert!(
+            note.contains("1 unreadable") && note.contains("set aside"),
+            "{note}"
+        );
+        // The whole entries were written back at once: the next open is clean.
+        let (h, note) = History::open_at(dir.path(), HistoryLimits::default());
+        assert_eq!((h.entries().len(), note), (2, None));
+    }
+    // Cut inside the format line, or empty: not a history file any more.
+    for cut in [0, 10] {
+        std::fs::write(&path, &full[..cut]).expect("truncate");
+        let (h, note) = History::open_at(dir.path(), HistoryLimits::default());
+        assert!(h.entries().is_empty());
+        let note = note.unwrap_or_default();
+        assert!(note.contains("set aside"), "{note}");
+    }
+    let aside = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+        .count();
+    assert_eq!(
+        aside, 5,
+        "every damaged file is kept aside, none overwritten"
+    );
+}
+
+#[test]
+fn a_har_file_goes_back_into_history() {
+    let exchanges = [new_tls(), reused_binary(), failed()];
+    let doc = har(&exchanges, Redaction::Off);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut h, _) = History::open_at(dir.path(), HistoryLimits::default());
+    // Something newer is already there: imports go in time order.
+    let mut later = new_tls();
+    later.url = "https://h.test/later".into();
+    later.timeline.started_at += Duration::from_secs(60);
+    h.record(&later, Redaction::On).expect("record");
+    assert_eq!(h.import_har(&doc, Redaction::On), Ok(3));
+    let stored = stored_bytes(dir.path());
+    for s in SECRETS {
+        assert!(
+            !stored.contains(s),
+            "{s} reached the disk from a HAR import"
+        );
+    }
+    let urls: Vec<&str> = h.entries().iter().map(|e| e.url.as_str()).collect();
+    assert_eq!(urls.last(), Some(&"https://h.test/later"));
+    assert_eq!(h.entries().len(), 4);
+    // What was imported is what recording would have kept.
+    let want: Vec<HistoryEntry> = exchanges
+        .iter()
+        .map(|e| HistoryEntry::from_exchange(e, Redaction::On))
+        .collect();
+    let (h2, note) = History::open_at(dir.path(), HistoryLimits::default());
+    assert_eq!(note, None);
+    assert_eq!(&h2.entries()[..3], &want[..]);
+    assert_eq!(h2.entries()[0].at_ms, T0_MS);
+    assert_eq!(h2.search("refused").len(), 1);
+    let spec = h2.to_spec(0).expect("spec");
+    assert_eq!(spec.method, "POST");
+    assert_eq!(spec.body.as_deref(), Some(&b"{\"k\":1}"[..]));
+
+    let bad = serde_json::json!({"log": {"entries": [{"request": {"url": "http://h/"}}]}});
+    let err = h.import_har(&bad, Redaction::On).err().unwrap_or_default();
+    assert!(
+        err.contains("entries[0]") && err.contains("method"),
+        "{err}"
+    );
+    assert_eq!(h.entries().len(), 4, "a bad file adds nothing");
 }

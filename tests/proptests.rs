@@ -368,3 +368,207 @@ fn fuzz_regression_tab_in_content_length() {
         .expect_err("not a length");
     assert!(!e.message.chars().any(is_unsafe), "{:?}", e.message);
 }
+
+/// A request a user could build: a token method, an http(s) URL with a
+/// path and query, headers with token names and printable values, and
+/// any body bytes.
+fn spec() -> impl Strategy<Value = wirescope::wire::RequestSpec> {
+    (
+        prop_oneof![
+            Just("GET".to_string()),
+            Just("POST".to_string()),
+            "[A-Z]{1,8}"
+        ],
+        prop_oneof![Just("http"), Just("https")],
+        "[a-z0-9.-]{1,20}",
+        "(/[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,12}){0,3}",
+        proptest::option::of("[A-Za-z0-9._~%!$&'()*+,;=:@/?-]{0,20}"),
+        vec(
+            ("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,16}", "[!-~][ -~]{0,30}[!-~]"),
+            0..5,
+        ),
+        // NUL cannot be in a shell argument: `to_curl` says to save such
+        // a body to a file instead.
+        proptest::option::of(vec(1u8..=255, 0..64)),
+    )
+        .prop_map(|(method, scheme, host, path, query, headers, body)| {
+            let mut url = format!("{scheme}://{host}{path}");
+            if let Some(q) = query {
+                url.push('?');
+                url.push_str(&q);
+            }
+            let mut s = wirescope::wire::RequestSpec::get(url);
+            s.method = method;
+            s.headers = headers;
+            s.body = body;
+            s
+        })
+}
+
+/// Words of a command that could make the importer read a special file
+/// (`-d @/dev/zero`, `-T /dev/stdin`): property tests and fuzzers must not
+/// open those (see `curl_import_reads_special_files`).
+fn touches_special_files(cmd: &str) -> bool {
+    wirescope::formats::shell::split(cmd).is_ok_and(|words| {
+        words.iter().any(|w| {
+            let w = String::from_utf8_lossy(w);
+            ["/dev", "/proc", "/sys", "/run", ".."]
+                .iter()
+                .any(|p| w.contains(p))
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(config(1024))]
+
+    /// Shell quoting gives back the same bytes when split again.
+    #[test]
+    fn shell_quote_round_trips(words in vec(vec(any::<u8>(), 0..30), 1..5)) {
+        let line = words
+            .iter()
+            .map(|w| wirescope::formats::shell::quote(w))
+            .collect::<Vec<_>>()
+            .join(" ");
+        prop_assert_eq!(wirescope::formats::shell::split(&line).expect("splits"), words);
+    }
+
+    /// `to_curl` promises that importing its command gives the same spec.
+    #[test]
+    fn curl_export_imports_back(s in spec()) {
+        let cmd = wirescope::formats::export::to_curl(&s);
+        let back = wirescope::formats::parse_curl(&cmd)
+            .map_err(|e| TestCaseError::fail(format!("{e}: {cmd}")))?;
+        prop_assert_eq!(&back.method, &s.method, "{}", cmd);
+        prop_assert_eq!(url::Url::parse(&back.url).ok(), url::Url::parse(&s.url).ok(), "{}", cmd);
+        prop_assert_eq!(&back.body, &s.body, "{}", cmd);
+        for h in &s.headers {
+            prop_assert!(back.headers.contains(h), "{h:?} lost: {cmd}");
+        }
+    }
+
+    /// Any text: the importer answers (a spec or an error in words) and
+    /// never panics.
+    #[test]
+    fn curl_import_survives_anything(
+        cmd in prop_oneof![
+            "curl( (-[A-Za-z]|--[a-z-]{1,12})( [ -~]{0,12})?){0,6}( [a-z]{1,8}://[ -~]{0,20})?",
+            "[ -~]{0,60}",
+            any::<String>(),
+        ],
+    ) {
+        prop_assume!(!touches_special_files(&cmd));
+        if let Err(e) = wirescope::formats::parse_curl(&cmd) {
+            prop_assert!(!e.to_string().is_empty());
+        }
+    }
+
+    /// A `.http` file is kept byte for byte, whatever it holds, and its
+    /// requests point at lines it has.
+    #[test]
+    fn http_file_is_lossless(
+        text in prop_oneof![
+            vec(
+                prop_oneof![
+                    Just("###\n".to_string()),
+                    Just("### named\r\n".to_string()),
+                    Just("# @name x\n".to_string()),
+                    Just("@host = example.com\n".to_string()),
+                    "(GET|POST|PUT) (https?://)?[ -~]{0,20}( HTTP/1\\.1)?\r?\n",
+                    "[A-Za-z-]{1,10}: [ -~]{0,20}\r?\n",
+                    Just("\n".to_string()),
+                    "[ -~]{0,30}\r?\n",
+                    "\\{\\{[a-z$ .]{0,10}\\}\\}",
+                ],
+                0..20,
+            )
+            .prop_map(|parts| parts.concat()),
+            any::<String>(),
+        ],
+    ) {
+        let f = wirescope::formats::HttpFile::parse(&text);
+        prop_assert_eq!(f.to_text(), text.clone());
+        let lines = text.split_inclusive('\n').count();
+        for r in f.requests() {
+            prop_assert!(r.lines.start <= r.lines.end && r.lines.end <= lines, "{:?}", r.lines);
+        }
+        for (_, v) in f.variables() {
+            let _ = wirescope::formats::env::resolve(&v, &f.variables(), None, &|_| None);
+        }
+    }
+}
+
+/// `{{var}}` expansion has a depth limit but no size limit: sixteen
+/// levels of ten references each expand to 10^16 bytes. Seven levels
+/// (100 MB) show it here without exhausting the machine.
+#[test]
+#[ignore = "bug: formats/vars.rs expand() bounds depth, not size: a small .http file expands to gigabytes (10 refs x 16 levels = 10^16 bytes)"]
+fn http_file_variable_expansion_is_bounded() {
+    let mut text = String::from("@v0 = aaaaaaaaaa\n");
+    for i in 1..=7 {
+        text.push_str(&format!(
+            "@v{i} = {}\n",
+            format!("{{{{v{}}}}}", i - 1).repeat(10)
+        ));
+    }
+    let f = wirescope::formats::HttpFile::parse(&text);
+    let started = std::time::Instant::now();
+    let out = wirescope::formats::env::resolve("{{v7}}", &f.variables(), None, &|_| None);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    if let Ok(s) = out {
+        assert!(
+            s.len() <= 16 * 1024 * 1024,
+            "{} bytes from {} bytes of file",
+            s.len(),
+            text.len()
+        );
+    }
+}
+
+/// A pasted curl command names a file to read (`-d @FILE`, `-T FILE`,
+/// `-H @FILE`): the importer reads it whole, with no size limit and no
+/// check that it is a regular file. A FIFO nobody writes hangs it here;
+/// `@/dev/zero` would take all memory (not run).
+#[test]
+#[ignore = "bug: formats/curl_args.rs read() uses std::fs::read on any path: special files hang (FIFO, /dev/stdin) or exhaust memory (/dev/zero)"]
+fn curl_import_reads_special_files() {
+    let dir = tempfile::tempdir().expect("dir");
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let cmd = format!("curl -d @{} http://127.0.0.1/", fifo.display());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(wirescope::formats::parse_curl(&cmd).is_ok());
+    });
+    let answered = rx.recv_timeout(std::time::Duration::from_secs(2));
+    assert!(
+        answered.is_ok(),
+        "parse_curl still reading the FIFO after 2 s"
+    );
+}
+
+/// Found by `cargo fuzz run curl_import`: a header value with a NUL byte
+/// is imported (here through `-A`), though no request can carry it (the
+/// engine refuses it at send time) and `to_curl` cannot export it: the
+/// re-imported spec silently loses the header. The importer promises to
+/// refuse what it cannot reproduce, naming the option.
+#[test]
+#[ignore = "bug: formats/curl.rs accepts NUL (and CR/LF) in header values (-A/-H/-e); refuse them with CurlError::BadValue"]
+fn curl_import_takes_nul_in_headers() {
+    for cmd in [
+        "curl http://x/ -A 'a\u{0}b'",
+        "curl http://x/ -H $'X-A: a\\x00b'",
+    ] {
+        match wirescope::formats::parse_curl(cmd) {
+            Err(e) => assert!(e.to_string().contains("-"), "{e}"),
+            Ok(spec) => {
+                let bad = spec.headers.iter().find(|(_, v)| v.contains('\0'));
+                assert!(bad.is_none(), "{cmd:?} imported {bad:?}");
+            }
+        }
+    }
+}

@@ -3,7 +3,11 @@
 //! keypress sends it; the screen shows the status and the waterfall
 //! phases; `q` quits with exit status 0. Then: redirects switched on,
 //! `/redirect/2` shows its three hops; over h2c the Frames pane shows the
-//! HTTP/2 frames. Skipped (with a note) when tmux is not installed.
+//! HTTP/2 frames; an `.http` file (`tests/fixtures/demo.http`) opens in
+//! the Collection pane, its variables resolve from the file and `--env`,
+//! an edit is written back and the exchanges land in the saved history (a
+//! temporary `WIRESCOPE_HISTORY_DIR`, as in every test here). Skipped
+//! (with a note) when tmux is not installed.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -12,6 +16,8 @@ use std::time::{Duration, Instant};
 /// A tmux server of our own (its own socket), killed however the test ends.
 struct Tmux {
     socket: String,
+    /// The saved history goes here, never to the real data directory.
+    history: tempfile::TempDir,
 }
 
 impl Tmux {
@@ -91,8 +97,13 @@ fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
         .map_or(0, |d| d.subsec_nanos());
     let tmux = Tmux {
         socket: format!("wirescope-e2e-{}-{nanos}", std::process::id()),
+        history: tempfile::tempdir().unwrap(),
     };
-    let script = format!("'{bin}'; echo EXIT=$? > '{}'", exit_file.display());
+    let script = format!(
+        "WIRESCOPE_HISTORY_DIR='{}' '{bin}'; echo EXIT=$? > '{}'",
+        tmux.history.path().display(),
+        exit_file.display()
+    );
     let out = tmux.run(&[
         "new-session",
         "-d",
@@ -156,8 +167,25 @@ fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
         .map_or(0, |d| d.subsec_nanos());
     let tmux = Tmux {
         socket: format!("wirescope-e2e-{tag}-{}-{nanos}", std::process::id()),
+        history: tempfile::tempdir().unwrap(),
     };
-    let out = tmux.run(&["new-session", "-d", "-s", "e2e", "-x", w, "-y", h, bin]);
+    let script = format!(
+        "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}'",
+        tmux.history.path().display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        w,
+        "-y",
+        h,
+        "sh",
+        "-c",
+        &script,
+    ]);
     assert!(out.status.success(), "tmux new-session failed: {out:?}");
     tmux.wait_for("the TUI with the demo URL", Duration::from_secs(10), |s| {
         s.contains("demo http://127.0.0.1:") && s.contains("/get")
@@ -197,4 +225,110 @@ fn redirects_show_their_hops_and_h2c_shows_frames() {
     });
     assert!(screen.contains("DATA"), "{screen}");
     tmux.keys(&["q"]);
+}
+
+#[test]
+fn an_http_file_opens_in_the_collection_and_an_edit_is_written_back() {
+    if !tmux_installed() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
+        return;
+    }
+    // The fixture points at 127.0.0.1:8080; this copy at a demo server of
+    // the test's own, on a free port.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let demo = rt
+        .block_on(wirescope::demo::DemoServer::start(
+            wirescope::demo::DemoConfig {
+                addr: "127.0.0.1:0".parse().unwrap(),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let host = demo.base_url().trim_start_matches("http://").to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = std::fs::read_to_string("tests/fixtures/demo.http").unwrap();
+    let original = fixture.replace("@host = 127.0.0.1:8080", &format!("@host = {host}"));
+    let file = dir.path().join("demo.http");
+    std::fs::write(&file, &original).unwrap();
+    std::fs::copy(
+        "tests/fixtures/http-client.env.json",
+        dir.path().join("http-client.env.json"),
+    )
+    .unwrap();
+
+    let bin = env!("CARGO_BIN_EXE_wirescope");
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let tmux = Tmux {
+        socket: format!("wirescope-e2e-http-{}-{nanos}", std::process::id()),
+        history: tempfile::tempdir().unwrap(),
+    };
+    let script = format!(
+        "cd '{}' && WIRESCOPE_HISTORY_DIR='{}' exec '{bin}' demo.http --env local",
+        dir.path().display(),
+        tmux.history.path().display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+    tmux.wait_for("the collection", Duration::from_secs(10), |s| {
+        s.contains("8 Collection") && s.contains("env local") && s.contains("bearer tok")
+    });
+    // The first request, {{host}} resolved from the file.
+    tmux.keys(&["F5"]);
+    tmux.wait_for("200 OK", Duration::from_secs(10), |s| s.contains("200 OK"));
+    // The third needs {{token}} from the environment.
+    tmux.keys(&["8", "j", "j", "Enter"]);
+    tmux.wait_for("the bearer request loaded", Duration::from_secs(5), |s| {
+        s.contains("Authorization: Bearer {{token}}")
+    });
+    tmux.keys(&["F5"]);
+    tmux.wait_for("the token on the wire", Duration::from_secs(10), |s| {
+        s.contains("Authorization: Bearer demo-token") && s.contains("#2")
+    });
+    // Edit the URL (Enter sends it too), then write it back.
+    tmux.keys(&["e"]);
+    tmux.keys(&["-l", "?v=2"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the edited request sent", Duration::from_secs(10), |s| {
+        s.contains("/bearer?v=2") && s.contains("#3")
+    });
+    tmux.keys(&["W"]);
+    tmux.wait_for("written", Duration::from_secs(5), |s| {
+        s.contains("wrote request")
+    });
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(
+        written,
+        original.replace("/bearer\n", "/bearer?v=2\n"),
+        "only the edited line changed"
+    );
+    tmux.keys(&["q"]);
+    // At exit the three exchanges are in the saved history.
+    let history = tmux.history.path().join("history.jsonl");
+    let start = Instant::now();
+    let mut lines = 0;
+    while start.elapsed() < Duration::from_secs(10) {
+        lines = std::fs::read_to_string(&history).map_or(0, |s| s.lines().count());
+        if lines == 4 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(lines, 4, "a format line and three exchanges");
+    let stored = std::fs::read_to_string(&history).unwrap();
+    assert!(!stored.contains("demo-token"), "the token is redacted");
+    drop(demo);
 }

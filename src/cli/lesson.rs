@@ -1,5 +1,7 @@
 //! `wirescope lesson`: list the built-in lessons, or play one (built-in
-//! name or number, or a presenter's own TOML file) in the terminal.
+//! name or number, or a presenter's own TOML file): in the TUI's lesson
+//! mode when stdin and stdout are terminals, else (or with `--plain` or
+//! `--auto`) as plain text.
 
 use std::io::IsTerminal;
 
@@ -33,6 +35,19 @@ pub fn main(args: LessonArgs) -> i32 {
             return 3;
         }
     };
+    let tui = !args.plain
+        && !args.auto
+        && std::io::stdout().is_terminal()
+        && std::io::stdin().is_terminal();
+    if tui {
+        return match crate::tui::lesson::start::run(lesson) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("wirescope lesson: {e:#}");
+                1
+            }
+        };
+    }
     let pace = if args.auto || !std::io::stdin().is_terminal() {
         play::Pace::Auto
     } else {

@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod batches;
 pub mod body;
+pub mod import;
 pub mod lesson;
 pub mod send;
 
@@ -18,14 +19,25 @@ use clap::{Args, Parser, Subcommand};
     about = "A terminal HTTP inspector: the exact bytes on the wire, decoded, with the lifecycle waterfall",
     long_about = "A terminal HTTP inspector: the exact bytes on the wire, decoded, with the lifecycle waterfall.\n\n\
                   With no subcommand, opens the interactive TUI, starts the embedded demo server on a free \
-                  loopback port and pre-fills a request to it (or to URL, when given).",
+                  loopback port and pre-fills a request to it (or to URL, when given). Given an .http file \
+                  (JetBrains / VS Code REST Client format), lists its requests in a Collection pane.",
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
-    /// URL to pre-fill in the TUI (default: the embedded demo server's /get).
+    /// URL to pre-fill in the TUI (default: the embedded demo server's /get), or an .http file to open.
+    #[arg(value_name = "URL | FILE.http")]
     pub url: Option<String>,
+    /// With an .http file: the environment (http-client.env.json) whose variables {{var}} use.
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// Neither read nor write the saved history.
+    #[arg(long)]
+    pub no_history: bool,
+    /// Keep credentials in the saved history and HAR files (they are redacted by default).
+    #[arg(long)]
+    pub no_redact: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -42,17 +54,43 @@ pub enum Command {
 pub struct LessonArgs {
     /// A built-in lesson's name or number, or a lesson file (TOML).
     pub lesson: Option<String>,
-    /// Run straight through instead of waiting for Enter before each step.
+    /// Run straight through instead of waiting for Enter before each step
+    /// (plain playback).
     #[arg(long)]
     pub auto: bool,
+    /// Play in the plain terminal instead of the TUI's lesson mode (the
+    /// default when stdout is not a terminal).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = send::EXIT_CODES_HELP)]
 pub struct SendArgs {
     /// [METHOD] URL [URL...]: an optional method (default GET, or POST with a body) then one or more URLs, sent in order over one session.
-    #[arg(required = true, value_name = "[METHOD] URL")]
+    #[arg(required_unless_present_any = ["curl", "file"], value_name = "[METHOD] URL")]
     pub targets: Vec<String>,
+    /// Take the whole request from a curl command line (quoted as one argument).
+    #[arg(long, value_name = "COMMAND", conflicts_with_all = ["targets", "file", "raw"])]
+    pub curl: Option<String>,
+    /// Take the request from a .http file (JetBrains / VS Code REST Client format); pick it with --name.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["targets", "raw"])]
+    pub file: Option<std::path::PathBuf>,
+    /// With --file: the request's name (### name) or its number, from 1.
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub name: Option<String>,
+    /// With --file: the environment from http-client.env.json (and .private, .env) for {{variables}}.
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub env: Option<String>,
+    /// Print the request as code instead of sending it: curl, httpie, python (requests), httpx, reqwest, fetch, raw.
+    #[arg(long, value_name = "FORMAT")]
+    pub export: Option<String>,
+    /// Also write every exchange of the run (hops and attempts included) to FILE as HAR 1.2.
+    #[arg(long, value_name = "FILE")]
+    pub har: Option<std::path::PathBuf>,
+    /// With --har: keep credentials (Authorization, Cookie, tokens in URLs) instead of redacting them.
+    #[arg(long = "har-keep-secrets", requires = "har")]
+    pub har_keep_secrets: bool,
     /// A request header, 'Name: value' (repeatable; order and case are kept).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,

@@ -47,6 +47,15 @@ pub fn main(args: SendArgs) -> i32 {
             return 1;
         }
     };
+    if let Some(format) = &args.export {
+        return match super::import::export(&specs, format) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("wirescope send: {e}");
+                e.phase.exit_code()
+            }
+        };
+    }
     if args.parallel.is_some() || args.repeat.is_some() {
         if specs.len() != 1 {
             eprintln!("wirescope send: --parallel and --repeat take exactly one URL");
@@ -62,6 +71,7 @@ pub fn main(args: SendArgs) -> i32 {
     }
     let session = Session::new();
     let mut code = 0;
+    let mut flows = Vec::new();
     for (i, spec) in specs.iter().enumerate() {
         let mut flow = rt.block_on(policy::run(&session, spec, &mut |_| Probe::none()));
         let mut revalidated = None;
@@ -149,6 +159,15 @@ pub fn main(args: SendArgs) -> i32 {
         };
         if code == 0 {
             code = this;
+        }
+        if args.har.is_some() {
+            flows.push(flow);
+        }
+    }
+    if let Some(path) = &args.har {
+        if let Err(e) = super::import::write_har(path, &flows, args.har_keep_secrets) {
+            eprintln!("wirescope send: --har: {e}");
+            return code.max(1);
         }
     }
     code
@@ -321,6 +340,9 @@ fn input(msg: impl Into<String>) -> WireError {
 /// The specs to send and the sections to print.
 fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
     let sections = Sections::parse(&args.print).map_err(input)?;
+    if let Some(spec) = super::import::imported(args)? {
+        return Ok((vec![spec], sections));
+    }
     let (method, urls) = split_method(&args.targets);
     if urls.is_empty() {
         return Err(input("no URL given"));

@@ -19,5 +19,6 @@ pub mod kind;
 pub mod present;
 pub mod pretty;
 pub mod search;
+pub mod source;
 pub mod text;
 pub mod wire_regions;

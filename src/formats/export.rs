@@ -1,16 +1,108 @@
-//! Code export: the current request as a curl command, Python `requests`,
-//! Rust `reqwest` (in `export_code.rs`) or JavaScript `fetch`, to paste into
-//! a terminal or a program. Every piece of user data goes through a quoting
-//! function (`shell::quote`, `quote::*`), never into a comment, so hostile
-//! input cannot break out of its literal.
+//! Code export: the current request as a curl command, an HTTPie command,
+//! Python (`requests`, `httpx`: `export_python.rs`), Rust `reqwest` or
+//! JavaScript `fetch` (`export_code.rs`), or the raw HTTP/1.1 bytes
+//! (`export_raw.rs`), to paste into a terminal or a program. Every piece
+//! of user data goes through a quoting function (`shell::quote`,
+//! `quote::*`), never into a comment, so hostile input cannot break out
+//! of its literal.
+//!
+//! Each export sends what wirescope sends: the same method, target,
+//! headers (order and case) and body. Where a client adds headers of its
+//! own, the export removes them; where it cannot, a comment says so.
 
 use std::time::Duration;
 
-use super::quote::{python_bytes, python_str};
 use super::shell;
 use crate::wire::{CookieJar, HttpVersion, Options, RequestSpec, Verify};
 
 pub use super::export_code::{to_fetch, to_reqwest};
+pub use super::export_httpie::to_httpie;
+pub use super::export_python::{to_httpx, to_python};
+pub use super::export_raw::to_raw;
+
+/// The export targets, as the CLI and the TUI name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ExportFormat {
+    Curl,
+    Httpie,
+    /// Python `requests`.
+    Python,
+    /// Python `httpx`.
+    Httpx,
+    /// Rust `reqwest`.
+    Reqwest,
+    /// JavaScript `fetch`.
+    Fetch,
+    /// The HTTP/1.1 bytes wirescope writes to the socket.
+    Raw,
+}
+
+/// Canonical name, then aliases.
+const NAMES: [(ExportFormat, &[&str]); 7] = [
+    (ExportFormat::Curl, &["curl"]),
+    (ExportFormat::Httpie, &["httpie"]),
+    (ExportFormat::Python, &["python", "requests"]),
+    (ExportFormat::Httpx, &["httpx"]),
+    (ExportFormat::Reqwest, &["reqwest", "rust"]),
+    (ExportFormat::Fetch, &["fetch", "js"]),
+    (ExportFormat::Raw, &["raw"]),
+];
+
+impl ExportFormat {
+    /// Every format, in the order menus list them.
+    pub const ALL: [ExportFormat; 7] = [
+        ExportFormat::Curl,
+        ExportFormat::Httpie,
+        ExportFormat::Python,
+        ExportFormat::Httpx,
+        ExportFormat::Reqwest,
+        ExportFormat::Fetch,
+        ExportFormat::Raw,
+    ];
+
+    /// A format by name or alias (`python`/`requests`, `reqwest`/`rust`,
+    /// `fetch`/`js`), case-insensitive.
+    pub fn from_name(name: &str) -> Result<ExportFormat, String> {
+        let wanted = name.trim().to_ascii_lowercase();
+        NAMES
+            .iter()
+            .find(|(_, names)| names.contains(&wanted.as_str()))
+            .map(|(f, _)| *f)
+            .ok_or_else(|| {
+                format!(
+                    "unknown export format '{name}' (one of: {})",
+                    ExportFormat::names().join(", ")
+                )
+            })
+    }
+
+    /// The canonical names, in menu order.
+    pub fn names() -> Vec<&'static str> {
+        NAMES.iter().map(|(_, names)| names[0]).collect()
+    }
+
+    /// This format's canonical name.
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, names)| names[0])
+    }
+}
+
+/// The request in `format`: source text for the code formats, the exact
+/// bytes for `Raw` (a raw-mode request's own bytes).
+pub fn export(spec: &RequestSpec, format: ExportFormat) -> Vec<u8> {
+    match format {
+        ExportFormat::Curl => to_curl(spec).into_bytes(),
+        ExportFormat::Httpie => to_httpie(spec).into_bytes(),
+        ExportFormat::Python => to_python(spec).into_bytes(),
+        ExportFormat::Httpx => to_httpx(spec).into_bytes(),
+        ExportFormat::Reqwest => to_reqwest(spec).into_bytes(),
+        ExportFormat::Fetch => to_fetch(spec).into_bytes(),
+        ExportFormat::Raw => to_raw(spec),
+    }
+}
 
 /// A raw-mode request has no method/headers/body to translate.
 pub(super) const RAW_NOTE: &str = "This request is raw bytes (wirescope --raw): they cannot be \
@@ -27,8 +119,33 @@ pub(super) fn body_text(spec: &RequestSpec) -> Option<Option<&str>> {
     spec.body.as_deref().map(|b| std::str::from_utf8(b).ok())
 }
 
+/// Whether the request names this header (case-insensitive).
+pub(super) fn has_header(spec: &RequestSpec, name: &str) -> bool {
+    spec.headers
+        .iter()
+        .any(|(h, _)| h.eq_ignore_ascii_case(name))
+}
+
+/// The URL as the engine puts it on the wire (normalized by the `url`
+/// crate: `https://h` becomes `https://h/`, a `'` in the query `%27`).
+/// Clients that re-encode URLs themselves then leave it alone.
+pub(super) fn wire_url(spec: &RequestSpec) -> String {
+    url::Url::parse(&spec.url).map_or_else(|_| spec.url.clone(), |u| u.to_string())
+}
+
+/// curl adds `Expect: 100-continue` to a large body (over 1 KiB in older
+/// versions, 1 MiB in newer ones); wirescope never does, so a body over
+/// the lower bound gets `-H 'Expect:'`.
+const CURL_EXPECT_THRESHOLD: usize = 1024;
+
+/// Bodies longer than this go through a file: Linux refuses a single
+/// argument over 128 KiB (`MAX_ARG_STRLEN`), and a pasted megabyte is no
+/// use to anyone.
+pub(super) const MAX_ARG_BODY: usize = 64 * 1024;
+
 /// A curl command (bash/zsh quoting) that sends the same request; parsing
-/// it back with `parse_curl` gives the same spec.
+/// it back with `parse_curl` gives the same spec. The URL is kept as
+/// written (curl sends it as is), so the round trip is exact.
 pub fn to_curl(spec: &RequestSpec) -> String {
     if spec.raw.is_some() {
         return format!("# {RAW_NOTE}\n");
@@ -60,17 +177,15 @@ pub fn to_curl(spec: &RequestSpec) -> String {
     }
     let mut notes = Vec::new();
     if let Some(body) = &spec.body {
-        let has = |name: &str| {
-            spec.headers
-                .iter()
-                .any(|(h, _)| h.eq_ignore_ascii_case(name))
-        };
-        if !has("content-type") {
+        if !has_header(spec, "content-type") {
             // Without this curl would add a form Content-Type of its own.
             args.push("-H 'Content-Type:'".into());
         }
-        if body.contains(&0) {
-            notes.push("# The body has NUL bytes, which no shell argument can hold:\n# save it to body.bin first.\n");
+        if body.len() > CURL_EXPECT_THRESHOLD && !has_header(spec, "expect") {
+            args.push("-H 'Expect:'".into());
+        }
+        if body.contains(&0) || body.len() > MAX_ARG_BODY {
+            notes.push("# The body is too large for a shell argument or has NUL bytes,\n# which none can hold: save it to body.bin first.\n");
             args.push("--data-binary @body.bin".into());
         } else {
             args.push(format!("--data-raw {}", shell::quote(body)));
@@ -148,78 +263,4 @@ pub(super) fn merged_headers(spec: &RequestSpec) -> (Vec<(String, String)>, bool
         }
     }
     (out, merged)
-}
-
-/// Python 3 with `requests`.
-pub fn to_python(spec: &RequestSpec) -> String {
-    if spec.raw.is_some() {
-        return format!("# {RAW_NOTE}\n");
-    }
-    let o = &spec.options;
-    let mut out = String::from("import requests\n\n");
-    let (headers, merged) = merged_headers(spec);
-    if merged {
-        out.push_str("# requests keeps one value per header name: repeated headers are joined.\n");
-    }
-    if o.http != HttpVersion::Auto && o.http != HttpVersion::Http1 {
-        out.push_str("# requests speaks HTTP/1.1 only; wirescope was asked for HTTP/2.\n");
-    }
-    if o.retry.attempts > 1 {
-        out.push_str("# wirescope retried failed attempts; requests does not by default.\n");
-    }
-    out.push_str("response = requests.request(\n");
-    out.push_str(&format!("    {},\n", python_str(&spec.method)));
-    out.push_str(&format!("    {},\n", python_str(&spec.url)));
-    if !headers.is_empty() {
-        out.push_str("    headers={\n");
-        for (n, v) in &headers {
-            out.push_str(&format!(
-                "        {}: {},\n",
-                python_value(n),
-                python_value(v)
-            ));
-        }
-        out.push_str("    },\n");
-    }
-    match body_text(spec) {
-        Some(Some(text)) => out.push_str(&format!(
-            "    data={}.encode(\"utf-8\"),\n",
-            python_str(text)
-        )),
-        Some(None) => out.push_str(&format!(
-            "    data={},\n",
-            python_bytes(spec.body.as_deref().unwrap_or_default())
-        )),
-        None => {}
-    }
-    match (&o.tls.verify, &o.tls.ca_file) {
-        (Verify::Off, _) => out.push_str("    verify=False,  # TLS verification was off\n"),
-        (Verify::On, Some(ca)) => out.push_str(&format!(
-            "    verify={},\n",
-            python_str(&ca.to_string_lossy())
-        )),
-        (Verify::On, None) => {}
-    }
-    // requests follows redirects unless told not to; wirescope does not.
-    let follow = if o.redirects.follow { "True" } else { "False" };
-    out.push_str(&format!("    allow_redirects={follow},\n"));
-    out.push_str(&format!(
-        "    timeout=({}, {}),\n",
-        secs(o.connect_timeout),
-        secs(o.read_timeout)
-    ));
-    out.push_str(")\n");
-    out.push_str("print(response.status_code, response.reason)\n");
-    out.push_str("print(response.text)\n");
-    out
-}
-
-/// Header names and values: `str` when ASCII, else the exact UTF-8 bytes
-/// (http.client would encode a `str` as Latin-1 and fail or change it).
-fn python_value(s: &str) -> String {
-    if s.is_ascii() {
-        python_str(s)
-    } else {
-        format!("{}.encode(\"utf-8\")", python_str(s))
-    }
 }

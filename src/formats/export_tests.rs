@@ -1,20 +1,22 @@
 //! Exported code for hostile requests (quotes, backslashes, `$`, `${`,
 //! newlines, bidi overrides, non-UTF-8 bytes) checked by the real
 //! interpreters where the machine has them: bash hands curl the exact
-//! argv, Python's `requests.request` and JavaScript's `fetch` (both
-//! stubbed to print what they were given) receive the exact request, and
-//! the Rust output's literals decode back to the request's bytes.
+//! argv, JavaScript's `fetch` (stubbed to print what it was given)
+//! receives the exact request, and the Rust output's literals decode back
+//! to the request's bytes. Python and HTTPie: `export_stub_tests.rs`.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::curl::parse_curl;
-use super::export::{merged_headers, to_curl, to_fetch, to_python, to_reqwest};
+use super::export::{
+    export, to_curl, to_fetch, to_httpie, to_httpx, to_python, to_raw, to_reqwest, ExportFormat,
+};
 use super::shell;
 use crate::wire::{CookieJar, HttpVersion, RequestSpec, Verify};
 
-fn hostile() -> RequestSpec {
+pub(super) fn hostile() -> RequestSpec {
     let mut s = RequestSpec::get("https://h.example/p?q=a'b\"c$d`e&x=${HOME}");
     s.method = "POST".into();
     s.headers = [
@@ -38,7 +40,7 @@ fn binary() -> RequestSpec {
     s
 }
 
-fn specs() -> Vec<RequestSpec> {
+pub(super) fn specs() -> Vec<RequestSpec> {
     let mut with_options = hostile();
     let o = &mut with_options.options;
     o.tls.verify = Verify::Off;
@@ -80,7 +82,12 @@ fn curl_round_trips_through_parse_curl() {
 
 /// Runs `program args` with `stdin`, or `None` when the program is not
 /// installed (the check is skipped, loudly).
-fn run(program: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Option<String> {
+pub(super) fn run(
+    program: &str,
+    args: &[&str],
+    stdin: &str,
+    env: &[(&str, &str)],
+) -> Option<String> {
     let child = Command::new(program)
         .args(args)
         .envs(env.iter().copied())
@@ -119,45 +126,6 @@ fn bash_gives_curl_the_argv_we_parse() {
             .map(|w| String::from_utf8_lossy(w).into_owned())
             .collect();
         assert_eq!(argv, ours, "{cmd}");
-    }
-}
-
-const REQUESTS_STUB: &str = r#"
-import json
-class Response:
-    status_code = 200
-    reason = "OK"
-    text = ""
-def request(method, url, headers=None, data=None, verify=True, allow_redirects=True, timeout=None):
-    dec = lambda v: v.decode("utf-8") if isinstance(v, bytes) else v
-    print(json.dumps({"method": method, "url": url,
-        "headers": [[dec(k), dec(v)] for k, v in (headers or {}).items()],
-        "data": list(data) if data is not None else None,
-        "verify": verify, "allow_redirects": allow_redirects}))
-    return Response()
-"#;
-
-#[test]
-fn python_sends_the_same_request() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(dir.path().join("requests.py"), REQUESTS_STUB).expect("stub");
-    let path = dir.path().to_string_lossy().into_owned();
-    for spec in specs() {
-        let code = to_python(&spec);
-        let check = "import ast, sys; ast.parse(sys.stdin.read())";
-        if run("python3", &["-c", check], &code, &[]).is_none() {
-            return;
-        }
-        let out = run("python3", &["-"], &code, &[("PYTHONPATH", &path)]).unwrap_or_default();
-        let got: serde_json::Value =
-            serde_json::from_str(out.lines().next().unwrap_or_default()).expect("json");
-        assert_eq!(got["method"], spec.method.as_str(), "{code}");
-        assert_eq!(got["url"], spec.url.as_str(), "{code}");
-        let (headers, _) = merged_headers(&spec);
-        assert_eq!(got["headers"], serde_json::json!(headers), "{code}");
-        assert_eq!(got["data"], serde_json::json!(spec.body), "{code}");
-        assert_eq!(got["verify"], spec.options.tls.verify == Verify::On);
-        assert_eq!(got["allow_redirects"], spec.options.redirects.follow);
     }
 }
 
@@ -303,7 +271,87 @@ fn rust_literals_are_balanced_and_exact() {
 fn raw_requests_are_explained_not_mangled() {
     let mut s = RequestSpec::get("http://h/");
     s.raw = Some(b"GET / HTTP/1.1\r\n\r\n".to_vec());
-    for out in [to_curl(&s), to_python(&s), to_reqwest(&s), to_fetch(&s)] {
-        assert!(out.contains("--raw"), "{out}");
+    for f in ExportFormat::ALL {
+        let out = export(&s, f);
+        if f == ExportFormat::Raw {
+            assert_eq!(
+                out, b"GET / HTTP/1.1\r\n\r\n",
+                "raw bytes are their own export"
+            );
+        } else {
+            let text = String::from_utf8_lossy(&out);
+            assert!(text.contains("--raw"), "{f:?}: {text}");
+        }
     }
+}
+
+#[test]
+fn formats_by_name() {
+    for (name, f) in [
+        ("curl", ExportFormat::Curl),
+        ("HTTPie", ExportFormat::Httpie),
+        ("python", ExportFormat::Python),
+        ("requests", ExportFormat::Python),
+        ("httpx", ExportFormat::Httpx),
+        ("reqwest", ExportFormat::Reqwest),
+        ("rust", ExportFormat::Reqwest),
+        ("fetch", ExportFormat::Fetch),
+        (" js ", ExportFormat::Fetch),
+        ("raw", ExportFormat::Raw),
+    ] {
+        assert_eq!(ExportFormat::from_name(name), Ok(f), "{name}");
+    }
+    let names = ExportFormat::names();
+    assert_eq!(
+        names,
+        ["curl", "httpie", "python", "httpx", "reqwest", "fetch", "raw"]
+    );
+    for f in ExportFormat::ALL {
+        assert_eq!(ExportFormat::from_name(f.name()), Ok(f));
+    }
+    let err = ExportFormat::from_name("perl").err().unwrap_or_default();
+    assert!(
+        err.contains("perl") && err.contains("httpie, python"),
+        "{err}"
+    );
+    let spec = hostile();
+    let same = [
+        (ExportFormat::Curl, to_curl(&spec)),
+        (ExportFormat::Httpie, to_httpie(&spec)),
+        (ExportFormat::Python, to_python(&spec)),
+        (ExportFormat::Httpx, to_httpx(&spec)),
+        (ExportFormat::Reqwest, to_reqwest(&spec)),
+        (ExportFormat::Fetch, to_fetch(&spec)),
+    ];
+    for (f, text) in same {
+        assert_eq!(export(&spec, f), text.into_bytes(), "{f:?}");
+    }
+    assert_eq!(export(&spec, ExportFormat::Raw), to_raw(&spec));
+}
+
+#[test]
+fn raw_bytes_are_built_as_the_engine_builds_them() {
+    let mut s = RequestSpec::get("http://h.test:8080/p?q=a'b");
+    s.method = "PUT".into();
+    s.headers = vec![("X-B".into(), "2".into()), ("accept".into(), "x/y".into())];
+    s.body = Some(b"abc".to_vec());
+    assert_eq!(
+        String::from_utf8_lossy(&to_raw(&s)),
+        format!(
+            "PUT /p?q=a%27b HTTP/1.1\r\nHost: h.test:8080\r\nUser-Agent: {}\r\nX-B: 2\r\naccept: x/y\r\nContent-Length: 3\r\n\r\nabc",
+            crate::wire::h1_user_agent()
+        )
+    );
+    let mut s = RequestSpec::get("https://h/");
+    s.headers = vec![
+        ("Host".into(), "other".into()),
+        ("User-Agent".into(), "me".into()),
+        ("Accept".into(), "*/*".into()),
+        ("Transfer-Encoding".into(), "chunked".into()),
+    ];
+    s.body = Some(b"0\r\n\r\n".to_vec());
+    assert_eq!(
+        to_raw(&s),
+        b"GET / HTTP/1.1\r\nHost: other\r\nUser-Agent: me\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+    );
 }

@@ -2,28 +2,133 @@
 //! `log.entries[]` item per exchange, headers in wire order and case,
 //! bodies as text or base64 with `encoding`, HAR timings from the
 //! exchange's own marks, and wirescope's extras under `_wirescope`.
+//!
+//! A session export has one `page` per request the user made, and every
+//! hop (redirect) and attempt (retry) of that request is an entry with its
+//! `pageref`. Credentials are redacted exactly as history redacts them
+//! (the request side is built from the same `HistoryEntry`), unless
+//! `Redaction::Off`. The extras keep what history keeps — the wire bytes
+//! (redacted), the marks — so `import_har` gets a history entry back.
+//! Field-level parts are in `har_parts.rs`; the checker in
+//! `har_validate.rs`; import in `har_import.rs`.
+
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use super::har_parts::{request, response, round3};
+use super::history_entry::HistoryEntry;
+use super::redact::{self, Redaction};
 use super::time::rfc3339;
-use super::wire_view;
+use crate::wire::policy::{Cause, Flow, Hop};
 use crate::wire::Exchange;
 
-/// The HAR document for `exchanges`, in the order given.
-pub fn har(exchanges: &[Exchange]) -> Value {
+/// The HAR document for `exchanges`, in the order given, without pages.
+pub fn har(exchanges: &[Exchange], redaction: Redaction) -> Value {
+    let entries = exchanges.iter().map(|e| entry(e, redaction)).collect();
+    document(Vec::new(), entries, redaction)
+}
+
+/// The HAR document for a session: a page per flow (one request the user
+/// made) and an entry per hop and attempt, in the order they happened.
+pub fn har_session(flows: &[Flow], redaction: Redaction) -> Value {
+    let mut pages = Vec::new();
+    let mut entries = Vec::new();
+    for (i, flow) in flows.iter().enumerate() {
+        let id = format!("page_{}", i + 1);
+        pages.push(page(flow, &id, redaction));
+        for hop in &flow.hops {
+            let mut e = entry(&hop.exchange, redaction);
+            e["pageref"] = json!(id);
+            e["_wirescope"]["flow"] = hop_extras(hop, redaction);
+            entries.push(e);
+        }
+    }
+    document(pages, entries, redaction)
+}
+
+fn document(pages: Vec<Value>, entries: Vec<Value>, redaction: Redaction) -> Value {
+    let comment = match redaction {
+        Redaction::On => "credentials redacted (Authorization, cookies, token-like headers and query parameters, URL passwords); bodies as they crossed the wire",
+        Redaction::Off => "not redacted: this file may hold credentials",
+    };
     json!({
         "log": {
             "version": "1.2",
             "creator": {"name": "wirescope", "version": env!("CARGO_PKG_VERSION")},
-            "pages": [],
-            "entries": exchanges.iter().map(entry).collect::<Vec<_>>(),
+            "pages": pages,
+            "entries": entries,
+            "comment": comment,
         }
     })
 }
 
+fn page(flow: &Flow, id: &str, redaction: Redaction) -> Value {
+    let first = flow.hops.first().map(|h| &h.exchange);
+    let title = first.map_or(String::new(), |ex| {
+        format!("{} {}", ex.method, scrub(redaction, &ex.url))
+    });
+    // onLoad: from the request's start to the end of its last exchange.
+    let on_load = flow.last().and_then(|ex| {
+        let end = ex.timeline.started_at + ex.timeline.done?;
+        let d = end.duration_since(flow.started_at).ok()?;
+        Some(round3(d.as_secs_f64() * 1e3))
+    });
+    let mut p = json!({
+        "startedDateTime": rfc3339(flow.started_at),
+        "id": id,
+        "title": title,
+        "pageTimings": {"onContentLoad": -1, "onLoad": on_load.unwrap_or(-1.0)},
+    });
+    if let Some(stop) = &flow.stopped {
+        p["comment"] = json!(scrub(redaction, stop.message()));
+    }
+    p
+}
+
+/// Why this exchange of a flow happened.
+fn hop_extras(hop: &Hop, redaction: Redaction) -> Value {
+    let scrub = |s: &str| scrub(redaction, s);
+    let cause = match &hop.cause {
+        Cause::First => json!({"kind": "first"}),
+        Cause::Redirect { status, rule } => {
+            json!({"kind": "redirect", "status": status, "rule": scrub(rule)})
+        }
+        Cause::Retry {
+            attempt,
+            waited,
+            reason,
+        } => json!({
+            "kind": "retry",
+            "attempt": attempt,
+            "waited_ms": ms(*waited),
+            "reason": scrub(reason),
+        }),
+    };
+    json!({
+        "hop": hop.hop,
+        "attempt": hop.attempt,
+        "cause": cause,
+        "notes": hop.notes.iter().map(|n| scrub(n)).collect::<Vec<_>>(),
+    })
+}
+
+fn ms(d: Duration) -> f64 {
+    round3(d.as_secs_f64() * 1e3)
+}
+
+/// Free text with the URLs in it redacted, when redacting.
+fn scrub(redaction: Redaction, text: &str) -> String {
+    match redaction {
+        Redaction::On => redact::urls_in_text(text),
+        Redaction::Off => text.to_string(),
+    }
+}
+
 /// One `log.entries[]` item.
-pub fn entry(ex: &Exchange) -> Value {
+pub fn entry(ex: &Exchange, redaction: Redaction) -> Value {
+    let stored = HistoryEntry::from_exchange(ex, redaction);
     let t = ex.timeline.har();
     // HAR requires send/wait/receive to be real durations; a phase an
     // exchange never reached took no time. blocked/dns/connect/ssl keep
@@ -34,11 +139,12 @@ pub fn entry(ex: &Exchange) -> Value {
     // `time` is the sum of the phases (ssl is inside connect), which is
     // the exchange's total whenever every mark was taken.
     let time = round3(phases.iter().filter(|v| **v >= 0.0).sum());
+    let b64 = base64::engine::general_purpose::STANDARD;
     let mut e = json!({
         "startedDateTime": rfc3339(ex.timeline.started_at),
         "time": time,
-        "request": request(ex),
-        "response": response(ex),
+        "request": request(ex, &stored),
+        "response": response(ex, &stored),
         "cache": {},
         "timings": {
             "blocked": t.blocked,
@@ -52,12 +158,23 @@ pub fn entry(ex: &Exchange) -> Value {
         "_wirescope": {
             "protocol": ex.negotiated.as_ref().map(|n| json!({"version": n.version, "why": n.why})),
             "insecure": ex.insecure,
-            "warnings": ex.warnings,
-            "error": ex.error.as_ref().map(|e| json!({"phase": e.phase.name(), "message": e.message})),
+            "warnings": stored.warnings,
+            "error": ex.error.as_ref().map(|e| json!({
+                "phase": e.phase.name(),
+                "message": scrub(redaction, &e.message),
+            })),
             "reused": ex.timeline.reused,
             "total": t.total,
             "tls": ex.tls.as_ref().map(|s| json!({"version": s.version, "cipher": s.cipher, "alpn": s.alpn})),
             "truncated": ex.transcript.truncated(),
+            "redacted": stored.redacted,
+            "remote": stored.remote,
+            "notes": stored.notes,
+            "timeline": stored.timeline,
+            "sent": b64.encode(&stored.sent),
+            "received": b64.encode(&stored.received),
+            "sent_total": stored.sent_total,
+            "received_total": stored.received_total,
         },
     });
     if let (Some(c), Some(obj)) = (&ex.connection, e.as_object_mut()) {
@@ -65,142 +182,4 @@ pub fn entry(ex: &Exchange) -> Value {
         obj.insert("connection".into(), json!(c.id.to_string()));
     }
     e
-}
-
-fn round3(v: f64) -> f64 {
-    (v * 1e3).round() / 1e3
-}
-
-fn pairs(list: &[(String, String)]) -> Vec<Value> {
-    list.iter()
-        .map(|(n, v)| json!({"name": n, "value": v}))
-        .collect()
-}
-
-fn request(ex: &Exchange) -> Value {
-    let view = wire_view::request(ex);
-    let query = url::Url::parse(&ex.url)
-        .map(|u| {
-            u.query_pairs()
-                .map(|(n, v)| json!({"name": n, "value": v}))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let header = |name: &str| {
-        view.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    };
-    let cookies: Vec<Value> = view
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("cookie"))
-        .flat_map(|(_, v)| v.split(';'))
-        .filter_map(|c| c.split_once('='))
-        .map(|(n, v)| json!({"name": n.trim(), "value": v.trim()}))
-        .collect();
-    let mut r = json!({
-        "method": ex.method,
-        "url": ex.url,
-        "httpVersion": if view.version.is_empty() { "HTTP/1.1".into() } else { view.version.clone() },
-        "cookies": cookies,
-        "headers": pairs(&view.headers),
-        "queryString": query,
-        "headersSize": view.head_size.map_or(-1, |n| n as i64),
-        "bodySize": view.body.len(),
-    });
-    if !view.body.is_empty() {
-        let mime = header("content-type").unwrap_or_default();
-        let mut post = json!({"mimeType": mime});
-        put_text(&mut post, &view.body);
-        r["postData"] = post;
-    }
-    r
-}
-
-fn response(ex: &Exchange) -> Value {
-    let Some(resp) = &ex.response else {
-        // HAR has no "no response": browsers write status 0, as here.
-        return json!({
-            "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [],
-            "content": {"size": 0, "mimeType": "x-unknown"},
-            "redirectURL": "", "headersSize": -1, "bodySize": -1,
-        });
-    };
-    let mime = resp.header("content-type").unwrap_or("x-unknown");
-    let mut content = json!({"mimeType": mime});
-    // HAR's content.text is the decoded entity; the wire form's size is
-    // bodySize, and the difference is `compression`.
-    let decoded = resp
-        .header("content-encoding")
-        .and_then(|enc| crate::decode::coding::decode(enc, &resp.body, 64 * 1024 * 1024).ok())
-        .flatten();
-    let text = match &decoded {
-        Some(d) => {
-            content["compression"] = json!(d.bytes.len() as i64 - resp.body.len() as i64);
-            &d.bytes
-        }
-        None => &resp.body,
-    };
-    content["size"] = json!(text.len());
-    put_text(&mut content, text);
-    if resp.body_truncated() {
-        content["comment"] = json!(format!(
-            "body cut at {} of {} bytes (wirescope's memory cap)",
-            resp.body.len(),
-            resp.body_len
-        ));
-    }
-    let version = match &ex.negotiated {
-        Some(n) if n.version == "HTTP/2" => "HTTP/2".to_string(),
-        _ => resp.version.clone(),
-    };
-    json!({
-        "status": resp.status,
-        "statusText": resp.reason,
-        "httpVersion": version,
-        "cookies": resp.headers.iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-            .map(|(_, v)| set_cookie(v))
-            .collect::<Vec<_>>(),
-        "headers": pairs(&resp.headers),
-        "content": content,
-        "redirectURL": resp.header("location").unwrap_or(""),
-        "headersSize": if ex.h2.is_some() { -1 } else { resp.head_len as i64 },
-        "bodySize": resp.body_len,
-    })
-}
-
-/// `text`, or base64 with `encoding` when the bytes are not UTF-8.
-fn put_text(obj: &mut Value, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => obj["text"] = json!(s),
-        Err(_) => {
-            obj["text"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
-            obj["encoding"] = json!("base64");
-        }
-    }
-}
-
-/// A `Set-Cookie` value as a HAR cookie object.
-fn set_cookie(v: &str) -> Value {
-    let mut parts = v.split(';');
-    let (name, value) = parts
-        .next()
-        .and_then(|nv| nv.split_once('='))
-        .unwrap_or(("", ""));
-    let mut c = json!({"name": name.trim(), "value": value.trim()});
-    for attr in parts {
-        let (k, val) = attr.split_once('=').unwrap_or((attr, ""));
-        match k.trim().to_ascii_lowercase().as_str() {
-            "path" => c["path"] = json!(val.trim()),
-            "domain" => c["domain"] = json!(val.trim()),
-            "expires" => c["expires"] = json!(val.trim()),
-            "httponly" => c["httpOnly"] = json!(true),
-            "secure" => c["secure"] = json!(true),
-            _ => {}
-        }
-    }
-    c
 }

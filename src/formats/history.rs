@@ -121,7 +121,42 @@ impl History {
     /// Adds an exchange and writes the history. On a write error the entry
     /// stays in memory and the error says why the file was not updated.
     pub fn record(&mut self, ex: &Exchange, redact: Redaction) -> Result<(), String> {
-        let mut entry = HistoryEntry::from_exchange(ex, redact);
+        self.admit(HistoryEntry::from_exchange(ex, redact))?;
+        self.enforce_bounds();
+        self.write()
+    }
+
+    /// Adds the entries of a HAR document (see `import_har`), redacted
+    /// unless `Redaction::Off`, placed in time order among the entries
+    /// already kept, and writes the history. Returns how many were added;
+    /// an entry too large to keep even without bodies is left out.
+    pub fn import_har(
+        &mut self,
+        har: &serde_json::Value,
+        redaction: Redaction,
+    ) -> Result<usize, String> {
+        let mut added = 0;
+        for mut entry in super::har_import::import_har(har)? {
+            if redaction == Redaction::On {
+                entry.redact();
+            }
+            if self.admit(entry).is_ok() {
+                added += 1;
+            }
+        }
+        // Oldest first, as recorded entries are; the sort is stable, so
+        // equal times keep their order.
+        let mut both: Vec<(HistoryEntry, String)> =
+            self.entries.drain(..).zip(self.lines.drain(..)).collect();
+        both.sort_by_key(|(e, _)| e.at_ms);
+        (self.entries, self.lines) = both.into_iter().unzip();
+        self.enforce_bounds();
+        self.write()?;
+        Ok(added)
+    }
+
+    /// Appends one entry (bodies dropped when it is over the size cap).
+    fn admit(&mut self, mut entry: HistoryEntry) -> Result<(), String> {
         let mut line = encode(&entry)?;
         if line.len() as u64 + 1 > self.limits.max_bytes {
             entry.keep_heads_only();
@@ -136,8 +171,7 @@ impl History {
         }
         self.entries.push(entry);
         self.lines.push(line);
-        self.enforce_bounds();
-        self.write()
+        Ok(())
     }
 
     /// Forgets everything, on disk too.

@@ -83,6 +83,14 @@ impl HistoryEntry {
                 })
                 .collect()
         };
+        // Messages may quote the URL, secrets and all.
+        let text = |s: &str| {
+            if on {
+                redact::urls_in_text(s)
+            } else {
+                s.to_string()
+            }
+        };
         let resp = ex.response.as_ref();
         let t = &ex.transcript;
         let mut notes = Vec::new();
@@ -134,8 +142,8 @@ impl HistoryEntry {
             remote: ex.connection.as_ref().map(|c| c.remote.to_string()),
             connection_id: ex.connection.as_ref().map(|c| c.id),
             insecure: ex.insecure,
-            warnings: ex.warnings.clone(),
-            error: ex.error.as_ref().map(ToString::to_string),
+            warnings: ex.warnings.iter().map(|w| text(w)).collect(),
+            error: ex.error.as_ref().map(|e| text(&e.to_string())),
             redacted: on,
             notes,
         }
@@ -218,6 +226,42 @@ impl HistoryEntry {
         let hay = hay.to_lowercase();
         q.split_whitespace()
             .all(|w| hay.contains(&w.to_lowercase()))
+    }
+
+    /// Redacts an entry made without redaction (one imported from a HAR
+    /// file) as `from_exchange` would have: URL, credential headers, the
+    /// HTTP/1 heads in the wire bytes, messages quoting the URL. HTTP/2
+    /// frames are dropped, since their header blocks cannot be edited.
+    pub fn redact(&mut self) {
+        if self.redacted {
+            return;
+        }
+        self.url = redact::url(&self.url);
+        for w in &mut self.warnings {
+            *w = redact::urls_in_text(w);
+        }
+        if let Some(e) = &mut self.error {
+            *e = redact::urls_in_text(e);
+        }
+        for list in [&mut self.request_headers, &mut self.response_headers] {
+            for (n, v) in list.iter_mut() {
+                *v = redact::header_value(n, v);
+            }
+        }
+        let h2 = self
+            .protocol
+            .as_deref()
+            .is_some_and(|p| !p.starts_with("HTTP/1") && p.contains('2'));
+        if h2 && !(self.sent.is_empty() && self.received.is_empty()) {
+            self.sent.clear();
+            self.received.clear();
+            self.notes
+                .push("HTTP/2 frames not kept: their header blocks cannot be redacted".into());
+        } else {
+            self.sent = redact::h1_bytes(&self.sent, Dir::Sent);
+            self.received = redact::h1_bytes(&self.received, Dir::Received);
+        }
+        self.redacted = true;
     }
 
     /// Drops the stored bytes past each head, for an entry too large to

@@ -1,5 +1,7 @@
 //! Request formats people bring and take away: curl commands, `.http`
-//! files with their environments, code in other languages, HAR 1.2, and
+//! files with their environments, exports (`export(spec, ExportFormat)`:
+//! curl, HTTPie, Python requests/httpx, reqwest, fetch, raw bytes), HAR
+//! 1.2 (one exchange or a session, a validator, import into history), and
 //! the on-disk history of exchanges.
 //!
 //! Everything here is plain data in, plain data out (files only where the
@@ -10,6 +12,8 @@ pub mod curl;
 pub mod env;
 pub mod export;
 pub mod har;
+pub mod har_import;
+pub mod har_validate;
 pub mod history;
 pub mod http_file;
 pub mod multipart;
@@ -21,6 +25,10 @@ pub mod wire_view;
 mod curl_args;
 mod curl_flags;
 mod export_code;
+mod export_httpie;
+mod export_python;
+mod export_raw;
+mod har_parts;
 mod history_entry;
 mod http_edit;
 mod time;
@@ -28,6 +36,8 @@ mod vars;
 
 #[cfg(test)]
 mod curl_tests;
+#[cfg(test)]
+mod export_stub_tests;
 #[cfg(test)]
 mod export_tests;
 #[cfg(test)]
@@ -40,8 +50,12 @@ pub use env::{
     load_environments, resolve, spec_from_file, spec_from_path, Environment, Environments, Map,
     UnresolvedVar,
 };
-pub use export::{to_curl, to_fetch, to_python, to_reqwest};
-pub use har::har;
+pub use export::{
+    export, to_curl, to_fetch, to_httpie, to_httpx, to_python, to_raw, to_reqwest, ExportFormat,
+};
+pub use har::{har, har_session};
+pub use har_import::import_har;
+pub use har_validate::validate_har;
 pub use history::{History, HistoryEntry, HistoryLimits};
 pub use http_file::{HttpFile, HttpRequestEntry};
 pub use redact::Redaction;

@@ -120,6 +120,31 @@ pub fn url(u: &str) -> String {
     out
 }
 
+/// Free text (a warning, an error message, a redirect note) with every
+/// URL in it redacted: messages quote the URLs they are about, the
+/// request's own or the next hop's.
+pub fn urls_in_text(text: &str) -> String {
+    // Characters that end a URL quoted in prose; `[` and `]` do not
+    // (IPv6 hosts), `,` does not (queries).
+    let ends = |c: char| c.is_whitespace() || "'\"<>(){}`".contains(c);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !ends(c)) {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let len = rest.find(ends).unwrap_or(rest.len());
+        let word = &rest[..len];
+        if word.contains("://") {
+            out.push_str(&url(word));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `scheme://user:password@host` → `scheme://user:REDACTED@host`.
 fn userinfo(base: &str) -> String {
     let Some(start) = base.find("://").map(|i| i + 3) else {
@@ -272,6 +297,15 @@ mod tests {
             url("/p?monkey=1&access%5Ftoken=t"),
             "/p?monkey=1&access%5Ftoken=REDACTED"
         );
+    }
+
+    #[test]
+    fn urls_in_messages() {
+        assert_eq!(
+            urls_in_text("redirect to 'https://h/p?token=t&a=1' (from http://u:pw@[::1]:8/x)\nok"),
+            "redirect to 'https://h/p?token=REDACTED&a=1' (from http://u:REDACTED@[::1]:8/x)\nok"
+        );
+        assert_eq!(urls_in_text(" no urls, key=v "), " no urls, key=v ");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lesson {
     pub title: String,
@@ -15,7 +15,7 @@ pub struct Lesson {
     pub steps: Vec<Step>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     pub title: String,
@@ -31,7 +31,7 @@ pub struct Step {
 /// What to send. URLs and raw bytes may use `{{demo}}` (the demo server's
 /// http base URL), `{{demo_tls}}` (its https twin), `{{host}}` (host:port
 /// of the http one) and `{{blackhole}}` (an address whose connects hang).
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct StepRequest {
     pub method: Option<String>,
@@ -65,7 +65,7 @@ pub struct StepRequest {
 }
 
 /// Facts the step's explanation claims; checked after it runs.
-#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Expect {
     /// Status of the last exchange.

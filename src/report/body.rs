@@ -71,10 +71,12 @@ pub fn sizes(wire: u64, decoded: u64, more: bool) -> String {
 /// sees it: content codings undone (the wire keeps the compressed bytes).
 pub fn preview(resp: &Response, max_lines: usize) -> Vec<String> {
     let mut lines = Vec::new();
-    let mut b = body::describe(resp);
     let ctype = resp.header("content-type").unwrap_or_default().to_string();
-    let mut cut = false;
+    // Codings are undone all the way (to say the decoded size); otherwise
+    // a preview's worth of the body is enough, not a copy of all of it.
+    let (mut b, mut cut) = body::describe_head(resp, PREVIEW_CAP);
     if !b.codings.is_empty() && b.refused.is_none() {
+        b = body::describe(resp);
         let mut prefix = Prefix {
             kept: Vec::new(),
             cap: PREVIEW_CAP,

@@ -14,7 +14,7 @@ use crate::wire::RequestSpec;
 use crate::worker::{Command, Event};
 
 fn spec(app: &mut App) -> Option<RequestSpec> {
-    match app.form.spec() {
+    match super::workflow::spec(app) {
         Ok(s) => Some(s),
         Err(e) => {
             app.notice = Some(e);
@@ -130,7 +130,10 @@ pub(super) fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
             }
             Vec::new()
         }
-        Event::Done { .. } | Event::Progress { .. } | Event::Cancelled { .. } => Vec::new(),
+        Event::Done { .. }
+        | Event::Progress { .. }
+        | Event::Cancelled { .. }
+        | Event::StepDone { .. } => Vec::new(),
     }
 }
 

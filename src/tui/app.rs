@@ -28,6 +28,9 @@ pub enum PaneId {
     /// The response body as the application sees it (decoded,
     /// highlighted); takes the Wire pane's place when wide.
     Body,
+    /// The requests of the `.http` file opened (`workflow`). Not in `ALL`:
+    /// it is there only while a file is open (`workflow::tab_panes`).
+    Collection,
 }
 
 impl PaneId {
@@ -42,11 +45,17 @@ impl PaneId {
     ];
 
     pub fn number(self) -> usize {
-        PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1
+        match self {
+            PaneId::Collection => PaneId::ALL.len() + 1,
+            _ => PaneId::ALL.iter().position(|p| *p == self).unwrap_or(0) + 1,
+        }
     }
 
     pub fn from_number(n: usize) -> Option<PaneId> {
-        PaneId::ALL.get(n.checked_sub(1)?).copied()
+        match n {
+            _ if n == PaneId::ALL.len() + 1 => Some(PaneId::Collection),
+            _ => PaneId::ALL.get(n.checked_sub(1)?).copied(),
+        }
     }
 
     pub fn title(self) -> &'static str {
@@ -58,11 +67,12 @@ impl PaneId {
             PaneId::History => "History",
             PaneId::Frames => "Frames",
             PaneId::Body => "Body",
+            PaneId::Collection => "Collection",
         }
     }
 
     pub fn next(self) -> PaneId {
-        PaneId::ALL[self.number() % PaneId::ALL.len()]
+        PaneId::ALL[self.number() % (PaneId::ALL.len() + 1) % PaneId::ALL.len()]
     }
 
     pub fn prev(self) -> PaneId {
@@ -167,6 +177,10 @@ pub struct App {
     pub body: super::body_view::BodyView,
     /// Searches of the Wire and Response panes.
     pub search: super::search::Searches,
+    /// `.http` files, saved history, curl import, export, HAR.
+    pub workflow: super::workflow::Workflow,
+    /// Lesson mode (`wirescope lesson`), when a lesson is loaded.
+    pub lesson: Option<Box<super::lesson::LessonMode>>,
 }
 
 impl App {
@@ -202,6 +216,8 @@ impl App {
             lanes: true,
             body: Default::default(),
             search: Default::default(),
+            workflow: Default::default(),
+            lesson: None,
         }
     }
 
@@ -233,6 +249,12 @@ impl App {
             editing_line: matches!(self.mode, Mode::EditLine { .. } | Mode::Prompt { .. }),
             editing_body: self.mode == Mode::EditBody,
             focus: self.focus,
+            chooser: self.workflow.chooser.is_some(),
+            lesson: match &self.lesson {
+                None => keymap::LessonKeys::Off,
+                Some(l) if l.active => keymap::LessonKeys::Playing,
+                Some(_) => keymap::LessonKeys::Away,
+            },
         }
     }
 
@@ -259,6 +281,7 @@ impl App {
                 zoom: self.zoom,
                 body: self.focus == PaneId::Body
                     || (self.body.pinned && self.focus != PaneId::Wire),
+                collection: self.workflow.collection.is_some(),
             },
         )
     }

@@ -5,6 +5,7 @@ use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 use super::app::PaneId;
 use super::keymap::{Action, Binding, Context, Key};
+use super::workflow::WorkAction as W;
 
 const fn k(c: char) -> Key {
     Key {
@@ -166,6 +167,29 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(&[k('b')], C::Navigate, A::ShowBody, "body view", true),
+    // The History pane's saved history (`workflow`): before the general
+    // `/`, so `/` there searches it.
+    b(
+        &[k('/')],
+        C::Pane(PaneId::History),
+        A::Work(W::HistorySearch),
+        "search saved history",
+        true,
+    ),
+    b(
+        &[code(KC::Enter)],
+        C::Pane(PaneId::History),
+        A::Work(W::HistoryLoad),
+        "load into Request",
+        true,
+    ),
+    b(
+        &[k('r')],
+        C::Pane(PaneId::History),
+        A::Work(W::ToggleRedaction),
+        "redaction of history and HAR on/off",
+        false,
+    ),
     b(
         &[k('/')],
         C::Navigate,
@@ -185,7 +209,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('t')],
         C::Navigate,
         A::ToggleTheme,
-        "dark/light theme",
+        "theme: dark, light, presenter",
         false,
     ),
     b(
@@ -323,5 +347,155 @@ pub const BINDINGS: &[Binding] = &[
         A::ToggleRedirects,
         "follow redirects on/off (-L)",
         false,
+    ),
+    // The workflow (`workflow`): .http files, curl, export, HAR.
+    b(
+        &[code(KC::Enter)],
+        C::Pane(PaneId::Collection),
+        A::Work(W::LoadRequest),
+        "load into Request",
+        true,
+    ),
+    b(
+        &[k('W')],
+        C::Pane(PaneId::Collection),
+        A::Work(W::SaveRequest),
+        "write back to the file",
+        true,
+    ),
+    b(
+        &[k('E')],
+        C::Pane(PaneId::Collection),
+        A::Work(W::ChooseEnv),
+        "environment",
+        true,
+    ),
+    b(
+        &[k('8')],
+        C::Navigate,
+        A::JumpToPane,
+        "Collection pane (with an .http file)",
+        false,
+    ),
+    b(
+        &[k('W')],
+        C::Navigate,
+        A::Work(W::SaveRequest),
+        "write the request back to its .http file",
+        false,
+    ),
+    b(
+        &[k('E')],
+        C::Navigate,
+        A::Work(W::ChooseEnv),
+        "choose the .http file's environment",
+        false,
+    ),
+    b(
+        &[k('p')],
+        C::Navigate,
+        A::Work(W::PasteCurl),
+        "paste a curl command (or just paste one)",
+        false,
+    ),
+    b(
+        &[k('y')],
+        C::Navigate,
+        A::Work(W::Export),
+        "export: curl, HTTPie, Python, Rust, raw (copy or file)",
+        false,
+    ),
+    b(
+        &[k('H')],
+        C::Navigate,
+        A::Work(W::Har),
+        "save as HAR (this exchange or the session)",
+        false,
+    ),
+    b(
+        &[code(KC::Enter)],
+        C::Chooser,
+        A::Work(W::ChooserPick),
+        "pick (export: copy via OSC 52)",
+        true,
+    ),
+    b(
+        &[k('w')],
+        C::Chooser,
+        A::Work(W::ChooserWrite),
+        "export: write to a file",
+        true,
+    ),
+    b(
+        &[k('k'), code(KC::Up)],
+        C::Chooser,
+        A::Work(W::ChooserUp),
+        "up",
+        false,
+    ),
+    b(
+        &[k('j'), code(KC::Down)],
+        C::Chooser,
+        A::Work(W::ChooserDown),
+        "down",
+        false,
+    ),
+    b(
+        &[code(KC::Esc), k('q')],
+        C::Chooser,
+        A::Work(W::ChooserClose),
+        "close",
+        true,
+    ),
+    // Lesson mode takes every key but the overlay's (`super::lesson`),
+    // so its rows need not come first.
+    b(
+        &[code(KC::Right), k('n'), k(' ')],
+        C::Lesson,
+        A::LessonNext,
+        "next",
+        true,
+    ),
+    b(
+        &[code(KC::Left), k('p')],
+        C::Lesson,
+        A::LessonPrev,
+        "back",
+        true,
+    ),
+    b(&[k('r')], C::Lesson, A::LessonReplay, "replay", true),
+    b(&[k('+'), k('-')], C::Lesson, A::LessonSpeed, "speed", true),
+    b(&[k('.'), k('k')], C::Lesson, A::LessonPause, "pause", true),
+    b(
+        &[code(KC::Tab), k('f')],
+        C::Lesson,
+        A::LessonFreeForm,
+        "free-form",
+        true,
+    ),
+    b(&[k('z')], C::Lesson, A::Zoom, "zoom", true),
+    b(
+        &[k('1'), k('2'), k('3'), k('4')],
+        C::Lesson,
+        A::LessonFocus,
+        "focus pane: text, request, lifecycle, response",
+        false,
+    ),
+    b(
+        &[k('t')],
+        C::Lesson,
+        A::ToggleTheme,
+        "theme: dark, light, presenter",
+        false,
+    ),
+    b(&[k('?')], C::Lesson, A::Help, "keys", true),
+    b(&[k('q')], C::Lesson, A::Quit, "quit", true),
+    b(&[ctrl('c')], C::Lesson, A::Quit, "quit", false),
+    b(
+        &[code(KC::F(2))],
+        C::LessonAway,
+        A::LessonBack,
+        "back to the lesson",
+        true,
     ),
 ];

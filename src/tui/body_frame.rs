@@ -8,16 +8,16 @@
 use std::ops::Range;
 
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::app::{fmt_bytes, fmt_ms, App};
+use super::body_text::{hex_row, role_style, styled, wrap};
 use super::body_view::{open, poll};
 use super::theme::{Theme, ThemeKind};
 use crate::decode::doc::display;
 use crate::decode::highlight::{self, Role};
 use crate::decode::kind::Kind;
-use crate::decode::text::char_width;
 
 /// What the Body pane draws.
 #[derive(Debug, Clone, Default)]
@@ -31,36 +31,9 @@ pub struct Frame {
     pub pending: bool,
 }
 
-/// Bytes indexed per frame while the line count is unknown.
-const INDEX_STEP: u64 = 4 * 1024 * 1024;
-
-/// The color of a highlighted role in the app's theme.
-pub fn role_style(kind: ThemeKind, t: &Theme, role: Role) -> Style {
-    let light = kind == ThemeKind::Light;
-    if !t.has_colors() {
-        return match role {
-            Role::Key | Role::Tag | Role::Keyword => Style::new().add_modifier(Modifier::BOLD),
-            Role::Comment => Style::new().add_modifier(Modifier::DIM | Modifier::ITALIC),
-            _ => Style::new(),
-        };
-    }
-    let (dark, lite, m) = match role {
-        Role::Plain => return Style::new(),
-        Role::Key => (Color::LightBlue, Color::Indexed(25), Modifier::BOLD),
-        Role::String => (Color::LightGreen, Color::Indexed(22), Modifier::empty()),
-        Role::Number => (Color::LightMagenta, Color::Magenta, Modifier::empty()),
-        Role::Constant => (Color::Yellow, Color::Rgb(160, 90, 0), Modifier::empty()),
-        Role::Keyword => (Color::LightCyan, Color::Blue, Modifier::BOLD),
-        Role::Tag => (Color::LightCyan, Color::Blue, Modifier::empty()),
-        Role::Attr => (Color::Yellow, Color::Rgb(160, 90, 0), Modifier::empty()),
-        Role::Function => (Color::LightBlue, Color::Indexed(25), Modifier::empty()),
-        Role::Comment => (Color::DarkGray, Color::Gray, Modifier::ITALIC),
-        Role::Punct => (Color::Gray, Color::DarkGray, Modifier::empty()),
-    };
-    Style::new()
-        .fg(if light { lite } else { dark })
-        .add_modifier(m)
-}
+/// Bytes indexed per frame while the line count is unknown (a few ms),
+/// so the total shows soon without a long frame.
+const INDEX_STEP: u64 = 2 * 1024 * 1024;
 
 /// The Content-Length of a live response head, for a percentage.
 fn expected_len(received: &[u8]) -> Option<u64> {
@@ -108,6 +81,21 @@ fn progress(app: &App, t: &Theme) -> Vec<Line<'static>> {
     ]
 }
 
+/// A save on a thread ended: say how.
+fn saved(app: &mut App) {
+    if let Some(done) = app.body.saving.as_ref().and_then(|s| s.get()) {
+        app.notice = Some(done.clone());
+        app.body.saving = None;
+    }
+}
+
+/// The Body pane is not on screen this frame: nothing to draw, but a save
+/// may end.
+pub fn hidden(app: &mut App) {
+    app.body.frame.pending = false;
+    saved(app);
+}
+
 /// Brings the Body view up to date for a pane whose inside is `inner`.
 pub fn prepare(app: &mut App, inner: Rect) {
     let t = app.theme();
@@ -133,12 +121,16 @@ pub fn prepare(app: &mut App, inner: Rect) {
                 app.body.reset();
                 let resp = app.entry().and_then(|e| e.response());
                 app.body.model = resp.map(|r| open(id, r));
+                // The first screen first: indexing waits for later frames.
+                frame.pending = true;
             }
         }
     }
     poll(&mut app.body);
+    saved(app);
     if let (Some(_), false) = (id, in_flight) {
-        body_lines(app, &t, theme_kind, inner, &mut frame);
+        let fresh = frame.pending;
+        body_lines(app, &t, theme_kind, inner, &mut frame, fresh);
     }
     app.body.frame = frame;
 }
@@ -170,7 +162,14 @@ fn sizes(p: &crate::decode::present::Presented) -> String {
     s
 }
 
-fn body_lines(app: &mut App, t: &Theme, kind: ThemeKind, inner: Rect, frame: &mut Frame) {
+fn body_lines(
+    app: &mut App,
+    t: &Theme,
+    kind: ThemeKind,
+    inner: Rect,
+    frame: &mut Frame,
+    fresh: bool,
+) {
     let Some(e) = app.entry() else { return };
     let error = e.exchange.as_ref().and_then(|x| x.error.clone());
     let view = &mut app.body;
@@ -247,10 +246,14 @@ fn body_lines(app: &mut App, t: &Theme, kind: ThemeKind, inner: Rect, frame: &mu
     let search = view.search.clone();
     let Some((doc, hl)) = m.doc_mut() else { return };
     let _ = doc.ensure(view.scroll.saturating_add(height));
+    // A small body is indexed at once; a large one a step per frame, from
+    // the frame after its first screen.
+    if doc.total().is_none() && (!fresh || doc.source.len() <= INDEX_STEP) {
+        let _ = doc.ensure_some(INDEX_STEP);
+    }
     if let Some(total) = doc.total() {
         view.scroll = view.scroll.min(total.saturating_sub(height));
     } else {
-        let _ = doc.ensure_some(INDEX_STEP);
         frame.pending = true;
     }
     let lines = doc.lines(view.scroll, height).unwrap_or_default();
@@ -316,103 +319,10 @@ fn body_lines(app: &mut App, t: &Theme, kind: ThemeKind, inner: Rect, frame: &mu
     );
 }
 
-/// Words of `text` in lines of at most `width` columns (long words cut).
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
-    let mut out: Vec<String> = vec![String::new()];
-    for word in text.split(' ') {
-        let mut cur = out.pop().unwrap_or_default();
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        cur.push_str(word);
-        while cur.chars().count() > width {
-            let rest: String = cur.chars().skip(width).collect();
-            out.push(cur.chars().take(width).collect());
-            cur = rest;
-        }
-        out.push(cur);
-    }
-    out
-}
-
-/// A line from styled pieces, with `marks` (byte ranges of the joined
-/// text) restyled on top, the first `skip` columns scrolled away.
-fn styled(segs: &[(String, Style)], marks: &[(Range<usize>, Style)], skip: usize) -> Line<'static> {
-    let mut spans: Vec<Span<'static>> = Vec::new();
-    let mut at = 0usize;
-    let mut col = 0usize;
-    for (text, style) in segs {
-        let mut piece = String::new();
-        let mut piece_style = None;
-        for (i, c) in text.char_indices() {
-            let pos = at + i;
-            let w = char_width(c) as usize;
-            col += w;
-            if col <= skip {
-                continue;
-            }
-            let mut st = *style;
-            if let Some((_, m)) = marks.iter().find(|(r, _)| r.contains(&pos)) {
-                st = st.patch(*m);
-            }
-            if piece_style != Some(st) {
-                if let Some(ps) = piece_style {
-                    spans.push(Span::styled(std::mem::take(&mut piece), ps));
-                }
-                piece_style = Some(st);
-            }
-            piece.push(c);
-        }
-        if let Some(ps) = piece_style {
-            spans.push(Span::styled(piece, ps));
-        }
-        at += text.len();
-    }
-    Line::from(spans)
-}
-
-fn hex_row(offset: u64, row: &[u8], wide: bool, t: &Theme) -> Line<'static> {
-    let mut hex = String::with_capacity(50);
-    for k in 0..16 {
-        match row.get(k) {
-            Some(b) => hex.push_str(&format!("{b:02x} ")),
-            None => hex.push_str("   "),
-        }
-        if k == 7 {
-            hex.push(' ');
-        }
-    }
-    let ascii: String = row
-        .iter()
-        .map(|&b| {
-            if (0x20..0x7f).contains(&b) {
-                b as char
-            } else {
-                '.'
-            }
-        })
-        .collect();
-    let off = if wide {
-        format!("{offset:010x}  ")
-    } else {
-        format!("{offset:08x}  ")
-    };
-    Line::from(vec![
-        Span::styled(off, t.dim),
-        Span::raw(hex),
-        Span::styled("│", t.border),
-        Span::raw(ascii),
-        Span::styled("│", t.border),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ratatui::style::Color;
 
     #[test]
     fn styled_lines_scroll_and_mark() {

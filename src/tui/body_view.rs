@@ -95,13 +95,15 @@ pub struct BodyView {
     pub frame: Frame,
     /// Rows of text the last frame had room for.
     pub height: usize,
+    /// A save running on a thread: its outcome, once done.
+    pub saving: Option<Arc<OnceLock<String>>>,
 }
 
 impl BodyView {
     /// Work is under way that a later frame will show (decoding,
     /// validation, indexing, syntax definitions loading).
     pub fn busy(&self) -> bool {
-        self.model.as_ref().is_some_and(Model::busy) || self.frame.pending
+        self.model.as_ref().is_some_and(Model::busy) || self.frame.pending || self.saving.is_some()
     }
 
     /// Forgets the body shown (another exchange was picked).

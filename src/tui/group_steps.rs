@@ -241,6 +241,7 @@ fn send_next(app: &mut App, gid: GroupId, k: usize) -> Vec<Command> {
 /// After exchange `id` ended: computes what the lanes view needs and, in
 /// a batch set, sends the next request or starts the next part.
 pub(super) fn after_done(app: &mut App, id: ExchangeId) -> Vec<Command> {
+    super::workflow::record(app, id);
     let Some(e) = app.entries.iter_mut().find(|e| e.id == id) else {
         return Vec::new();
     };

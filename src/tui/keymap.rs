@@ -69,6 +69,24 @@ pub enum Action {
     Right,
     /// Show the Body pane (in the Wire pane's place when wide).
     ShowBody,
+    /// Lesson: reveal the next stage, then the next step.
+    LessonNext,
+    /// Lesson: the previous step, fully revealed.
+    LessonPrev,
+    /// Lesson: the current step's reveal again from its request bytes.
+    LessonReplay,
+    /// Lesson: `+` faster, `-` slower (the key pressed says which).
+    LessonSpeed,
+    /// Lesson: pause or resume the reveal.
+    LessonPause,
+    /// Lesson: the free-form TUI with the current step's request loaded.
+    LessonFreeForm,
+    /// Lesson: focus the pane numbered by the key (1–4).
+    LessonFocus,
+    /// Free-form: back to the lesson.
+    LessonBack,
+    /// `.http` files, saved history, curl import, export, HAR.
+    Work(super::workflow::WorkAction),
 }
 
 /// When a binding applies.
@@ -84,6 +102,13 @@ pub enum Context {
     EditLine,
     /// While the help overlay is open (it takes every other key).
     Help,
+    /// While a lesson plays (it takes every key but the overlay's).
+    Lesson,
+    /// In the free-form TUI opened from a lesson, when not typing.
+    LessonAway,
+    /// While a chooser (export, environment, HAR) is open: it takes
+    /// every key.
+    Chooser,
 }
 
 /// A key and its modifiers.
@@ -117,6 +142,8 @@ impl Key {
             KeyCode::BackTab => "S-Tab".into(),
             KeyCode::Up => "↑".into(),
             KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
             KeyCode::PageUp => "PgUp".into(),
             KeyCode::PageDown => "PgDn".into(),
             KeyCode::Home => "Home".into(),
@@ -165,14 +192,33 @@ pub struct State {
     pub editing_line: bool,
     pub editing_body: bool,
     pub focus: PaneId,
+    pub lesson: LessonKeys,
+    /// A workflow chooser is open.
+    pub chooser: bool,
+}
+
+/// Whether a lesson is loaded and shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LessonKeys {
+    #[default]
+    Off,
+    /// Lesson mode is on screen.
+    Playing,
+    /// A lesson is loaded, the free-form TUI is on screen.
+    Away,
 }
 
 impl Context {
     pub fn applies(self, s: &State) -> bool {
         let editing = s.editing_line || s.editing_body;
         match self {
+            Context::Chooser => s.chooser,
+            _ if s.chooser => false,
             Context::Help => s.help,
             _ if s.help => false,
+            Context::Lesson => s.lesson == LessonKeys::Playing,
+            _ if s.lesson == LessonKeys::Playing => false,
+            Context::LessonAway => s.lesson == LessonKeys::Away && !editing,
             Context::Global => true,
             Context::Navigate => !editing,
             Context::Pane(p) => !editing && s.focus == p,
@@ -198,7 +244,12 @@ pub fn lookup(state: &State, ev: &KeyEvent) -> Option<Action> {
 /// the global ones, then the rest, in table order within each.
 pub fn hints(state: &State) -> Vec<(String, &'static str, Action)> {
     let rank = |c: Context| match c {
-        Context::Pane(_) | Context::EditLine | Context::Help => 0,
+        Context::Pane(_)
+        | Context::EditLine
+        | Context::Help
+        | Context::Lesson
+        | Context::LessonAway
+        | Context::Chooser => 0,
         Context::Global => 1,
         Context::Navigate => 2,
     };
@@ -226,6 +277,8 @@ mod tests {
             editing_line,
             editing_body: false,
             focus,
+            lesson: LessonKeys::Off,
+            chooser: false,
         }
     }
 

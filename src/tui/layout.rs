@@ -53,11 +53,40 @@ pub fn tab_label(id: PaneId) -> String {
     format!(" {} {} ", id.number(), id.title())
 }
 
+/// The panes behind tabs: all of them, and the Collection while an
+/// `.http` file is open.
+pub fn tab_list(collection: bool) -> Vec<PaneId> {
+    let mut panes = PaneId::ALL.to_vec();
+    if collection {
+        panes.push(PaneId::Collection);
+    }
+    panes
+}
+
+/// The tabs' labels for a bar `width` wide: padded when they all fit so,
+/// tighter (`1 Request`) when not.
+pub fn tab_labels(panes: &[PaneId], width: u16) -> Vec<(PaneId, String)> {
+    let full: Vec<(PaneId, String)> = panes.iter().map(|p| (*p, tab_label(*p))).collect();
+    let need: usize = full.iter().map(|(_, l)| l.chars().count() + 1).sum();
+    if need <= width as usize + 1 {
+        return full;
+    }
+    panes
+        .iter()
+        .map(|p| (*p, format!("{} {}", p.number(), p.title())))
+        .collect()
+}
+
 /// The pane whose tab is at column `x` of the tab bar.
 pub fn tab_at(tabs: Rect, x: u16) -> Option<PaneId> {
+    tab_at_in(tabs, x, &PaneId::ALL)
+}
+
+/// The pane whose tab is at column `x` of a tab bar of `panes`.
+pub fn tab_at_in(tabs: Rect, x: u16, panes: &[PaneId]) -> Option<PaneId> {
     let mut left = tabs.x;
-    for id in PaneId::ALL {
-        let w = tab_label(id).chars().count() as u16;
+    for (id, label) in tab_labels(panes, tabs.width) {
+        let w = label.chars().count() as u16;
         if x >= left && x < left + w {
             return Some(id);
         }
@@ -77,6 +106,9 @@ pub struct Want {
     pub zoom: bool,
     /// The Body pane in the Wire pane's place, in the wide arrangement.
     pub body: bool,
+    /// The Collection pane (an `.http` file is open): left of the Request
+    /// pane, in the wide arrangement.
+    pub collection: bool,
 }
 
 pub fn compute(area: Rect, focus: PaneId, banner: bool) -> Screen {
@@ -113,17 +145,28 @@ pub fn compute_with(area: Rect, focus: PaneId, want: Want) -> Screen {
         let top_h = (body_h * 2 / 5).max(12);
         let bottom_y = top + top_h;
         let bottom_h = body_h - top_h;
-        let req_w = w * 2 / 5;
+        // The Collection takes the top row's left; the Wire pane below
+        // keeps its width.
+        let col_w = if want.collection {
+            (w / 5).clamp(22, 36)
+        } else {
+            0
+        };
+        let req_w = if want.collection {
+            (w - col_w) * 9 / 20
+        } else {
+            w * 2 / 5
+        };
         let wire_w = (w * 62 / 100).max(79).min(w - 34);
         let side_x = x + wire_w;
         let side_w = w - wire_w;
         let fall_h = 11.min(bottom_h.saturating_sub(5));
         let frames_h = if want.frames { bottom_h / 2 } else { 0 };
         let mut panes = vec![
-            (PaneId::Request, Rect::new(x, top, req_w, top_h)),
+            (PaneId::Request, Rect::new(x + col_w, top, req_w, top_h)),
             (
                 PaneId::Response,
-                Rect::new(x + req_w, top, w - req_w, top_h),
+                Rect::new(x + col_w + req_w, top, w - col_w - req_w, top_h),
             ),
             (
                 if want.body {
@@ -144,6 +187,9 @@ pub fn compute_with(area: Rect, focus: PaneId, want: Want) -> Screen {
         ];
         if want.frames {
             panes.push((PaneId::Frames, Rect::new(x, bottom_y, wire_w, frames_h)));
+        }
+        if want.collection {
+            panes.push((PaneId::Collection, Rect::new(x, top, col_w, top_h)));
         }
         return Screen {
             arrangement: Arrangement::Wide,

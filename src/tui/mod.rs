@@ -10,6 +10,7 @@ mod bindings;
 pub mod body_frame;
 mod body_keys;
 mod body_preview;
+pub mod body_text;
 pub mod body_view;
 pub mod editor;
 pub mod entry;
@@ -23,6 +24,7 @@ mod group_steps;
 pub mod h2_model;
 pub mod keymap;
 pub mod layout;
+pub mod lesson;
 mod motion;
 pub mod panes;
 pub mod prompt;
@@ -32,6 +34,7 @@ pub mod theme;
 pub mod update;
 pub mod view;
 pub mod wire_model;
+pub mod workflow;
 
 pub use app::App;
 pub use update::{update, Msg};
@@ -45,6 +48,8 @@ pub struct TuiArgs {
     pub url: Option<String>,
     /// Initial request options (timeouts, TLS) from the command line.
     pub options: Options,
+    /// An `.http` file, `--env`, history and redaction (`workflow`).
+    pub workflow: workflow::WorkflowArgs,
 }
 
 /// Runs the UI until the user quits. Builds its own tokio runtime, starts

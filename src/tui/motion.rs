@@ -66,12 +66,16 @@ pub(super) fn move_by(app: &mut App, delta: isize, paged: bool) {
                 app.wire.follow_highlight = true;
             }
         }
+        PaneId::History if app.workflow.saved.is_some() => {
+            super::workflow::history_nav::move_by(app, delta, n)
+        }
         PaneId::Waterfall | PaneId::History => {
             if let Some(sel) = app.selected {
                 let last = app.entries.len().saturating_sub(1);
                 select(app, step(sel, delta, n).min(last));
             }
         }
+        PaneId::Collection => super::workflow::collection_move(app, delta * n as isize),
     }
 }
 
@@ -92,10 +96,16 @@ pub(super) fn move_to_end(app: &mut App, end: bool) {
                 app.wire.follow_highlight = true;
             }
         }
+        PaneId::History if app.workflow.saved.is_some() => {
+            super::workflow::history_nav::move_to_end(app, end)
+        }
         PaneId::Waterfall | PaneId::History => {
             if !app.entries.is_empty() {
                 select(app, if end { app.entries.len() - 1 } else { 0 });
             }
+        }
+        PaneId::Collection => {
+            super::workflow::collection_move(app, if end { isize::MAX / 2 } else { isize::MIN / 2 })
         }
     }
 }
@@ -105,6 +115,10 @@ pub(super) fn move_to_end(app: &mut App, end: bool) {
 /// the Wire pane).
 fn click_row(app: &mut App, p: PaneId, rect: Rect, row: usize) {
     match p {
+        PaneId::History if app.workflow.saved.is_some() => {
+            super::workflow::history_nav::click(app, rect, row)
+        }
+        PaneId::Collection => super::workflow::collection_click(app, rect, row),
         PaneId::History => {
             let i = super::panes::history::first_row(app, rect) + row;
             if i < app.entries.len() {
@@ -138,11 +152,16 @@ pub(super) fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Command> {
     let target = screen.pane_at(m.column, m.row);
     match m.kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if app.help.take().is_some() || app.jar.take().is_some() {
+            if app.help.take().is_some()
+                || app.jar.take().is_some()
+                || app.workflow.chooser.take().is_some()
+            {
                 return Vec::new();
             }
             let clicked = match screen.tabs {
-                Some(tabs) if tabs.y == m.row => layout::tab_at(tabs, m.column),
+                Some(tabs) if tabs.y == m.row => {
+                    layout::tab_at_in(tabs, m.column, &super::workflow::tab_panes(app))
+                }
                 _ => target,
             };
             if let Some(p) = clicked {

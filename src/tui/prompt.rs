@@ -20,6 +20,9 @@ use crate::decode::kind::{Kind, Lang};
 use crate::decode::pretty::Mode as LineMode;
 use crate::wire::exchange::Dir;
 
+/// Bodies saved on the spot at most; larger ones on a thread.
+const SAVE_AT_ONCE: u64 = 8 * 1024 * 1024;
+
 /// Bodies filtered at most (the filter parses the whole document).
 const FILTER_MAX: u64 = 64 * 1024 * 1024;
 
@@ -30,6 +33,9 @@ pub enum Prompt {
     Filter,
     SaveBody,
     SaveWire(Dir),
+    /// The workflow's prompts: curl command, export and HAR paths, the
+    /// saved history's search (`workflow`).
+    Work(super::workflow::WorkPrompt),
 }
 
 impl Prompt {
@@ -40,6 +46,7 @@ impl Prompt {
             Prompt::SaveBody => "save the decoded body to: ",
             Prompt::SaveWire(Dir::Sent) => "save the sent bytes to: ",
             Prompt::SaveWire(Dir::Received) => "save the received bytes to: ",
+            Prompt::Work(w) => w.label(),
         }
     }
 }
@@ -140,6 +147,7 @@ pub fn commit(app: &mut App, prompt: Prompt, text: &str) {
         Prompt::Filter => apply_filter(app, text.trim()),
         Prompt::SaveBody => save_body(app, text.trim()),
         Prompt::SaveWire(dir) => save_wire(app, dir, text.trim()),
+        Prompt::Work(w) => super::workflow::commit_prompt(app, w, text),
     }
 }
 
@@ -217,12 +225,33 @@ fn save_body(app: &mut App, text: &str) {
     };
     let name = crate::report::escape::sanitize_text(text);
     let (raw, partial) = (p.body.nothing_decoded(), !p.body.decoded_ok());
-    app.notice = Some(match p.body.shown().save(path) {
+    let source = p.body.shown().clone();
+    let path = path.to_path_buf();
+    let save = move || match source.save(&path) {
         Ok(n) if raw => {
             format!("saved the raw body ({n} bytes: nothing could be decoded) to {name}")
         }
         Ok(n) if partial => format!("saved the {n} bytes decoded before the error to {name}"),
         Ok(n) => format!("saved {n} decoded bytes to {name}"),
+        Err(e) => format!("cannot save: {e}"),
+    };
+    if p.body.shown().len() <= SAVE_AT_ONCE {
+        app.notice = Some(save());
+        return;
+    }
+    // A large body is copied on a thread; the next frames say when done.
+    let slot = std::sync::Arc::new(std::sync::OnceLock::new());
+    let out = slot.clone();
+    let spawned = std::thread::Builder::new()
+        .name("wirescope-save".into())
+        .spawn(move || {
+            let _ = out.set(save());
+        });
+    app.notice = Some(match spawned {
+        Ok(_) => {
+            app.body.saving = Some(slot);
+            "saving…".to_string()
+        }
         Err(e) => format!("cannot save: {e}"),
     });
 }
@@ -258,6 +287,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let Mode::Prompt { prompt, editor } = &app.mode else {
         return;
     };
+    if let Prompt::Work(w) = prompt {
+        return super::workflow::render_prompt(app, *w, editor, area, buf);
+    }
     if area.is_empty() {
         return;
     }

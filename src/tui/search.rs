@@ -8,11 +8,14 @@ use std::ops::Range;
 
 use super::app::{App, PaneId};
 use crate::decode::doc::display;
+use crate::decode::kind::Kind;
 use crate::decode::search::{self, Direction, Hit, Query};
 use crate::wire::exchange::Dir;
 
 /// Matches found in the Wire pane at most.
 const WIRE_MAX: usize = 100_000;
+/// Bodies searched at most (the decoded cap, 64 MiB, is below it).
+const SEARCH_MAX: u64 = 128 * 1024 * 1024;
 
 /// Which view a search runs in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,10 +142,26 @@ fn body_step(app: &mut App, from: Option<Hit>, dir: Direction) {
         app.notice = Some("the body is not open yet".into());
         return;
     };
+    if model
+        .presented
+        .as_ref()
+        .is_some_and(|p| p.kind == Kind::Binary)
+    {
+        app.notice = Some("this body is binary: search works in text views".into());
+        return;
+    }
     let Some((doc, _)) = model.doc_mut() else {
         app.notice = Some("the body is still being decoded".into());
         return;
     };
+    if doc.source.len() > SEARCH_MAX {
+        // A search runs on the UI thread: past this it would stall it.
+        app.notice = Some(format!(
+            "the body is over {} MiB: save it (s) and search the file",
+            SEARCH_MAX >> 20
+        ));
+        return;
+    }
     let found = search::find(doc, &search.query, from.as_ref(), dir, &|l| {
         display(&l.bytes)
     });

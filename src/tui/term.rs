@@ -35,6 +35,8 @@ const LIVE_FRAME: Duration = Duration::from_millis(33);
 /// Input wait when idle: short enough that worker events show promptly.
 const IDLE_POLL: Duration = Duration::from_millis(33);
 const LIVE_POLL: Duration = Duration::from_millis(16);
+/// Longest stretch spent on worker events between two frames.
+const DRAIN_BUDGET: Duration = Duration::from_millis(25);
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() {
@@ -108,20 +110,29 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     if let Err(e) = &demo {
         app.notice = Some(format!("the demo server did not start: {e}"));
     }
+    // An unreadable .http file or an unknown --env ends here, before the
+    // terminal is taken.
+    super::workflow::setup(&mut app, &args.workflow).map_err(anyhow::Error::msg)?;
     let mut worker = worker::spawn(Session::new()).context("starting the worker")?;
-    let result = {
-        let guard = Guard::enter().context("setting up the terminal")?;
-        let r = event_loop(&mut app, &mut worker);
-        drop(guard);
-        r
-    };
+    let result = drive(&mut app, &mut worker);
+    // What was recorded reaches the history file before the process ends.
+    super::workflow::flush(&mut app);
     worker.shutdown();
     drop(demo);
     runtime.shutdown_timeout(Duration::from_millis(200));
     result
 }
 
-fn dispatch(worker: &Worker, cmds: Vec<Command>) {
+/// Takes the terminal, runs the event loop until the user quits, gives
+/// the terminal back (lesson mode sets up its app and worker, then this).
+pub(super) fn drive(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
+    let guard = Guard::enter().context("setting up the terminal")?;
+    let r = event_loop(app, worker);
+    drop(guard);
+    r
+}
+
+pub(super) fn dispatch(worker: &Worker, cmds: Vec<Command>) {
     for cmd in cmds {
         // A worker that is gone shows as exchanges that never finish; the
         // UI stays usable and Esc still cancels them.
@@ -135,18 +146,39 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
     let mut dirty = true;
     let mut last_frame = Instant::now();
     loop {
+        // A flood of progress events (a fast download) must not hold the
+        // frames back: drain for a while, draw, come back without waiting.
+        let drain_until = Instant::now() + DRAIN_BUDGET;
+        let mut backlog = false;
         while let Ok(ev) = worker.events.try_recv() {
             let cmds = update(app, Msg::Worker(ev));
             dispatch(worker, cmds);
             dirty = true;
+            if Instant::now() >= drain_until {
+                backlog = true;
+                break;
+            }
         }
-        if app.in_flight() && last_frame.elapsed() >= LIVE_FRAME {
+        // Clocks move on every frame while in flight (progress events keep
+        // frames coming faster than LIVE_FRAME during a fast download).
+        if app.in_flight() && (dirty || last_frame.elapsed() >= LIVE_FRAME) {
             update(app, Msg::Tick(Instant::now()));
             dirty = true;
+        } else if super::lesson::animating(app) {
+            // A lesson's reveal redraws only when what it shows changed.
+            let before = super::lesson::frame_key(app);
+            update(app, Msg::Tick(Instant::now()));
+            dirty |= super::lesson::frame_key(app) != before;
         }
         // Body work in the background (decoding, indexing) shows when done.
         if app.body.busy() && last_frame.elapsed() >= LIVE_FRAME {
             dirty = true;
+        }
+        // Clipboard requests (OSC 52) go to the terminal as they are.
+        for bytes in app.workflow.outbox.drain(..) {
+            use std::io::Write as _;
+            let mut out = stdout();
+            let _ = out.write_all(&bytes).and_then(|()| out.flush());
         }
         if dirty {
             terminal.draw(|f| {
@@ -159,7 +191,9 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         if app.quit {
             return Ok(());
         }
-        let wait = if app.in_flight() {
+        let wait = if backlog {
+            Duration::ZERO
+        } else if app.in_flight() {
             LIVE_POLL
         } else {
             IDLE_POLL

@@ -1,4 +1,6 @@
-//! Colors: a dark and a light theme, and a colorless one for `NO_COLOR`.
+//! Colors: a dark and a light theme, a high-contrast presenter theme
+//! (`presenter`: bright on black, for projectors and the lesson mode), and
+//! a colorless one for `NO_COLOR`.
 //!
 //! Color never carries meaning alone: every styled thing also has text
 //! (badges say "2xx success", the focused pane has a thick border, the
@@ -17,13 +19,17 @@ pub enum ThemeKind {
     #[default]
     Dark,
     Light,
+    /// High contrast: no dim greys, bright colors on black.
+    Presenter,
 }
 
 impl ThemeKind {
+    /// The next theme of the cycle dark → light → presenter.
     pub fn toggled(self) -> Self {
         match self {
             ThemeKind::Dark => ThemeKind::Light,
-            ThemeKind::Light => ThemeKind::Dark,
+            ThemeKind::Light => ThemeKind::Presenter,
+            ThemeKind::Presenter => ThemeKind::Dark,
         }
     }
 
@@ -31,9 +37,13 @@ impl ThemeKind {
         match self {
             ThemeKind::Dark => "dark",
             ThemeKind::Light => "light",
+            ThemeKind::Presenter => "presenter",
         }
     }
 }
+
+#[path = "lesson/presenter.rs"]
+mod presenter;
 
 /// Whether to use colors at all (`NO_COLOR` says no).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -73,10 +83,14 @@ pub struct Theme {
     pub section: Style,
     colors: bool,
     light: bool,
+    presenter: bool,
 }
 
 impl Theme {
     pub fn new(kind: ThemeKind, mode: ColorMode) -> Self {
+        if kind == ThemeKind::Presenter {
+            return presenter::theme(mode);
+        }
         let colors = mode == ColorMode::Color;
         let light = kind == ThemeKind::Light;
         let c = |dark: Color, light_c: Color| -> Style {
@@ -136,6 +150,7 @@ impl Theme {
             section: c(Color::Cyan, Color::Blue).add_modifier(bold | Modifier::UNDERLINED),
             colors,
             light,
+            presenter: false,
         }
     }
 
@@ -153,6 +168,9 @@ impl Theme {
 
     /// Style of a wire region. Without colors, weight tells them apart.
     pub fn region(&self, kind: RegionKind) -> Style {
+        if self.presenter {
+            return presenter::region(self.colors, kind);
+        }
         let (dark, light, modifier) = match kind {
             RegionKind::StartLine => (Color::LightCyan, Color::Blue, Modifier::BOLD),
             RegionKind::HeaderName => (Color::LightBlue, Color::Indexed(25), Modifier::BOLD),
@@ -175,6 +193,9 @@ impl Theme {
 
     /// Bar style of a waterfall phase.
     pub fn phase(&self, phase: Phase) -> Style {
+        if self.presenter {
+            return presenter::phase(self.colors, phase);
+        }
         let (dark, light) = match phase {
             Phase::Dns => (Color::Cyan, Color::Cyan),
             Phase::Connect => (Color::Yellow, Color::Rgb(160, 120, 0)),

@@ -31,10 +31,16 @@ pub enum Msg {
 }
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
+    super::workflow::poll(app);
     match msg {
         Msg::Key(key) => on_key(app, key),
+        // Lesson mode is driven by keys alone.
+        Msg::Mouse(_) | Msg::Paste(_) if super::lesson::playing(app) => Vec::new(),
         Msg::Mouse(m) => motion::on_mouse(app, m),
         Msg::Paste(text) => {
+            if super::workflow::on_paste(app, &text) {
+                return Vec::new();
+            }
             match &mut app.mode {
                 Mode::EditLine { editor, .. } | Mode::Prompt { editor, .. } => {
                     editor.insert_str(&text)
@@ -61,6 +67,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Command> {
             {
                 e.elapsed = e.elapsed.max(now.saturating_duration_since(e.started));
             }
+            super::lesson::tick(app, now);
             Vec::new()
         }
     }
@@ -86,6 +93,7 @@ fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
                 e.state = EntryState::Cancelled;
             }
         }
+        Event::StepDone { id, outcome } => super::lesson::on_step_done(app, id, outcome),
         other => return actions::on_event(app, other),
     }
     Vec::new()
@@ -145,16 +153,14 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         }
         Action::NextPane | Action::PrevPane => {
             if stop_editing(app) {
-                app.focus = match action {
-                    Action::NextPane => app.focus.next(),
-                    _ => app.focus.prev(),
-                };
+                app.focus = super::workflow::cycle(app, action == Action::NextPane);
             }
         }
         Action::JumpToPane => {
             if let KeyCode::Char(c) = key.code {
                 let n = c.to_digit(10).unwrap_or(0) as usize;
-                if let Some(p) = PaneId::from_number(n) {
+                let shown = |p: &PaneId| super::workflow::has_pane(app, *p);
+                if let Some(p) = PaneId::from_number(n).filter(shown) {
                     app.focus = p;
                 }
             }
@@ -246,6 +252,15 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         | Action::Right
         | Action::ShowBody => super::body_keys::perform(app, action),
         Action::ToggleLanes => app.lanes = !app.lanes,
+        Action::Work(w) => return super::workflow::perform(app, w),
+        Action::LessonNext
+        | Action::LessonPrev
+        | Action::LessonReplay
+        | Action::LessonSpeed
+        | Action::LessonPause
+        | Action::LessonFreeForm
+        | Action::LessonFocus
+        | Action::LessonBack => return super::lesson::perform(app, action, key),
         Action::ToggleRedirects => {
             app.form.toggle(Field::Redirects);
             app.notice = Some(if app.form.options.redirects.follow {
@@ -286,7 +301,7 @@ pub(super) fn stop_editing(app: &mut App) -> bool {
 }
 
 fn send(app: &mut App) -> Vec<Command> {
-    let spec = match app.form.spec() {
+    let spec = match super::workflow::spec(app) {
         Ok(s) => s,
         Err(e) => {
             app.notice = Some(e);

@@ -34,6 +34,9 @@ fn inset(r: Rect) -> Rect {
 /// Brings the App's derived state up to date for a frame of `area`.
 pub fn prepare(app: &mut App, area: Rect) {
     app.screen = (area.width, area.height);
+    if super::lesson::playing(app) {
+        return super::lesson::view::prepare(app, area);
+    }
     let inner_h = |r: Rect| r.height.saturating_sub(2) as usize;
     // The decoded HTTP/2 connection first: the layout and the Wire
     // pane's highlight depend on it.
@@ -48,7 +51,7 @@ pub fn prepare(app: &mut App, area: Rect) {
     let screen = app.layout(area);
     match screen.pane(PaneId::Body) {
         Some(rect) => super::body_frame::prepare(app, inset(rect)),
-        None => app.body.frame.pending = false,
+        None => super::body_frame::hidden(app),
     }
 
     if let Some(rect) = screen.pane(PaneId::Frames) {
@@ -106,6 +109,9 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     let area = area.intersection(buf.area);
     let t = app.theme();
     panes::fill(buf, area, &t);
+    if super::lesson::playing(app) {
+        return super::lesson::view::draw(app, area, buf);
+    }
     let screen = app.layout(area);
     if screen.arrangement == Arrangement::TooSmall {
         chrome::too_small(app, area, buf);
@@ -129,6 +135,7 @@ pub fn draw(app: &App, area: Rect, buf: &mut Buffer) {
     if app.jar.is_some() {
         panes::jar::render(app, area, buf);
     }
+    super::workflow::chooser::render(app, area, buf);
 }
 
 /// Draws one pane (tests render panes on their own through this).
@@ -141,6 +148,7 @@ pub fn draw_pane(app: &App, id: PaneId, area: Rect, buf: &mut Buffer) {
         PaneId::History => panes::history::render(app, area, buf),
         PaneId::Frames => panes::frames::render(app, area, buf),
         PaneId::Body => panes::body::render(app, area, buf),
+        PaneId::Collection => panes::collection::render(app, area, buf),
     }
 }
 

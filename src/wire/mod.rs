@@ -33,6 +33,21 @@ pub use session::Session;
 pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, Spill, TlsOptions, Verify};
 pub use timeline::{Mark, Timeline, Timings};
 
+/// The exact HTTP/1.1 bytes the engine would write for `spec` (the raw
+/// bytes in raw mode), for exports that must match the wire.
+pub fn build_request(spec: &RequestSpec) -> Result<Vec<u8>, WireError> {
+    if let Some(raw) = &spec.raw {
+        return Ok(raw.clone());
+    }
+    let url = url::Url::parse(&spec.url).map_err(|e| {
+        WireError::new(
+            ErrorPhase::Input,
+            format!("invalid URL '{}': {e}", spec.url),
+        )
+    })?;
+    h1::build_request(spec, &url)
+}
+
 /// The `User-Agent` the engine sends when the request names none.
 pub fn h1_user_agent() -> &'static str {
     h1::USER_AGENT

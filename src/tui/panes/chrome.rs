@@ -12,7 +12,7 @@ use crate::report::escape::sanitize_text;
 use crate::tui::app::{fmt_ms, App, Mode};
 use crate::tui::entry::EntryState;
 use crate::tui::keymap::{self, Action};
-use crate::tui::layout::{tab_label, MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 
 fn state(app: &App) -> Vec<Span<'static>> {
     let t = app.theme();
@@ -75,6 +75,7 @@ pub fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
     if let Some(n) = &app.notice {
         spans.push(Span::styled(format!("  ▸ {}", sanitize_text(n)), t.warning));
     }
+    spans.extend(crate::tui::workflow::status_spans(app));
     let line = Line::from(spans);
     let used = line.width() as u16;
     put(buf, area, 0, &line);
@@ -98,8 +99,8 @@ pub fn banner(app: &App, area: Rect, buf: &mut Buffer) {
 pub fn tabs(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let mut spans = Vec::new();
-    for id in crate::tui::app::PaneId::ALL {
-        let label = tab_label(id);
+    let panes = crate::tui::workflow::tab_panes(app);
+    for (id, label) in crate::tui::layout::tab_labels(&panes, area.width) {
         let style = if id == app.focus {
             t.selected.patch(t.title)
         } else {
@@ -108,7 +109,7 @@ pub fn tabs(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));
     }
-    let n = crate::tui::app::PaneId::ALL.len();
+    let n = panes.len();
     let how = if app.zoom {
         format!("Tab/1-{n} switch · z unzoom")
     } else {

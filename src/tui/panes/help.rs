@@ -18,9 +18,14 @@ fn group(c: Context) -> &'static str {
         Context::Pane(PaneId::Request) => "Request pane",
         Context::Pane(PaneId::Waterfall) => "Waterfall pane",
         Context::Pane(PaneId::Body) => "Body pane",
+        Context::Pane(PaneId::History) => "History pane",
+        Context::Pane(PaneId::Collection) => "Collection pane (an .http file)",
+        Context::Chooser => "Export, environment and HAR choosers",
         Context::Pane(_) => "Other panes",
         Context::EditLine => "While typing in a field",
         Context::Help => "This overlay",
+        Context::Lesson => "Lesson mode",
+        Context::LessonAway => "From a lesson",
     }
 }
 
@@ -28,7 +33,12 @@ fn group(c: Context) -> &'static str {
 pub fn lines(app: &App) -> Vec<Line<'static>> {
     let t = app.theme();
     let mut out = Vec::new();
-    let groups = [
+    // Lesson mode's keys are all a lesson on screen takes; F2 back to it
+    // is listed while one is loaded.
+    let state = app.key_state().lesson;
+    let lesson = state == crate::tui::keymap::LessonKeys::Playing;
+    let away = state == crate::tui::keymap::LessonKeys::Away;
+    let all = [
         "Everywhere (also while typing)",
         "While typing in a field",
         "When not typing",
@@ -36,8 +46,20 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         "Waterfall pane",
         "Body pane",
         "Other panes",
+        "History pane",
+        "Collection pane (an .http file)",
+        "Export, environment and HAR choosers",
+        "From a lesson",
     ];
-    for g in groups {
+    let groups = if lesson {
+        &["Lesson mode"][..]
+    } else {
+        &all[..]
+    };
+    for g in groups.iter().copied() {
+        if g == "From a lesson" && !away {
+            continue;
+        }
         if !out.is_empty() {
             out.push(Line::default());
         }
@@ -51,6 +73,9 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
                 Span::raw(b.hint),
             ]));
         }
+    }
+    if lesson {
+        return out;
     }
     out.push(Line::default());
     out.push(Line::styled(

@@ -2,7 +2,8 @@
 //! one (`▶`) is what every other pane shows. A flow's later hops are
 //! indented under its first (`↳`, hop · attempt and why: "via 302",
 //! "retry after 250 ms"); a batch's exchanges are indented with their
-//! place in it; a revalidation is marked `⟳`.
+//! place in it; a revalidation is marked `⟳`. Below them, the history
+//! saved on disk (`history_saved`).
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -20,6 +21,12 @@ use crate::wire::policy::Cause;
 /// view (shared with mouse hit-testing).
 pub fn first_row(app: &App, area: Rect) -> usize {
     let h = area.height.saturating_sub(2).max(1) as usize;
+    if app.workflow.saved.is_some() {
+        // The saved history follows the session's exchanges.
+        let shown = crate::tui::workflow::history_nav::view(app).len();
+        let row = crate::tui::workflow::history_nav::cursor_row(app, shown);
+        return (row + 1).saturating_sub(h);
+    }
     app.selected.map_or(0, |s| (s + 1).saturating_sub(h))
 }
 
@@ -89,7 +96,7 @@ fn indent(e: &Entry) -> &'static str {
 }
 
 /// Path and query of a URL (the whole URL when it does not parse).
-fn target(url: &str) -> String {
+pub(super) fn target(url: &str) -> String {
     match url::Url::parse(url) {
         Ok(u) => {
             let mut s = u.path().to_string();
@@ -116,16 +123,19 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let t = app.theme();
+    let first = first_row(app, area);
     if app.entries.is_empty() {
-        put(
-            buf,
-            inner,
-            0,
-            &Line::styled("Exchanges you send are listed here.", t.dim),
-        );
+        if first == 0 {
+            put(
+                buf,
+                inner,
+                0,
+                &Line::styled("Exchanges you send are listed here.", t.dim),
+            );
+        }
+        super::history_saved::render(app, inner, first, buf);
         return;
     }
-    let first = first_row(app, area);
     let width = inner.width as usize;
     for (y, (i, e)) in app
         .entries
@@ -160,4 +170,5 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             &Line::from(vec![Span::styled(left, style), Span::raw(" "), out]),
         );
     }
+    super::history_saved::render(app, inner, first, buf);
 }

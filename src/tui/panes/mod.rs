@@ -4,12 +4,17 @@
 
 pub mod body;
 pub mod chrome;
+pub mod collection;
 mod frame_detail;
 pub mod frames;
 pub mod help;
 pub mod history;
+mod history_saved;
 pub mod jar;
 pub mod lanes;
+pub mod lesson;
+pub mod lesson_fall;
+pub mod lesson_frame;
 pub mod request;
 pub mod response;
 pub mod response_info;

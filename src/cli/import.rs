@@ -1,0 +1,60 @@
+//! `send`'s ways in and out besides the command line itself: a request
+//! from a curl command (`--curl`) or a `.http` file (`--file`, `--name`,
+//! `--env`), the request as code (`--export`), and the session as a HAR
+//! file (`--har`).
+
+use std::io::Write;
+use std::path::Path;
+
+use super::SendArgs;
+use crate::formats::{self, ExportFormat, Redaction};
+use crate::wire::policy::Flow;
+use crate::wire::{ErrorPhase, RequestSpec, WireError};
+
+fn input(msg: impl Into<String>) -> WireError {
+    WireError::new(ErrorPhase::Input, msg)
+}
+
+/// The request `--curl` or `--file` stands for, if either was given. The
+/// whole request comes from there: method, URL, headers, body, options.
+pub fn imported(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
+    if let Some(cmd) = &args.curl {
+        return formats::parse_curl(cmd)
+            .map(Some)
+            .map_err(|e| input(format!("--curl: {e}")));
+    }
+    if let Some(path) = &args.file {
+        let name = args.name.as_deref().ok_or_else(|| {
+            input("--file needs --name NAME (or a number, from 1) to pick a request")
+        })?;
+        return formats::env::spec_from_path(path, name, args.env.as_deref())
+            .map(Some)
+            .map_err(|e| input(format!("{}: {e}", path.display())));
+    }
+    Ok(None)
+}
+
+/// `--export FORMAT`: each request as code, on stdout; nothing is sent.
+pub fn export(specs: &[RequestSpec], format: &str) -> Result<(), WireError> {
+    let format = ExportFormat::from_name(format).map_err(|e| input(format!("--export: {e}")))?;
+    let mut out = std::io::stdout().lock();
+    for spec in specs {
+        out.write_all(&formats::export(spec, format))
+            .and_then(|_| out.write_all(b"\n"))
+            .map_err(|e| input(format!("writing the export: {e}")))?;
+    }
+    Ok(())
+}
+
+/// `--har FILE`: the session's flows (every hop and attempt an entry, one
+/// page per request), credentials redacted unless `keep_secrets`.
+pub fn write_har(path: &Path, flows: &[Flow], keep_secrets: bool) -> Result<(), String> {
+    let redaction = if keep_secrets {
+        Redaction::Off
+    } else {
+        Redaction::On
+    };
+    let har = formats::har_session(flows, redaction);
+    let text = serde_json::to_string_pretty(&har).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
