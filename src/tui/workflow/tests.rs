@@ -365,3 +365,21 @@ fn collection_open_reports_a_broken_env_file_without_failing() {
     let c: &Collection = app.workflow.collection.as_ref().unwrap();
     assert_eq!(c.requests().len(), 2);
 }
+
+#[test]
+fn the_tab_bar_makes_room_for_the_collection_at_80_columns() {
+    use crate::tui::layout::{tab_at_in, tab_labels, tab_list};
+    use ratatui::layout::Rect;
+    let panes = tab_list(true);
+    let labels = tab_labels(&panes, 80);
+    let width: usize = labels.iter().map(|(_, l)| l.chars().count() + 1).sum();
+    assert!(width <= 81, "{labels:?}");
+    let tabs = Rect::new(0, 1, 80, 1);
+    assert_eq!(
+        tab_at_in(tabs, (width - 3) as u16, &panes),
+        Some(PaneId::Collection)
+    );
+    assert_eq!(tab_at_in(tabs, 0, &panes), Some(PaneId::Request));
+    // Without a file the bar is as it was.
+    assert_eq!(tab_labels(&tab_list(false), 80)[0].1, " 1 Request ");
+}
