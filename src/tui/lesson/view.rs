@@ -14,6 +14,17 @@ use crate::report::escape::sanitize_text;
 use crate::tui::app::App;
 use crate::tui::panes::{self, chrome, clip, put};
 
+/// How the lesson's keys play, under them in the `?` overlay.
+pub const HELP: &[&str] = &[
+    "next: question → request bytes → lifecycle → response → explanation,",
+    "  then the next step's question (the reveal also moves on by itself,",
+    "  and waits on the response). back: the previous step, fully shown.",
+    "replay: this step's reveal again, from the same recording.",
+    "+ faster, - slower: the lifecycle is the real timings, scaled (the",
+    "  factor is on screen); the bytes' pace follows.",
+    "free-form: this step's request in the full TUI (F2 comes back).",
+];
+
 /// Where everything goes for the app's lesson on `area`.
 pub fn screen(app: &App, area: Rect) -> LessonScreen {
     let zoom = app

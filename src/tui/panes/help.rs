@@ -75,6 +75,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
         }
     }
     if lesson {
+        out.push(Line::default());
+        for l in crate::tui::lesson::view::HELP {
+            out.push(Line::styled(*l, t.dim));
+        }
         return out;
     }
     out.push(Line::default());
