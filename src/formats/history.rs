@@ -121,7 +121,13 @@ impl History {
     /// Adds an exchange and writes the history. On a write error the entry
     /// stays in memory and the error says why the file was not updated.
     pub fn record(&mut self, ex: &Exchange, redact: Redaction) -> Result<(), String> {
-        self.admit(HistoryEntry::from_exchange(ex, redact))?;
+        self.record_entry(HistoryEntry::from_exchange(ex, redact))
+    }
+
+    /// Adds an entry made elsewhere (`HistoryEntry::from_exchange`, so a
+    /// writer thread need not hold the whole exchange) and writes.
+    pub fn record_entry(&mut self, entry: HistoryEntry) -> Result<(), String> {
+        self.admit(entry)?;
         self.enforce_bounds();
         self.write()
     }

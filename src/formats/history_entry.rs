@@ -66,6 +66,11 @@ pub struct StoredTimeline {
     pub done: Option<u64>,
 }
 
+/// Wire bytes history keeps per direction of one exchange: enough for the
+/// heads and the start of the bodies. A history is for looking back and
+/// re-sending, not an archive of downloads, and it is held in memory.
+pub const MAX_KEPT_PER_DIRECTION: usize = 1024 * 1024;
+
 impl HistoryEntry {
     /// What history stores for `ex`.
     pub fn from_exchange(ex: &Exchange, redaction: Redaction) -> HistoryEntry {
@@ -107,6 +112,17 @@ impl HistoryEntry {
                 (Vec::new(), Vec::new())
             }
         };
+        let (mut sent, mut received) = (sent, received);
+        for (bytes, dir) in [(&mut sent, "sent"), (&mut received, "received")] {
+            if bytes.len() > MAX_KEPT_PER_DIRECTION {
+                notes.push(format!(
+                    "only the first {} of {} {dir} bytes kept",
+                    MAX_KEPT_PER_DIRECTION,
+                    bytes.len()
+                ));
+                bytes.truncate(MAX_KEPT_PER_DIRECTION);
+            }
+        }
         let us = |d: Option<Duration>| d.map(|d| d.as_micros() as u64);
         let tl = &ex.timeline;
         HistoryEntry {

@@ -96,3 +96,34 @@ fn corrupt_and_foreign_files_are_set_aside() {
     let (h, note) = History::open_at(dir.path(), HistoryLimits::default());
     assert_eq!((h.entries().len(), note), (2, None));
 }
+
+#[test]
+fn a_big_exchange_keeps_only_its_first_mebibyte_each_way() {
+    use crate::wire::timeline::Timeline;
+    use crate::wire::{Exchange, Transcript};
+    let big = vec![b'x'; super::history_entry::MAX_KEPT_PER_DIRECTION + 10];
+    let ex = Exchange {
+        method: "GET".into(),
+        url: "http://h/".into(),
+        transcript: Transcript {
+            sent: b"GET / HTTP/1.1\r\nHost: h\r\n\r\n".to_vec(),
+            received: big.clone(),
+            sent_total: 27,
+            received_total: big.len() as u64,
+            ..Transcript::default()
+        },
+        timeline: Timeline::new(std::time::SystemTime::UNIX_EPOCH),
+        response: None,
+        connection: None,
+        tls: None,
+        negotiated: None,
+        h2: None,
+        insecure: false,
+        warnings: Vec::new(),
+        error: None,
+    };
+    let e = HistoryEntry::from_exchange(&ex, super::redact::Redaction::Off);
+    assert_eq!(e.received.len(), super::history_entry::MAX_KEPT_PER_DIRECTION);
+    assert_eq!(e.received_total, big.len() as u64);
+    assert!(e.notes.iter().any(|n| n.contains("received bytes kept")), "{:?}", e.notes);
+}

@@ -19,7 +19,7 @@ use crate::wire::Exchange;
 pub const DIR_VAR: &str = "WIRESCOPE_HISTORY_DIR";
 
 enum Job {
-    Record(Box<Exchange>, Redaction),
+    Record(Box<HistoryEntry>),
     Flush(Sender<()>),
 }
 
@@ -112,12 +112,16 @@ impl Saved {
 
     /// Shows `ex` at once and has it written.
     pub fn record(&mut self, ex: &Exchange, redaction: Redaction) {
-        self.entries
-            .push(light(HistoryEntry::from_exchange(ex, redaction)));
-        let sent = self.writer.jobs.lock().ok().and_then(|jobs| {
-            jobs.as_ref()
-                .map(|j| j.send(Job::Record(Box::new(ex.clone()), redaction)))
-        });
+        // One entry (its bytes capped) for both the list and the writer:
+        // the exchange itself, bodies and all, is never copied.
+        let entry = HistoryEntry::from_exchange(ex, redaction);
+        self.entries.push(light(entry.clone()));
+        let sent = self
+            .writer
+            .jobs
+            .lock()
+            .ok()
+            .and_then(|jobs| jobs.as_ref().map(|j| j.send(Job::Record(Box::new(entry)))));
         if matches!(sent, Some(Ok(()))) {
             self.pending += 1;
         }
@@ -179,8 +183,8 @@ fn light(mut e: HistoryEntry) -> HistoryEntry {
 fn run(mut h: History, jobs: Receiver<Job>, replies: Sender<Reply>) {
     for job in jobs {
         match job {
-            Job::Record(ex, redaction) => {
-                let error = h.record(&ex, redaction).err();
+            Job::Record(entry) => {
+                let error = h.record_entry(*entry).err();
                 let kept = h.entries().len();
                 if replies.send(Reply { kept, error }).is_err() {
                     return;
