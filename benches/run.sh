@@ -27,6 +27,12 @@ hyperfine -N --warmup 1 --runs ${BIG_RUNS:-10} --export-json "$OUT/big.json" \
   "curl -s -o /dev/null $BASE/bytes/$BIG" \
   "$BIN send $BASE/bytes/$BIG --print timing"
 
+echo "== 1 GB body, whole process (hyperfine)"
+GIG=$((1024 * 1024 * 1024))
+hyperfine -N --warmup 1 --runs ${GIG_RUNS:-3} --export-json "$OUT/gig.json" \
+  "curl -s -o /dev/null $BASE/bytes/$GIG" \
+  "$BIN send $BASE/bytes/$GIG --print timing"
+
 echo "== 100 MB body, peak RSS"
 /usr/bin/time -v curl -s -o /dev/null "$BASE/bytes/$BIG" 2>"$OUT/curl.time"
 /usr/bin/time -v "$BIN" send "$BASE/bytes/$BIG" --print timing >/dev/null 2>"$OUT/ws.time"
@@ -44,6 +50,9 @@ print(f"small GET: curl {c*1e3:.2f}±{cs*1e3:.2f} ms, wirescope {w*1e3:.2f}±{ws
 tc, tw = big / c / 1e6, big / w / 1e6
 print(f"100 MB: curl {tc:.0f} MB/s, wirescope {tw:.0f} MB/s, throughput ratio = {tw/tc:.2f} (target >= 0.8)")
 print(f"100 MB peak RSS: curl {curl_rss/1024:.1f} MiB, wirescope {ws_rss/1024:.1f} MiB (target < 100 MB)")
+(c, cs), (w, ws) = means("gig.json")
+gig = 1024 ** 3
+print(f"1 GB: curl {gig / c / 1e6:.0f} MB/s, wirescope {gig / w / 1e6:.0f} MB/s, throughput ratio = {c / w:.2f} (target >= 0.8)")
 PY
 
 if [ -z "${SKIP_CRITERION:-}" ]; then

@@ -344,6 +344,24 @@ impl State {
         };
         spec.method = self.method.unwrap_or_else(|| inferred.into());
         spec.url = url;
+        // Refuse what could not be sent (or exported) as it was typed: a
+        // header name that is not a token, CR/LF/NUL in a value.
+        let token = |n: &str| {
+            !n.is_empty()
+                && n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        };
+        for (n, v) in &headers {
+            if !token(n) {
+                return Err(bad("-H", format!("header name {n:?} is not a valid token")));
+            }
+            if v.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+                return Err(bad(
+                    "-H",
+                    format!("header {n:?} has CR, LF or NUL in its value"),
+                ));
+            }
+        }
         spec.headers = headers;
         spec.body = body;
         Ok(spec)

@@ -15,10 +15,10 @@ pub(super) fn read(flag: &str, path: &str) -> Result<Vec<u8>, CurlError> {
             why: "reading from standard input (@-); save the data to a file".into(),
         });
     }
-    std::fs::read(Path::new(path)).map_err(|e| CurlError::File {
+    super::files::read_body_file(Path::new(path)).map_err(|message| CurlError::File {
         flag: flag.into(),
         path: path.into(),
-        message: crate::wire::error::describe_io(&e),
+        message,
     })
 }
 

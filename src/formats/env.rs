@@ -243,7 +243,7 @@ pub fn spec_from_file(
         spec.body = Some(match body_file(body) {
             Some((path, substitute)) => {
                 let path = dir.join(r(path)?);
-                let bytes = std::fs::read(&path).map_err(|e| {
+                let bytes = super::files::read_body_file(&path).map_err(|e| {
                     format!("{label}: cannot read body file {}: {e}", path.display())
                 })?;
                 match (substitute, String::from_utf8(bytes)) {

@@ -11,6 +11,7 @@
 pub mod curl;
 pub mod env;
 pub mod export;
+pub mod files;
 pub mod har;
 pub mod har_import;
 pub mod har_validate;

@@ -10,6 +10,9 @@ use super::env::{Map, UnresolvedVar};
 /// Variables referring to variables deeper than this are a cycle.
 const MAX_DEPTH: usize = 16;
 
+/// Longest text a template may expand to.
+const MAX_EXPANDED: usize = 1024 * 1024;
+
 pub(super) fn expand(
     template: &str,
     file_vars: &[(String, String)],
@@ -26,6 +29,13 @@ pub(super) fn expand(
         out.push_str(&rest[..open]);
         let name = rest[open + 2..open + 2 + close].trim();
         out.push_str(&lookup(name, file_vars, env, process, depth)?);
+        if out.len() > MAX_EXPANDED {
+            // Variables that repeat each other grow exponentially with depth.
+            return Err(UnresolvedVar {
+                name: name.to_string(),
+                detail: format!("the expansion grows past {} KiB", MAX_EXPANDED / 1024),
+            });
+        }
         rest = &rest[open + 2 + close + 2..];
     }
     out.push_str(rest);

@@ -86,7 +86,18 @@ pub async fn handshake(
 /// An h2 error in words, naming GOAWAY / RST_STREAM codes.
 pub fn describe(e: &h2::Error) -> String {
     let code = |r: h2::Reason| format!("{r:?}: {}", r.description());
-    if e.is_go_away() {
+    if e.is_go_away() && !e.is_remote() {
+        // Our side closed the connection: the server broke the protocol.
+        match e.reason() {
+            Some(r) => format!(
+                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY ({})",
+                code(r)
+            ),
+            None => {
+                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY".into()
+            }
+        }
+    } else if e.is_go_away() {
         match e.reason() {
             Some(r) => format!("the server sent GOAWAY ({})", code(r)),
             None => "the server sent GOAWAY".into(),

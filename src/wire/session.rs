@@ -326,25 +326,41 @@ impl Session {
             ..
         } = flight;
         let tap = &mut slot.insert(conn).tap;
-        let write = async {
-            tap.write_all(&bytes).await?;
-            tap.flush().await
-        };
-        match timeout(opts.read_timeout, write).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => {
-                return Err(WireError::new(
-                    ErrorPhase::Send,
-                    format!("sending the request: {}", describe_io(&e)),
-                ))
+        // The read timeout bounds each silence, not the whole upload: every
+        // write that the socket accepts, however small, is progress.
+        let mut pos = 0;
+        while pos < bytes.len() {
+            match timeout(opts.read_timeout, tap.write(&bytes[pos..])).await {
+                Ok(Ok(0)) => {
+                    return Err(WireError::new(
+                        ErrorPhase::Send,
+                        "sending the request: the connection accepts no more bytes",
+                    ))
+                }
+                Ok(Ok(n)) => pos += n,
+                Ok(Err(e)) => {
+                    return Err(WireError::new(
+                        ErrorPhase::Send,
+                        format!("sending the request: {}", describe_io(&e)),
+                    ))
+                }
+                Err(_) => {
+                    return Err(WireError::timeout(
+                        TimeoutKind::Read,
+                        &format!(
+                            "the server stopped accepting request bytes ({pos} of {} sent)",
+                            bytes.len()
+                        ),
+                        opts.read_timeout,
+                    ))
+                }
             }
-            Err(_) => {
-                return Err(WireError::timeout(
-                    TimeoutKind::Read,
-                    "the server stopped accepting request bytes",
-                    opts.read_timeout,
-                ))
-            }
+        }
+        if let Ok(Err(e)) = timeout(opts.read_timeout, tap.flush()).await {
+            return Err(WireError::new(
+                ErrorPhase::Send,
+                format!("sending the request: {}", describe_io(&e)),
+            ));
         }
         mark(timeline, probe, start, Mark::RequestSent);
         let mut first_byte = || mark(timeline, probe, start, Mark::FirstByte);

@@ -222,7 +222,6 @@ cases! {
 
     /// The client (the h2 crate) found the violation and sent the GOAWAY;
     /// the server sent none, and the message must not say it did.
-    #[ignore = "bug: wire/h2.rs describe() says \"the server sent GOAWAY\" for GOAWAYs the h2 library sent itself (check h2::Error::is_remote)"]
     client_detected_violation_is_not_blamed_on_a_server_goaway => Case::new(h2_at_once(settings(&[(0x2, 2)])))
         .h2c()
         .want(Want::FailsIn(&[Send, Headers], &["PROTOCOL_ERROR"]))

@@ -96,7 +96,7 @@ cases! {
                 s.body = Some(vec![b'u'; 8 * 1024 * 1024]);
             })
             .timeouts(1000, 800, 3000)
-            .want(fails(READ_TIMEOUT, "the server stopped accepting request bytes after 800 ms"))
+            .want(fails(READ_TIMEOUT, "the server stopped accepting request bytes ("))
             .run_against(&srv.url("/"))
             .await
     };
@@ -107,7 +107,7 @@ cases! {
 /// silence while reading or writing") should never fire, and the upload
 /// should succeed within the total deadline.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "bug: the request write is bounded by read_timeout as a whole, not per silence (session.rs run_h1, `timeout(opts.read_timeout, write)`)"]
+#[ignore = "limit: the writer only sees progress when the kernel frees a third of the socket's send buffer (megabytes on loopback); a reader draining it at ~2 MB/s leaves the writer without a wake-up for longer than a 500 ms read timeout. Needs a smaller SO_SNDBUF or SIOCOUTQ polling in the engine."]
 async fn steady_slow_upload_is_not_a_read_timeout() {
     const BODY: usize = 24 * 1024 * 1024;
     let srv = Hostile::on(

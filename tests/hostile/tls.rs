@@ -336,7 +336,6 @@ cases! {
 
     /// The same refusal is a TLS failure to the user (exit 12), not a
     /// missing status line (exit 14).
-    #[ignore = "bug: a TLS alert read after the handshake (TLS 1.3 client-certificate refusal) is reported in phase status-line; map rustls AlertReceived read errors to phase tls (h1.rs read_response)"]
     client_certificate_required_is_a_tls_error => {
         let (acceptor, tls) = client_auth_server();
         Case::new(handler(move |tcp| {

@@ -125,7 +125,7 @@ fn bad_header_line(bytes: &[u8]) -> String {
             Some(i) => {
                 i > 0
                     && line[..i].iter().all(|&b| is_tchar(b))
-                    && !line.iter().any(|&b| b == 0 || b == b'\r')
+                    && !line.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
             }
             None => line.starts_with(b" ") || line.starts_with(b"\t"),
         };
@@ -194,11 +194,17 @@ pub(super) fn framing(
             if t.is_empty() || t.len() > 19 || !t.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(WireError::new(
                     ErrorPhase::Headers,
-                    format!("invalid Content-Length «{t}» (only digits are allowed)"),
+                    format!(
+                        "invalid Content-Length «{}» (only digits are allowed)",
+                        escape_bytes(t.as_bytes())
+                    ),
                 ));
             }
             let n: u64 = t.parse().map_err(|_| {
-                WireError::new(ErrorPhase::Headers, format!("invalid Content-Length «{t}»"))
+                WireError::new(
+                    ErrorPhase::Headers,
+                    format!("invalid Content-Length «{}»", escape_bytes(t.as_bytes())),
+                )
             })?;
             match seen {
                 Some(prev) if prev != n => {

@@ -82,6 +82,15 @@ pub async fn read_response<S: AsyncRead + Unpin>(
 
     let (head, head_len) = loop {
         if let Some(end) = find_head_end(&buf, scanned) {
+            if end > limits.max_head_bytes {
+                return Err(WireError::new(
+                    ErrorPhase::Headers,
+                    format!(
+                        "response head is larger than {} KiB",
+                        limits.max_head_bytes / 1024
+                    ),
+                ));
+            }
             let (head, len) = parse_head(&buf[..end], limits, warnings)?;
             if (100..200).contains(&head.status) {
                 if head.status == 101 {
@@ -121,27 +130,26 @@ pub async fn read_response<S: AsyncRead + Unpin>(
                 ),
             ));
         }
-        let waiting = if offset + buf.len() == 0 {
-            ErrorPhase::StatusLine
-        } else {
+        // Until a whole status line is in, what is missing is the status
+        // line (also after an interim response).
+        let waiting = if buf.contains(&b'\n') {
             ErrorPhase::Headers
+        } else {
+            ErrorPhase::StatusLine
         };
         let n = read_some(io, &mut scratch, read_timeout)
             .await
             .map_err(|f| match f {
                 ReadFail::Timeout => WireError::timeout(
                     TimeoutKind::Read,
-                    if waiting == ErrorPhase::StatusLine {
+                    if offset + buf.len() == 0 {
                         "no response from the server"
                     } else {
                         "the response head stalled"
                     },
                     read_timeout,
                 ),
-                ReadFail::Io(e) => WireError::new(
-                    waiting,
-                    format!("reading the response: {}", describe_io(&e)),
-                ),
+                ReadFail::Io(e) => read_error(waiting, &e),
             })?;
         if n == 0 {
             if !buf.is_empty() && buf.len() < 5 && !b"HTTP/".starts_with(&buf) {
@@ -149,8 +157,10 @@ pub async fn read_response<S: AsyncRead + Unpin>(
             }
             return Err(WireError::new(
                 waiting,
-                if waiting == ErrorPhase::StatusLine {
+                if offset + buf.len() == 0 {
                     "the server closed the connection without sending a response".to_string()
+                } else if waiting == ErrorPhase::StatusLine {
+                    format!("the server closed the connection in the middle of the status line ({} bytes in)", offset + buf.len())
                 } else {
                     format!("the server closed the connection in the middle of the response head ({} bytes in)", offset + buf.len())
                 },
@@ -290,4 +300,17 @@ pub async fn read_response<S: AsyncRead + Unpin>(
     .await;
     sink.finish(resp, warnings);
     result
+}
+
+/// A read failure while waiting for the head. A TLS alert (the server
+/// refusing us after the handshake, e.g. for a missing client
+/// certificate) belongs to phase tls, whatever we were waiting for.
+fn read_error(waiting: ErrorPhase, e: &std::io::Error) -> WireError {
+    if e.get_ref().is_some_and(|i| i.is::<rustls::Error>()) {
+        return WireError::new(
+            ErrorPhase::Tls,
+            super::tls::describe_handshake_error(e, "", &[], &[]),
+        );
+    }
+    WireError::new(waiting, format!("reading the response: {}", describe_io(e)))
 }
