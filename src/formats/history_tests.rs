@@ -123,7 +123,14 @@ fn a_big_exchange_keeps_only_its_first_mebibyte_each_way() {
         error: None,
     };
     let e = HistoryEntry::from_exchange(&ex, super::redact::Redaction::Off);
-    assert_eq!(e.received.len(), super::history_entry::MAX_KEPT_PER_DIRECTION);
+    assert_eq!(
+        e.received.len(),
+        super::history_entry::MAX_KEPT_PER_DIRECTION
+    );
     assert_eq!(e.received_total, big.len() as u64);
-    assert!(e.notes.iter().any(|n| n.contains("received bytes kept")), "{:?}", e.notes);
+    assert!(
+        e.notes.iter().any(|n| n.contains("received bytes kept")),
+        "{:?}",
+        e.notes
+    );
 }
