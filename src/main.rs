@@ -9,6 +9,7 @@ fn main() {
     let code = match cli.command {
         Some(Command::Send(args)) => wirescope::cli::send::main(*args),
         Some(Command::DemoServer(args)) => demo_server(args),
+        Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),
         Some(Command::Lesson(args)) => wirescope::cli::lesson::main(args),
         None => tui(cli),
     };

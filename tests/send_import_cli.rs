@@ -123,3 +123,36 @@ async fn export_prints_code_and_har_records_every_hop() {
     assert_eq!(v["log"]["entries"].as_array().unwrap().len(), 3);
     assert_eq!(v["log"]["pages"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_har_goes_back_into_history() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("s.har");
+    let out = run(&[
+        &format!("{}/redirect/1", d.base_url()),
+        "-L",
+        "--har",
+        har.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0));
+    let history = dir.path().join("history");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+        .args(["import-har", har.to_str().unwrap()])
+        .env("WIRESCOPE_HISTORY_DIR", &history)
+        .output()
+        .await
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("imported 2 exchanges"));
+    let (h, note) = wirescope::formats::History::open_at(&history, Default::default());
+    assert!(note.is_none());
+    assert_eq!(h.entries().len(), 2);
+    assert!(h.entries().iter().any(|e| e.url.ends_with("/get")));
+}

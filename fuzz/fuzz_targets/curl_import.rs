@@ -1,9 +1,10 @@
-//! The curl-command importer over any text. Commands that could make it
-//! open a special file (`-d @/dev/zero`, `-T /dev/stdin`) are skipped:
-//! it reads whatever path it is given (reported; see
-//! `tests/proptests.rs::curl_import_reads_special_files`). When a command
-//! imports, exporting the spec with `to_curl` and importing that again
-//! must give the same request.
+//! The curl-command importer over any text. When a command imports,
+//! exporting the spec with `to_curl` and importing that again must give
+//! the same request. Commands naming system paths are skipped: the
+//! importer reads the files a command names (`-d @FILE`, `-T FILE`), and
+//! the fuzzer has no business reading the machine's files (special files
+//! are refused since the fix for
+//! `tests/proptests.rs::curl_import_reads_special_files`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     // A header the engine would refuse (a name that is not a token, NUL,
-    // CR or LF in the value) is accepted but cannot round-trip (reported;
-    // see `tests/proptests.rs::curl_import_takes_headers_it_cannot_send`).
+    // CR or LF in the value) cannot round-trip; the importer refuses them
+    // since `tests/proptests.rs::curl_import_takes_headers_it_cannot_send`.
     let token = |n: &str| {
         !n.is_empty()
             && n.bytes()
@@ -49,7 +50,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     // A blank value exports as `-H 'Name: '`, which curl reads as "remove
-    // Name" (reported alongside; curl writes an empty header `Name;`).
+    // Name" (curl's spelling of an empty header is `-H 'Name;'`).
     if spec.headers.iter().any(|(_, v)| v.trim().is_empty()) {
         return;
     }

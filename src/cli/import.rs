@@ -58,3 +58,34 @@ pub fn write_har(path: &Path, flows: &[Flow], keep_secrets: bool) -> Result<(), 
     let text = serde_json::to_string_pretty(&har).map_err(|e| e.to_string())?;
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
+
+/// `wirescope import-har FILE`: the HAR's entries go into the history (in
+/// time order among the entries already there); returns the exit code.
+pub fn import_har(args: super::ImportHarArgs) -> i32 {
+    let run = || -> Result<usize, String> {
+        let text = std::fs::read_to_string(&args.file)
+            .map_err(|e| format!("cannot read {}: {e}", args.file.display()))?;
+        let har: serde_json::Value = serde_json::from_str(&text)
+            .map_err(|e| format!("{}: not JSON: {e}", args.file.display()))?;
+        let redaction = if args.keep_secrets {
+            Redaction::Off
+        } else {
+            Redaction::On
+        };
+        let mut history = formats::History::open_user()?;
+        history.import_har(&har, redaction)
+    };
+    match run() {
+        Ok(n) => {
+            println!(
+                "imported {n} exchange{} into the history",
+                if n == 1 { "" } else { "s" }
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("wirescope import-har: {e}");
+            3
+        }
+    }
+}

@@ -46,8 +46,19 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Run the embedded httpbin-style demo server.
     DemoServer(DemoArgs),
+    /// Import a HAR file (e.g. saved by a browser) into the history the TUI shows; credentials are redacted unless --keep-secrets.
+    ImportHar(ImportHarArgs),
     /// Play a workshop lesson against the embedded demo server (no argument: list the built-in ones).
     Lesson(LessonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportHarArgs {
+    /// The HAR 1.2 file.
+    pub file: PathBuf,
+    /// Keep Authorization, Cookie and token-like values as they are in the file.
+    #[arg(long)]
+    pub keep_secrets: bool,
 }
 
 #[derive(Debug, Args)]

@@ -54,10 +54,28 @@ pub struct History {
     note: Option<String>,
 }
 
+/// Overrides where the history lives.
+pub const HISTORY_DIR_VAR: &str = "WIRESCOPE_HISTORY_DIR";
+
 impl History {
     /// The history in the platform's data directory (e.g.
     /// `~/.local/share/wirescope` on Linux). A set-aside file is reported
     /// by `note()`.
+    /// The user's history: in `$WIRESCOPE_HISTORY_DIR` when set (tests and
+    /// portable setups), else in the platform's data directory.
+    pub fn open_user() -> Result<History, String> {
+        match std::env::var_os(HISTORY_DIR_VAR).filter(|v| !v.is_empty()) {
+            Some(dir) => {
+                let dir = Path::new(&dir);
+                fs::create_dir_all(dir).map_err(|e| {
+                    format!("cannot create the history directory {}: {e}", dir.display())
+                })?;
+                Ok(History::open_at(dir, HistoryLimits::default()).0)
+            }
+            None => History::open_default(),
+        }
+    }
+
     pub fn open_default() -> Result<History, String> {
         let dirs = directories::ProjectDirs::from("dev", "wirescope", "wirescope")
             .ok_or("no home directory to keep history in")?;

@@ -16,7 +16,7 @@ use crate::formats::{History, HistoryEntry, HistoryLimits, Redaction};
 use crate::wire::Exchange;
 
 /// Where tests (and people who want it elsewhere) put the history.
-pub const DIR_VAR: &str = "WIRESCOPE_HISTORY_DIR";
+pub const DIR_VAR: &str = crate::formats::history::HISTORY_DIR_VAR;
 
 enum Job {
     Record(Box<HistoryEntry>),
@@ -68,10 +68,7 @@ impl Saved {
     /// platform's data directory. Never fails: when there is nowhere to
     /// keep it, the note says so and nothing is written.
     pub fn open_default() -> Result<Saved, String> {
-        match std::env::var_os(DIR_VAR).filter(|v| !v.is_empty()) {
-            Some(dir) => Ok(Saved::open_at(Path::new(&dir))),
-            None => History::open_default().map(Saved::from_history),
-        }
+        History::open_user().map(Saved::from_history)
     }
 
     /// The history kept in `dir`.
