@@ -4,6 +4,7 @@
 //! `worker` drives `wire`; `tui` and `report` read what they produce.
 
 pub mod cli;
+pub mod crash;
 pub mod decode;
 pub mod demo;
 pub mod explain;

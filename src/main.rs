@@ -5,10 +5,12 @@ use clap::Parser;
 use wirescope::cli::{Cli, Command};
 
 fn main() {
+    wirescope::crash::install_report_hook();
     let cli = Cli::parse();
     let code = match cli.command {
         Some(Command::Send(args)) => wirescope::cli::send::main(*args),
         Some(Command::DemoServer(args)) => demo_server(args),
+        Some(Command::CrashTest) => panic!("deliberate crash (wirescope crash-test)"),
         Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),
         Some(Command::Lesson(args)) => wirescope::cli::lesson::main(args),
         None => tui(cli),

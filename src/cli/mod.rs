@@ -46,6 +46,9 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Run the embedded httpbin-style demo server.
     DemoServer(DemoArgs),
+    /// Panics on purpose, to check the crash report (used by the tests).
+    #[command(hide = true)]
+    CrashTest,
     /// Import a HAR file (e.g. saved by a browser) into the history the TUI shows; credentials are redacted unless --keep-secrets.
     ImportHar(ImportHarArgs),
     /// Play a workshop lesson against the embedded demo server (no argument: list the built-in ones).

@@ -181,6 +181,9 @@ pub struct App {
     pub workflow: super::workflow::Workflow,
     /// Lesson mode (`wirescope lesson`), when a lesson is loaded.
     pub lesson: Option<Box<super::lesson::LessonMode>>,
+    /// Show the values of Authorization, Cookie and the like (`U`); off:
+    /// masked on screen (`mask`).
+    pub reveal_secrets: bool,
 }
 
 impl App {
@@ -218,6 +221,7 @@ impl App {
             search: Default::default(),
             workflow: Default::default(),
             lesson: None,
+            reveal_secrets: false,
         }
     }
 

@@ -333,6 +333,13 @@ pub const BINDINGS: &[Binding] = &[
         true,
     ),
     b(&[k('c')], C::Navigate, A::CookieJar, "cookie jar", false),
+    b(
+        &[k('U')],
+        C::Navigate,
+        A::ToggleSecrets,
+        "show/mask Authorization and cookie values",
+        false,
+    ),
     b(&[k('z')], C::Navigate, A::Zoom, "zoom pane", true),
     b(
         &[k('l')],

@@ -54,6 +54,8 @@ pub enum Action {
     ToggleLanes,
     /// Follow redirects on/off (`-L`).
     ToggleRedirects,
+    /// Show or mask the values of Authorization, Cookie, Set-Cookie.
+    ToggleSecrets,
     /// `/`: search the focused text view (Body, Wire, Response).
     Search,
     SearchNext,

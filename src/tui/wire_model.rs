@@ -21,6 +21,8 @@ pub const HEX_ROW: usize = 16;
 pub struct StreamModel {
     pub len: usize,
     pub regions: Vec<Region>,
+    /// Bytes of secret header values (`mask::secret_ranges`), in order.
+    pub secrets: Vec<Range<usize>>,
     /// Text view rows (built only for the text view).
     pub lines: Option<LineIndex>,
 }
@@ -37,6 +39,7 @@ impl StreamModel {
     ) {
         if bytes.len() != self.len || self.regions.is_empty() {
             self.regions = regions(bytes, dir, protocol, head);
+            self.secrets = super::mask::secret_ranges(bytes, &self.regions);
             self.len = bytes.len();
         }
         match (text_width, &mut self.lines) {
@@ -205,5 +208,16 @@ impl WireModel {
 
     pub fn regions(&self, dir: Dir) -> &[Region] {
         &self.stream(dir).regions
+    }
+
+    /// The secret byte ranges of `dir` that overlap `row`.
+    pub fn secrets_in(&self, dir: Dir, row: &Range<usize>) -> Vec<Range<usize>> {
+        let all = &self.stream(dir).secrets;
+        let first = all.partition_point(|r| r.end <= row.start);
+        all[first..]
+            .iter()
+            .take_while(|r| r.start < row.end)
+            .cloned()
+            .collect()
     }
 }

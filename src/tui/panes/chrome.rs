@@ -76,6 +76,9 @@ pub fn status_bar(app: &App, area: Rect, buf: &mut Buffer) {
         spans.push(Span::styled(format!("  ▸ {}", sanitize_text(n)), t.warning));
     }
     spans.extend(crate::tui::workflow::status_spans(app));
+    if app.reveal_secrets {
+        spans.push(Span::styled("  ⚠ secrets shown (U: mask)", t.warning));
+    }
     let line = Line::from(spans);
     let used = line.width() as u16;
     put(buf, area, 0, &line);

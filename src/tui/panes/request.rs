@@ -63,7 +63,12 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
             let Some(h) = f.headers.get(i) else {
                 return Vec::new();
             };
-            let text = format!("{}: {}", shown(&h.name), shown(&h.value));
+            let value = if app.reveal_secrets {
+                h.value.clone()
+            } else {
+                crate::tui::mask::mask_header_value(&h.name, &h.value)
+            };
+            let text = format!("{}: {}", shown(&h.name), shown(&value));
             if h.enabled {
                 vec![Span::raw(text)]
             } else {

@@ -145,6 +145,11 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
     let focused = app.focus == PaneId::Response;
     for (i, (name, value, repr)) in rows.iter().enumerate() {
         let selected = app.response.header == Some(i);
+        let shown_value = if app.reveal_secrets {
+            value.clone()
+        } else {
+            crate::tui::mask::mask_header_value(name, value)
+        };
         let marker = if selected { "▶ " } else { "  " };
         let name_style = if selected && focused {
             t.selected
@@ -154,7 +159,7 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
         let mut spans = vec![
             Span::styled(marker, t.border_focus),
             Span::styled(format!("{}:", sanitize_text(name)), name_style),
-            Span::raw(format!(" {}", sanitize_text(value))),
+            Span::raw(format!(" {}", sanitize_text(&shown_value))),
         ];
         if let Some(r) = repr {
             spans.push(Span::styled(format!("  [{r}]"), t.dim));

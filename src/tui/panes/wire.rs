@@ -15,6 +15,7 @@ use super::{frame, put};
 use crate::decode::h1::{first_region_at, Region, RegionKind};
 use crate::decode::text::glyph_at;
 use crate::tui::app::{fmt_bytes, App, PaneId, WireView};
+use crate::tui::mask::DOT;
 use crate::tui::theme::Theme;
 use crate::tui::wire_model::{WireRow, HEX_ROW};
 use crate::wire::exchange::Dir;
@@ -27,6 +28,8 @@ struct Styler<'a> {
     theme: &'a Theme,
     /// Search matches on this row (`/`).
     search: Vec<Range<usize>>,
+    /// Secret header value bytes on this row, drawn as `•` (`mask`).
+    masked: Vec<Range<usize>>,
 }
 
 impl<'a> Styler<'a> {
@@ -42,7 +45,12 @@ impl<'a> Styler<'a> {
             highlight,
             theme,
             search: Vec::new(),
+            masked: Vec::new(),
         }
+    }
+
+    fn masked(&self, offset: usize) -> bool {
+        self.masked.iter().any(|r| r.contains(&offset))
     }
 
     fn style(&mut self, offset: usize) -> Style {
@@ -87,7 +95,13 @@ fn text_row(bytes: &[u8], range: Range<usize>, styler: &mut Styler) -> Line<'sta
             break;
         };
         buf.clear();
-        g.push_to(&mut buf);
+        if styler.masked(i) {
+            // One dot a cell: the row keeps its width and alignment (one
+            // a byte for the ASCII a header value is).
+            buf.extend(std::iter::repeat_n(DOT, g.width()));
+        } else {
+            g.push_to(&mut buf);
+        }
         let style = styler.style(i);
         push(&mut spans, &buf, style);
         i += len;
@@ -100,11 +114,14 @@ fn hex_row(bytes: &[u8], range: Range<usize>, styler: &mut Styler, t: &Theme) ->
     let row = &bytes[range.clone()];
     let mut spans = vec![Span::styled(format!("{:08x}  ", range.start), t.dim)];
     let mut styles = [Style::new(); HEX_ROW];
+    let mut masked = [false; HEX_ROW];
     for (k, style) in styles.iter_mut().enumerate().take(row.len()) {
         *style = styler.style(range.start + k);
+        masked[k] = styler.masked(range.start + k);
     }
     for (k, style) in styles.iter().enumerate() {
         match row.get(k) {
+            Some(_) if masked[k] => push(&mut spans, "•• ", *style),
             Some(&b) => {
                 let cell = [HEX[(b >> 4) as usize], HEX[(b & 15) as usize], b' '];
                 push(
@@ -120,8 +137,10 @@ fn hex_row(bytes: &[u8], range: Range<usize>, styler: &mut Styler, t: &Theme) ->
         }
     }
     spans.push(Span::styled("│", t.border));
-    for (&b, style) in row.iter().zip(styles) {
-        let c = if (0x20..0x7f).contains(&b) {
+    for ((&b, style), masked) in row.iter().zip(styles).zip(masked) {
+        let c = if masked {
+            DOT
+        } else if (0x20..0x7f).contains(&b) {
             b as char
         } else {
             '.'
@@ -214,6 +233,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 let mut styler = Styler::new(m.regions(dir), range.start, highlight, &t);
                 if let Some(s) = app.search.wire.as_ref().filter(|s| s.exchange == entry.id) {
                     styler.search = s.marks(dir, &range);
+                }
+                if !app.reveal_secrets {
+                    styler.masked = m.secrets_in(dir, &range);
                 }
                 match app.wire.view {
                     WireView::Text => text_row(bytes, range, &mut styler),
