@@ -291,8 +291,13 @@ fn an_http_file_opens_in_the_collection_and_an_edit_is_written_back() {
     tmux.wait_for("200 OK", Duration::from_secs(10), |s| s.contains("200 OK"));
     // The third needs {{token}} from the environment.
     tmux.keys(&["8", "j", "j", "Enter"]);
+    // Its value is masked on screen until `U` reveals it.
     tmux.wait_for("the bearer request loaded", Duration::from_secs(5), |s| {
-        s.contains("Authorization: Bearer {{token}}")
+        s.contains("Authorization: Bearer ••••••••")
+    });
+    tmux.keys(&["U"]);
+    tmux.wait_for("the token revealed", Duration::from_secs(5), |s| {
+        s.contains("Authorization: Bearer {{token}}") && s.contains("secrets shown")
     });
     tmux.keys(&["F5"]);
     tmux.wait_for("the token on the wire", Duration::from_secs(10), |s| {

@@ -337,7 +337,7 @@ pub const BINDINGS: &[Binding] = &[
         &[k('U')],
         C::Navigate,
         A::ToggleSecrets,
-        "show/mask Authorization and cookie values",
+        "reveal/mask Authorization, cookies",
         false,
     ),
     b(&[k('z')], C::Navigate, A::Zoom, "zoom pane", true),

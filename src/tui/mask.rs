@@ -99,10 +99,7 @@ pub fn value_secret_spans(name: &str, value: &[u8]) -> Vec<Range<usize>> {
     match kind {
         Secret::Auth => {
             // Keep the scheme word when credentials follow it.
-            let scheme_end = value[start..end]
-                .iter()
-                .position(ws)
-                .map(|i| start + i);
+            let scheme_end = value[start..end].iter().position(ws).map(|i| start + i);
             let from = scheme_end
                 .and_then(|s| value[s..end].iter().position(|b| !ws(b)).map(|i| s + i))
                 .unwrap_or(start);
@@ -144,7 +141,11 @@ pub fn secret_ranges(bytes: &[u8], regions: &[Region]) -> Vec<Range<usize>> {
                 if let Some(n) = name {
                     let n = String::from_utf8_lossy(n);
                     let spans = value_secret_spans(&n, &bytes[range.clone()]);
-                    out.extend(spans.into_iter().map(|s| range.start + s.start..range.start + s.end));
+                    out.extend(
+                        spans
+                            .into_iter()
+                            .map(|s| range.start + s.start..range.start + s.end),
+                    );
                 }
             }
             RegionKind::Crlf => {}
@@ -186,14 +187,17 @@ mod tests {
     fn wire_spans_keep_scheme_names_and_attributes() {
         let v = b" Bearer abc.def";
         let s = value_secret_spans("Authorization:", v);
-        assert_eq!(s, [8..15]);
-        assert_eq!(value_secret_spans("Authorization", b" tok"), [1..4]);
+        assert_eq!(s, vec![8..15]);
+        assert_eq!(value_secret_spans("Authorization", b" tok"), vec![1..4]);
         let v = b" a=1; sid=xyz ";
         let s = value_secret_spans("Cookie", v);
-        assert_eq!(s.iter().map(|r| &v[r.clone()]).collect::<Vec<_>>(), [b"1".as_slice(), b"xyz"]);
+        assert_eq!(
+            s.iter().map(|r| &v[r.clone()]).collect::<Vec<_>>(),
+            [b"1".as_slice(), b"xyz"]
+        );
         let v = b" sid=xyz; Path=/";
         let s = value_secret_spans("Set-Cookie", v);
-        assert_eq!(s, [5..8]);
+        assert_eq!(s, vec![5..8]);
         assert!(value_secret_spans("Accept", b" x").is_empty());
     }
 

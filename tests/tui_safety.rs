@@ -1,0 +1,169 @@
+//! Terminal safety: an exchange whose response head and body hold every
+//! byte 0x00–0xFF and the escape sequences a hostile server would try
+//! (CSI, OSC 52 clipboard writes, OSC 8 links) is drawn by every pane, in
+//! every view, and printed by the CLI's text report; no cell and no line
+//! may carry a character a terminal would act on.
+
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+use wirescope::report::escape::is_unsafe;
+use wirescope::report::text::{render, Sections};
+use wirescope::tui::app::{App, PaneId, WireView};
+use wirescope::tui::{fixture, fixture_more, view};
+use wirescope::wire::Exchange;
+
+const SEQUENCES: &[&[u8]] = &[
+    b"\x1b[2J",
+    b"\x1b[31mred\x1b[0m",
+    b"\x1b]52;c;SGVsbG8=\x07",
+    b"\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\",
+    b"\x9b2J",
+    b"\xc2\x9b2J",
+    b"\xe2\x80\xae evil \xe2\x80\xac",
+    b"\xe2\x81\xa6iso\xe2\x81\xa9",
+];
+
+fn hostile_bytes() -> Vec<u8> {
+    let mut v: Vec<u8> = (0..=255u8).collect();
+    for s in SEQUENCES {
+        v.extend_from_slice(s);
+    }
+    v
+}
+
+fn hostile_exchange() -> Exchange {
+    let mut x = fixture::exchange();
+    let all = hostile_bytes();
+    let mut head = b"HTTP/1.1 200 OK \x1b[2J\x1b]52;c;SGVsbG8=\x07\r\n".to_vec();
+    head.extend_from_slice(b"X-All: ");
+    head.extend_from_slice(&all);
+    head.extend_from_slice(b"\r\nSet-Cookie: sid=\x1b]8;;http://x\x1b\\a; Path=/\r\n");
+    head.extend_from_slice(b"X-Osc: \x1b]52;c;SGVsbG8=\x07\r\n");
+    head.extend_from_slice(format!("Content-Length: {}\r\n\r\n", all.len()).as_bytes());
+    let mut received = head.clone();
+    received.extend_from_slice(&all);
+
+    let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let resp = x.response.as_mut().unwrap();
+    resp.reason = lossy(b"OK \x1b[2J\x1b]52;c;SGVsbG8=\x07");
+    resp.headers = vec![
+        ("X-All".into(), lossy(&all)),
+        (
+            "Set-Cookie".into(),
+            lossy(b"sid=\x1b]8;;http://x\x1b\\a; Path=/"),
+        ),
+        ("X-Osc".into(), lossy(b"\x1b]52;c;SGVsbG8=\x07")),
+        ("Content-Length".into(), all.len().to_string()),
+    ];
+    resp.head_start = 0;
+    resp.head_len = head.len();
+    resp.framing = wirescope::wire::exchange::Framing::ContentLength(all.len() as u64);
+    resp.body = all.clone();
+    resp.body_len = all.len() as u64;
+    resp.chunk_count = 0;
+    x.transcript.received_total = received.len() as u64;
+    x.transcript.received = received;
+    x.url = lossy(b"http://127.0.0.1:8080/\x1b[2J\x1b]8;;http://x\x1b\\");
+    x
+}
+
+fn assert_safe(buf: &Buffer, what: &str) {
+    for (i, cell) in buf.content.iter().enumerate() {
+        let sym = cell.symbol();
+        assert!(
+            !sym.chars().any(is_unsafe),
+            "{what}: cell {i} (x {}, y {}) holds {sym:?}",
+            i % buf.area.width as usize,
+            i / buf.area.width as usize,
+        );
+    }
+}
+
+fn draw(app: &mut App, id: Option<PaneId>) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    term.draw(|f| {
+        let area = f.area();
+        match id {
+            Some(id) => view::render_pane(app, id, area, f.buffer_mut()),
+            None => view::render(app, area, f.buffer_mut()),
+        }
+    })
+    .unwrap();
+    term.backend().buffer().clone()
+}
+
+fn apps() -> Vec<(&'static str, App)> {
+    let mut h1 = fixture::app();
+    fixture::push_done(&mut h1, hostile_exchange());
+    let mut revealed = h1.clone();
+    revealed.reveal_secrets = true;
+    vec![
+        ("HTTP/1.1", h1),
+        ("HTTP/1.1, secrets shown", revealed),
+        ("HTTP/2", fixture_more::h2_app()),
+    ]
+}
+
+#[test]
+fn every_pane_and_view_is_terminal_safe() {
+    for (label, base) in apps() {
+        for id in PaneId::ALL {
+            let views: &[(WireView, bool)] = match id {
+                PaneId::Wire => &[(WireView::Text, false), (WireView::Hex, false)],
+                PaneId::Body => &[(WireView::Text, false), (WireView::Text, true)],
+                _ => &[(WireView::Text, false)],
+            };
+            for &(wire_view, body_hex) in views {
+                let mut app = base.clone();
+                app.focus = id;
+                app.wire.view = wire_view;
+                app.body.hex = body_hex;
+                // Select a header so its highlight is drawn too.
+                app.response.header = Some(0);
+                let what = format!("{label} {id:?} {wire_view:?} body hex {body_hex}");
+                assert_safe(&draw(&mut app, Some(id)), &format!("pane {what}"));
+                assert_safe(&draw(&mut app, None), &format!("whole app {what}"));
+                // Scrolled down, so later rows (the body, the tail of the
+                // head) are drawn too.
+                for scroll in [5, 12, 25] {
+                    let mut app = app.clone();
+                    app.wire.scroll = scroll;
+                    app.response.scroll = scroll;
+                    app.body.scroll = scroll;
+                    assert_safe(
+                        &draw(&mut app, Some(id)),
+                        &format!("pane {what} scroll {scroll}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_cli_text_report_is_terminal_safe() {
+    let x = hostile_exchange();
+    let all = Sections::parse("all").unwrap();
+    let out = render(&x, &all);
+    assert!(!out.is_empty());
+    for (n, line) in out.lines().enumerate() {
+        assert!(
+            !line.chars().any(is_unsafe),
+            "line {n} of the text report: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn the_fixture_really_is_hostile() {
+    let x = hostile_exchange();
+    let r = &x.transcript.received;
+    for b in 0..=255u8 {
+        assert!(r.contains(&b), "byte {b:#04x} missing from the response");
+    }
+    for s in SEQUENCES {
+        assert!(r.windows(s.len()).any(|w| w == *s));
+    }
+}
