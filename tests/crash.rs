@@ -15,9 +15,16 @@ fn a_panic_leaves_a_report_file() {
     let report = std::fs::read_dir(dir.path())
         .unwrap()
         .filter_map(Result::ok)
-        .find(|e| e.file_name().to_string_lossy().starts_with("wirescope-crash-"))
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("wirescope-crash-")
+        })
         .expect("a report file");
     let text = std::fs::read_to_string(report.path()).unwrap();
-    assert!(text.starts_with(&format!("wirescope {} crash report", env!("CARGO_PKG_VERSION"))));
+    assert!(text.starts_with(&format!(
+        "wirescope {} crash report",
+        env!("CARGO_PKG_VERSION")
+    )));
     assert!(text.contains("deliberate crash") && text.contains("backtrace:"));
 }
