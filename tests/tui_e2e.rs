@@ -9,79 +9,11 @@
 //! temporary `WIRESCOPE_HISTORY_DIR`, as in every test here). Skipped
 //! (with a note) when tmux is not installed.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
 use std::time::{Duration, Instant};
 
-/// A tmux server of our own (its own socket), killed however the test ends.
-struct Tmux {
-    socket: String,
-    /// The saved history goes here, never to the real data directory.
-    history: tempfile::TempDir,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("running tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        let out = self.run(&args);
-        assert!(out.status.success(), "send-keys failed: {out:?}");
-    }
-
-    /// Polls the screen until `ok` holds, for at most `limit`.
-    fn wait_for(&self, what: &str, limit: Duration, ok: impl Fn(&str) -> bool) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if ok(&screen) {
-                return screen;
-            }
-            if start.elapsed() > limit {
-                panic!("timed out waiting for {what}; the screen was:\n{screen}");
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.run(&["kill-server"]);
-    }
-}
-
-fn tmux_installed() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-fn wait_for_file(path: &Path, limit: Duration) -> Option<String> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Ok(s) = std::fs::read_to_string(path) {
-            if s.ends_with('\n') {
-                return Some(s);
-            }
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    None
-}
+use common::tmux::{tmux_installed, wait_for_file, Tmux};
 
 #[test]
 fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
@@ -92,13 +24,7 @@ fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let exit_file = dir.path().join("exit");
     let bin = env!("CARGO_BIN_EXE_wirescope");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmux = Tmux {
-        socket: format!("wirescope-e2e-{}-{nanos}", std::process::id()),
-        history: tempfile::tempdir().unwrap(),
-    };
+    let tmux = Tmux::new("e2e");
     let script = format!(
         "WIRESCOPE_HISTORY_DIR='{}' '{bin}'; echo EXIT=$? > '{}'",
         tmux.history.path().display(),
@@ -162,13 +88,7 @@ fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
         return None;
     }
     let bin = env!("CARGO_BIN_EXE_wirescope");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmux = Tmux {
-        socket: format!("wirescope-e2e-{tag}-{}-{nanos}", std::process::id()),
-        history: tempfile::tempdir().unwrap(),
-    };
+    let tmux = Tmux::new(&format!("e2e-{tag}"));
     let script = format!(
         "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}'",
         tmux.history.path().display()
@@ -257,13 +177,7 @@ fn an_http_file_opens_in_the_collection_and_an_edit_is_written_back() {
     .unwrap();
 
     let bin = env!("CARGO_BIN_EXE_wirescope");
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmux = Tmux {
-        socket: format!("wirescope-e2e-http-{}-{nanos}", std::process::id()),
-        history: tempfile::tempdir().unwrap(),
-    };
+    let tmux = Tmux::new("e2e-http");
     let script = format!(
         "cd '{}' && WIRESCOPE_HISTORY_DIR='{}' exec '{bin}' demo.http --env local",
         dir.path().display(),

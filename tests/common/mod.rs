@@ -2,6 +2,8 @@
 //! connections on 127.0.0.1:0 and misbehaves (or behaves) exactly as told.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
