@@ -5,6 +5,9 @@
 //! marks, the JSON path filter, the keys, terminal safety, and the first
 //! screen of a 10 MB JSON body made without formatting the rest.
 
+mod common;
+
+use common::screen::text;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -35,17 +38,6 @@ fn pane(app: &mut App, w: u16, h: u16) -> Buffer {
     })
     .unwrap();
     term.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 /// Rows inside the border as `color:text` runs (default color left out).

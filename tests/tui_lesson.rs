@@ -6,6 +6,9 @@
 //! overlay. Also: every lesson pane survives zero-size and tiny areas,
 //! NO_COLOR means no colors, and meaning is in the text (✓/✗, badges).
 
+mod common;
+
+use common::screen::text;
 use std::time::Duration;
 
 use ratatui::backend::TestBackend;
@@ -18,17 +21,6 @@ use wirescope::tui::app::App;
 use wirescope::tui::lesson::{fixture, reveal, view as lesson_view, LessonPane, Scene};
 use wirescope::tui::theme::ColorMode;
 use wirescope::tui::view;
-
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
 
 fn draw(app: &mut App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -5,6 +5,9 @@
 //! small, nothing a server sends reaches a cell unescaped, and NO_COLOR
 //! means no colors.
 
+mod common;
+
+use common::screen::{pane, whole};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -19,37 +22,6 @@ use wirescope::tui::view;
 use wirescope::wire::{ErrorPhase, WireError};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
-
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn whole(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let area = f.area();
-        view::render(app, area, f.buffer_mut());
-    })
-    .unwrap();
-    text(term.backend().buffer())
-}
-
-fn pane(app: &mut App, id: PaneId, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let area = f.area();
-        view::render_pane(app, id, area, f.buffer_mut());
-    })
-    .unwrap();
-    text(term.backend().buffer())
-}
 
 fn done_app() -> App {
     let mut app = fixture::app();

@@ -5,45 +5,15 @@
 //! the batch waterfall, a flow in the history and waterfall; no panic in
 //! tiny areas, nothing unescaped.
 
-use ratatui::backend::TestBackend;
+mod common;
+
+use common::screen::{pane, whole};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::Terminal;
 
 use wirescope::tui::app::{App, PaneId};
 use wirescope::tui::fixture_more;
 use wirescope::tui::view;
-
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn whole(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let area = f.area();
-        view::render(app, area, f.buffer_mut());
-    })
-    .unwrap();
-    text(term.backend().buffer())
-}
-
-fn pane(app: &mut App, id: PaneId, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let area = f.area();
-        view::render_pane(app, id, area, f.buffer_mut());
-    })
-    .unwrap();
-    text(term.backend().buffer())
-}
 
 /// The h2 app with the Frames pane focused and its first HEADERS frame
 /// (the request's) picked.

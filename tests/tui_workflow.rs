@@ -5,16 +5,16 @@
 //! redacted; snapshots of the Collection pane and the export chooser at
 //! 120×40 and 80×24.
 
+mod common;
+
+use common::screen::whole;
 use std::path::Path;
 
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
 
 use wirescope::tui::app::{App, PaneId};
 use wirescope::tui::workflow::{self, HistoryMode, WorkflowArgs};
-use wirescope::tui::{fixture, update, view, Msg};
+use wirescope::tui::{fixture, update, Msg};
 use wirescope::worker::{Command, Event};
 
 fn key(app: &mut App, code: KeyCode) -> Vec<Command> {
@@ -32,27 +32,6 @@ fn typed(app: &mut App, text: &str) {
     for c in text.chars() {
         key(app, KeyCode::Char(c));
     }
-}
-
-fn text(buf: &Buffer) -> String {
-    let w = buf.area.width as usize;
-    let mut out = String::new();
-    for row in buf.content.chunks(w.max(1)) {
-        let line: String = row.iter().map(|c| c.symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
-fn whole(app: &mut App, w: u16, h: u16) -> String {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| {
-        let area = f.area();
-        view::render(app, area, f.buffer_mut());
-    })
-    .unwrap();
-    text(term.backend().buffer())
 }
 
 /// Comments of both kinds, a file variable, a response handler, a

@@ -2,6 +2,7 @@
 //! connections on 127.0.0.1:0 and misbehaves (or behaves) exactly as told.
 #![allow(dead_code)]
 
+pub mod screen;
 pub mod tmux;
 
 use std::future::Future;
