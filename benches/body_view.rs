@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 
-use wirescope::decode::coding::{encode, Coding, DEFAULT_MAX_DECODED};
+use wirescope::decode::coding::{encode, Coding, DecodeLimits};
 use wirescope::tui::app::{App, PaneId};
 use wirescope::tui::entry::Entry;
 use wirescope::tui::fixture;
@@ -121,7 +121,7 @@ fn first_frame(c: &mut Criterion) {
     );
     let resp = gx.response.clone().unwrap();
     g.bench_function("gunzip_10mb_json", |b| {
-        b.iter(|| wirescope::decode::body::decode_response(&resp, DEFAULT_MAX_DECODED))
+        b.iter(|| wirescope::decode::body::decode_response(&resp, DecodeLimits::default()))
     });
     let src = wirescope::decode::body::Source::Mem(json.clone().into());
     g.bench_function("validate_10mb_json", |b| {

@@ -352,7 +352,11 @@ proptest! {
         bytes in vec(any::<u8>(), 0..200),
         cap in 0usize..4096,
     ) {
-        if let Ok(Some(d)) = wirescope::decode::coding::decode(coding, &bytes, cap) {
+        if let Ok(Some(d)) = wirescope::decode::coding::decode(
+            coding,
+            &bytes,
+            wirescope::decode::coding::DecodeLimits::capped(cap as u64),
+        ) {
             prop_assert!(d.bytes.len() <= cap);
         }
     }

@@ -283,7 +283,10 @@ async fn the_engine_spills_a_large_body_and_removes_the_file_when_dropped() {
     let path = file.path().to_path_buf();
     assert!(path.exists());
     assert_eq!(std::fs::metadata(&path).unwrap().len(), 500_000);
-    let body = wirescope::decode::body::decode_response(resp, 1 << 30);
+    let body = wirescope::decode::body::decode_response(
+        resp,
+        wirescope::decode::coding::DecodeLimits::capped(1 << 30),
+    );
     assert_eq!(body.shown().len(), 500_000);
     assert_eq!(
         &body.shown().read_at(0, 100_000).unwrap()[..],
@@ -308,4 +311,72 @@ async fn save_options_take_one_url() {
     .await;
     assert_eq!(out.status.code(), Some(3));
     assert!(stderr(&out).contains("take one URL"), "{}", stderr(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_codings_and_max_decoded_reach_every_report() {
+    let plain = b"four layers deep ".repeat(20);
+    let mut wire = plain.clone();
+    for _ in 0..4 {
+        wire = encode(Coding::Gzip, &wire).unwrap();
+    }
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip, gzip, gzip, gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        wire.len()
+    );
+    let server = canned(head, wire).await;
+    let url = server.url("/deep");
+
+    // By default four codings are one too many: refused, naming the flag.
+    let out = common::send_cmd(&[&url, "--print", "body"]).await;
+    assert!(
+        stdout(&out).contains("stacks 4 codings") && stdout(&out).contains("--max-codings"),
+        "{}",
+        stdout(&out)
+    );
+    // Allowed: the text preview and the JSON body are decoded.
+    let out = common::send_cmd(&[&url, "--print", "body", "--max-codings", "4"]).await;
+    assert!(
+        stdout(&out).contains("four layers deep"),
+        "{}",
+        stdout(&out)
+    );
+    let out = common::send_cmd(&[&url, "--format", "json", "--max-codings", "4"]).await;
+    let body = &common::json_lines(&out)[0]["body"];
+    assert_eq!(body["decoded_len"], plain.len());
+    assert_eq!(body["error"], serde_json::Value::Null);
+    // --max-decoded bounds the text preview too.
+    let out = common::send_cmd(&[
+        &url,
+        "--print",
+        "body",
+        "--max-codings",
+        "4",
+        "--max-decoded",
+        "10",
+    ])
+    .await;
+    assert!(
+        stdout(&out).contains("10+ bytes decoded") && !stdout(&out).contains("four layers deep"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_interim_is_a_flag_and_its_error_names_it() {
+    let head = "HTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n".repeat(3)
+        + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n";
+    let server = canned(head, b"ok".to_vec()).await;
+    let url = server.url("/hints");
+    let out = common::send_cmd(&[&url, "--max-interim", "2"]).await;
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("more than 2 interim (1xx) responses (the --max-interim limit)"),
+        "{}",
+        stderr(&out)
+    );
+    let out = common::send_cmd(&[&url, "--max-interim", "3", "--print", "response"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("200 OK"), "{}", stdout(&out));
 }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::SendArgs;
 use crate::decode::body::describe;
-use crate::decode::coding::{self, Coding};
+use crate::decode::coding::{self, Coding, DecodeLimits};
 use crate::wire::{Exchange, Spill};
 
 /// A coding `--compress-body` can apply.
@@ -95,7 +95,7 @@ pub fn save(args: &SendArgs, ex: &Exchange) -> Result<Vec<String>, String> {
         notes.extend(save_wire(dir, ex)?);
     }
     if let Some(file) = &args.save_body {
-        notes.push(save_body(file, ex, args.max_decoded)?);
+        notes.push(save_body(file, ex, args.decode_limits())?);
     }
     Ok(notes)
 }
@@ -125,15 +125,15 @@ fn save_wire(dir: &Path, ex: &Exchange) -> Result<Vec<String>, String> {
     Ok(notes)
 }
 
-fn save_body(file: &Path, ex: &Exchange, cap: u64) -> Result<String, String> {
+fn save_body(file: &Path, ex: &Exchange, limits: DecodeLimits) -> Result<String, String> {
     let Some(resp) = &ex.response else {
         return Err(format!("no response: nothing saved to {}", file.display()));
     };
-    let body = describe(resp);
+    let body = describe(resp, limits);
     let out =
         std::fs::File::create(file).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let mut out = std::io::BufWriter::new(out);
-    let outcome = body.decode_to(&mut out, cap);
+    let outcome = body.decode_to(&mut out);
     std::io::Write::flush(&mut out).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
     let undone = match (&body.refused, body.codings.is_empty()) {
         (None, false) => {

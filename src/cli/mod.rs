@@ -213,6 +213,9 @@ pub struct SendArgs {
     /// Body bytes kept in memory; the rest are read, counted and dropped.
     #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
     pub max_body: usize,
+    /// Most interim (1xx) responses accepted before the final one.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_interim: usize,
     /// Ask for compressed responses: adds 'Accept-Encoding: LIST' (e.g. 'gzip, br, zstd').
     #[arg(long, value_name = "LIST")]
     pub accept_encoding: Option<String>,
@@ -228,6 +231,19 @@ pub struct SendArgs {
     /// Most bytes a body is decoded to: a decompression bomb stops there.
     #[arg(long, value_name = "BYTES", default_value_t = crate::decode::coding::DEFAULT_MAX_DECODED)]
     pub max_decoded: u64,
+    /// Most stacked content codings undone (Content-Encoding: gzip, br, ...); a deeper stack is shown as received.
+    #[arg(long, value_name = "N", default_value_t = crate::decode::coding::DEFAULT_MAX_CODINGS)]
+    pub max_codings: usize,
+}
+
+impl SendArgs {
+    /// How far response bodies are decoded, for every report.
+    pub fn decode_limits(&self) -> crate::decode::coding::DecodeLimits {
+        crate::decode::coding::DecodeLimits {
+            max_decoded: self.max_decoded,
+            max_codings: self.max_codings,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

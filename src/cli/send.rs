@@ -5,6 +5,7 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::{Format, SendArgs};
+use crate::decode::coding::DecodeLimits;
 use crate::explain::Lint;
 use crate::report::{self, text::Sections};
 use crate::wire::policy::{self, Cause, Flow, Redirects, Retry, Stop};
@@ -98,7 +99,7 @@ pub fn main(args: SendArgs) -> i32 {
                 &flow,
                 &lints,
                 revalidated.as_deref(),
-                args.max_decoded,
+                args.decode_limits(),
                 &mut out,
             ),
             Format::Text => {
@@ -298,12 +299,12 @@ fn json_flow(
     flow: &Flow,
     lints: &[Lint],
     revalidation: Option<&str>,
-    max_decoded: u64,
+    limits: DecodeLimits,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let last = flow.hops.len().saturating_sub(1);
     for (i, hop) in flow.hops.iter().enumerate() {
-        let mut doc = report::json::exchange_with(&hop.exchange, max_decoded);
+        let mut doc = report::json::exchange_with(&hop.exchange, limits);
         doc["hop"] = serde_json::json!(hop.hop);
         doc["attempt"] = serde_json::json!(hop.attempt);
         doc["cause"] = match &hop.cause {
@@ -339,7 +340,8 @@ fn input(msg: impl Into<String>) -> WireError {
 
 /// The specs to send and the sections to print.
 fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
-    let sections = Sections::parse(&args.print).map_err(input)?;
+    let mut sections = Sections::parse(&args.print).map_err(input)?;
+    sections.decode = args.decode_limits();
     if let Some(spec) = super::import::imported(args)? {
         return Ok((vec![spec], sections));
     }
@@ -391,8 +393,8 @@ fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
             max_head_bytes: args.max_head_bytes,
             max_header_lines: args.max_headers.max(1),
             max_body_kept: args.max_body,
+            max_interim: args.max_interim,
             spill: super::body::spill(args),
-            ..Limits::default()
         },
         redirects: Redirects {
             follow: args.location,

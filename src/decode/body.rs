@@ -9,7 +9,7 @@ use std::io::Write;
 
 use bytes::Bytes;
 
-use super::coding::{self, Coding, Outcome};
+use super::coding::{self, Coding, DecodeLimits, Outcome};
 pub use super::source::{FileSource, Sink, Source};
 use crate::wire::Response;
 
@@ -47,6 +47,8 @@ pub struct Body {
     pub outcome: Outcome,
     /// Why the codings were not undone (unknown, too many).
     pub refused: Option<String>,
+    /// How far `decode` and `decode_to` go.
+    pub limits: DecodeLimits,
 }
 
 impl Body {
@@ -120,15 +122,16 @@ impl Body {
     }
 }
 
-/// Starts describing `resp`'s body: raw bytes and codings, not decoded yet.
-pub fn describe(resp: &Response) -> Body {
+/// Starts describing `resp`'s body: raw bytes and codings, not decoded
+/// yet (`limits` says how far decoding will go).
+pub fn describe(resp: &Response, limits: DecodeLimits) -> Body {
     let (raw, raw_missing) = raw(resp);
-    describe_raw(resp, raw, raw_missing)
+    describe_raw(resp, raw, raw_missing, limits)
 }
 
 /// Like `describe`, with only the first `limit` raw bytes (a preview's
 /// worth, without copying a large body); the flag says it was cut.
-pub fn describe_head(resp: &Response, limit: usize) -> (Body, bool) {
+pub fn describe_head(resp: &Response, limit: usize, limits: DecodeLimits) -> (Body, bool) {
     let cut = resp.body_len > limit as u64;
     let head = if resp.body.len() >= limit.min(resp.body_len as usize) {
         Bytes::copy_from_slice(&resp.body[..resp.body.len().min(limit)])
@@ -145,16 +148,19 @@ pub fn describe_head(resp: &Response, limit: usize) -> (Body, bool) {
         Some(f) if f.len >= resp.body_len => 0,
         _ => resp.body_len.saturating_sub(resp.body.len() as u64),
     };
-    (describe_raw(resp, Source::Mem(head), missing), cut)
+    (describe_raw(resp, Source::Mem(head), missing, limits), cut)
 }
 
-fn describe_raw(resp: &Response, raw: Source, raw_missing: u64) -> Body {
+fn describe_raw(resp: &Response, raw: Source, raw_missing: u64, limits: DecodeLimits) -> Body {
     let content_encoding = resp
         .header("content-encoding")
         .map(str::trim)
         .filter(|e| !e.is_empty())
         .map(str::to_string);
-    let (codings, refused) = match content_encoding.as_deref().map(coding::parse_list) {
+    let parsed = content_encoding
+        .as_deref()
+        .map(|e| coding::parse_list(e, limits.max_codings));
+    let (codings, refused) = match parsed {
         None => (Vec::new(), None),
         Some(Ok(c)) => (c, None),
         Some(Err(e)) => (Vec::new(), Some(e)),
@@ -168,6 +174,7 @@ fn describe_raw(resp: &Response, raw: Source, raw_missing: u64) -> Body {
         decoded: None,
         outcome: Outcome::default(),
         refused,
+        limits,
     }
 }
 
@@ -178,8 +185,9 @@ impl Body {
     }
 
     /// Undoes the codings into memory (or a temporary file past
-    /// `mem_cap`), at most `cap` bytes.
-    pub fn decode(&mut self, cap: u64, mem_cap: usize) {
+    /// `mem_cap`), at most `limits.max_decoded` bytes.
+    pub fn decode(&mut self, mem_cap: usize) {
+        let cap = self.limits.max_decoded;
         if !self.needs_decoding() {
             return;
         }
@@ -201,8 +209,9 @@ impl Body {
     }
 
     /// Streams the decoded body into `out` (the raw one when there is
-    /// nothing to undo or decoding is refused), at most `cap` bytes.
-    pub fn decode_to(&self, out: &mut dyn Write, cap: u64) -> Outcome {
+    /// nothing to undo or decoding is refused), at most
+    /// `limits.max_decoded` bytes.
+    pub fn decode_to(&self, out: &mut dyn Write) -> Outcome {
         let reader = match self.raw.reader() {
             Ok(r) => r,
             Err(e) => {
@@ -217,14 +226,14 @@ impl Body {
         } else {
             &self.codings[..]
         };
-        coding::decode_into(codings, reader, out, cap)
+        coding::decode_into(codings, reader, out, self.limits.max_decoded)
     }
 }
 
 /// Describes and decodes `resp`'s body in one go.
-pub fn decode_response(resp: &Response, cap: u64) -> Body {
-    let mut body = describe(resp);
-    body.decode(cap, MEM_CAP);
+pub fn decode_response(resp: &Response, limits: DecodeLimits) -> Body {
+    let mut body = describe(resp, limits);
+    body.decode(MEM_CAP);
     body
 }
 

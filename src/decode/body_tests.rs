@@ -26,7 +26,7 @@ fn decoded_body_and_sizes() {
     let plain = br#"{"hello":"world","n":[1,2,3]}"#.repeat(100);
     let gz = coding::encode(Coding::Gzip, &plain).unwrap();
     let resp = response(&[("Content-Encoding", "gzip")], &gz);
-    let body = decode_response(&resp, coding::DEFAULT_MAX_DECODED);
+    let body = decode_response(&resp, DecodeLimits::default());
     assert_eq!(body.wire_len, gz.len() as u64);
     assert_eq!(body.decoded_len(), plain.len() as u64);
     assert!(body.decoded_ok() && !body.truncated());
@@ -42,7 +42,7 @@ fn truncated_gzip_keeps_the_raw_bytes() {
         .collect();
     let gz = coding::encode(Coding::Gzip, &plain).unwrap();
     let resp = response(&[("Content-Encoding", "gzip")], &gz[..gz.len() / 2]);
-    let body = decode_response(&resp, coding::DEFAULT_MAX_DECODED);
+    let body = decode_response(&resp, DecodeLimits::default());
     assert!(!body.decoded_ok() && body.truncated());
     let partial = body.shown().read_at(0, 1 << 20).unwrap();
     assert!(
@@ -66,7 +66,7 @@ fn truncated_gzip_keeps_the_raw_bytes() {
     );
     let nothing = decode_response(
         &response(&[("Content-Encoding", "gzip")], &gz[..5]),
-        coding::DEFAULT_MAX_DECODED,
+        DecodeLimits::default(),
     );
     assert!(nothing.nothing_decoded());
     assert_eq!(nothing.shown().len(), 5);
@@ -78,8 +78,8 @@ fn large_output_spills_to_a_file_that_goes_away() {
     let plain = vec![b'z'; 3 * 1024 * 1024];
     let gz = coding::encode(Coding::Gzip, &plain).unwrap();
     let resp = response(&[("Content-Encoding", "gzip")], &gz);
-    let mut body = describe(&resp);
-    body.decode(coding::DEFAULT_MAX_DECODED, 1024 * 1024);
+    let mut body = describe(&resp, DecodeLimits::default());
+    body.decode(1024 * 1024);
     let shown = body.shown().clone();
     let path = shown.path().expect("spilled to a file").to_path_buf();
     assert!(path.exists());
@@ -93,7 +93,7 @@ fn large_output_spills_to_a_file_that_goes_away() {
 #[test]
 fn refused_codings_and_sha() {
     let resp = response(&[("Content-Encoding", "gzip, gzip, gzip, gzip")], b"abc");
-    let body = decode_response(&resp, 100);
+    let mut body = decode_response(&resp, DecodeLimits::capped(100));
     assert!(body.refused.as_deref().unwrap().contains("at most 3"));
     assert_eq!(body.shown().len(), 3);
     assert_eq!(
@@ -101,5 +101,28 @@ fn refused_codings_and_sha() {
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
     let mut out = Vec::new();
-    assert_eq!(body.decode_to(&mut out, 2).written, 2);
+    body.limits.max_decoded = 2;
+    assert_eq!(body.decode_to(&mut out).written, 2);
+}
+
+#[test]
+fn a_deeper_stack_decodes_when_the_limit_allows_it() {
+    let mut wire = b"deep".to_vec();
+    for _ in 0..5 {
+        wire = coding::encode(Coding::Gzip, &wire).unwrap();
+    }
+    let resp = response(
+        &[("Content-Encoding", "gzip, gzip, gzip, gzip, gzip")],
+        &wire,
+    );
+    let refused = decode_response(&resp, DecodeLimits::default());
+    let why = refused.refused.as_deref().unwrap_or_default();
+    assert!(why.contains("--max-codings"), "{why}");
+    let five = DecodeLimits {
+        max_codings: 5,
+        ..DecodeLimits::default()
+    };
+    let body = decode_response(&resp, five);
+    assert!(body.decoded_ok(), "{:?}", body.notes());
+    assert_eq!(&body.shown().read_at(0, 10).unwrap()[..], b"deep");
 }

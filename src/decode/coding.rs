@@ -1,18 +1,51 @@
 //! Content codings (gzip, deflate, br, zstd): undone as a stream with a cap
 //! on the output, so a decompression bomb costs at most `cap` bytes and
 //! memory stays flat whatever the ratio; and applied, for request bodies
-//! sent compressed. At most `MAX_CODINGS` stacked codings are undone.
+//! sent compressed. How far is set by `DecodeLimits` (`--max-codings`,
+//! `--max-decoded`).
 //! The wire bytes are never replaced: decoding feeds views and reports.
 //! Must not import the terminal crates.
 
 use std::fmt;
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-/// Stacked codings undone at most (`Content-Encoding: gzip, br, zstd`).
-pub const MAX_CODINGS: usize = 3;
+/// Default for the stacked codings undone at most
+/// (`Content-Encoding: gzip, br, zstd`).
+pub const DEFAULT_MAX_CODINGS: usize = 3;
 
 /// Default cap on decoded output: 64 MiB.
 pub const DEFAULT_MAX_DECODED: u64 = 64 * 1024 * 1024;
+
+/// How far content codings are undone. Both bound what a hostile body
+/// can cost: each layer is a decoder's buffers, each byte out is memory
+/// or disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecodeLimits {
+    /// Decoded bytes produced at most (`--max-decoded`).
+    pub max_decoded: u64,
+    /// Stacked codings undone at most (`--max-codings`); a deeper stack
+    /// is refused and the body shown as received.
+    pub max_codings: usize,
+}
+
+impl Default for DecodeLimits {
+    fn default() -> Self {
+        DecodeLimits {
+            max_decoded: DEFAULT_MAX_DECODED,
+            max_codings: DEFAULT_MAX_CODINGS,
+        }
+    }
+}
+
+impl DecodeLimits {
+    /// The defaults with another output cap.
+    pub fn capped(max_decoded: u64) -> Self {
+        DecodeLimits {
+            max_decoded,
+            ..DecodeLimits::default()
+        }
+    }
+}
 
 /// An HTTP content coding wirescope can undo and apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,18 +90,24 @@ impl fmt::Display for Coding {
 
 /// The codings of a `Content-Encoding` value in the order the sender
 /// applied them (`identity` and empty tokens dropped). Unknown codings and
-/// stacks deeper than `MAX_CODINGS` are refused with a message that says so.
-pub fn parse_list(header: &str) -> Result<Vec<Coding>, String> {
+/// stacks deeper than `max_codings` are refused with a message that says so.
+pub fn parse_list(header: &str, max_codings: usize) -> Result<Vec<Coding>, String> {
     let tokens: Vec<&str> = header
         .split(',')
         .map(str::trim)
         .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("identity"))
         .collect();
-    if tokens.len() > MAX_CODINGS {
+    if tokens.len() > max_codings {
+        // A hostile header may list thousands: name the first few.
+        const NAMED: usize = 8;
+        let mut named = tokens[..tokens.len().min(NAMED)].join(", ");
+        if tokens.len() > NAMED {
+            named.push_str(", …");
+        }
         return Err(format!(
-            "Content-Encoding stacks {} codings ({}); at most {MAX_CODINGS} are decoded, so the body is shown as received",
+            "Content-Encoding stacks {} codings ({}); at most {max_codings} are decoded (the --max-codings limit), so the body is shown as received",
             tokens.len(),
-            tokens.join(", ")
+            crate::report::escape::escape_str(&named)
         ));
     }
     tokens
@@ -254,16 +293,20 @@ pub struct Decoded {
     pub capped: bool,
 }
 
-/// Undoes `encoding` over an in-memory body, keeping at most `cap` bytes.
+/// Undoes `encoding` over an in-memory body within `limits`.
 /// `Ok(None)` when there is nothing to undo; `Err` says what failed when
 /// nothing at all could be decoded.
-pub fn decode(encoding: &str, body: &[u8], cap: usize) -> Result<Option<Decoded>, String> {
-    let codings = parse_list(encoding)?;
+pub fn decode(
+    encoding: &str,
+    body: &[u8],
+    limits: DecodeLimits,
+) -> Result<Option<Decoded>, String> {
+    let codings = parse_list(encoding, limits.max_codings)?;
     if codings.is_empty() {
         return Ok(None);
     }
     let mut bytes = Vec::new();
-    let outcome = decode_into(&codings, Box::new(body), &mut bytes, cap as u64);
+    let outcome = decode_into(&codings, Box::new(body), &mut bytes, limits.max_decoded);
     match outcome.error {
         Some(e) if bytes.is_empty() => Err(e),
         _ => Ok(Some(Decoded {

@@ -41,7 +41,7 @@ fn a_stack_of_three_is_undone_last_first() {
         &encode(Coding::Br, &encode(Coding::Gzip, &plain).unwrap()).unwrap(),
     )
     .unwrap();
-    let codings = parse_list("gzip, br, zstd").unwrap();
+    let codings = parse_list("gzip, br, zstd", 3).unwrap();
     assert_eq!(codings, [Coding::Gzip, Coding::Br, Coding::Zstd]);
     let (out, o) = undo(&codings, &stacked, DEFAULT_MAX_DECODED);
     assert_eq!(out, plain);
@@ -50,16 +50,34 @@ fn a_stack_of_three_is_undone_last_first() {
 
 #[test]
 fn deeper_stacks_and_unknown_codings_are_refused_clearly() {
-    let e = parse_list("gzip, gzip, gzip, gzip").unwrap_err();
+    let e = parse_list("gzip, gzip, gzip, gzip", 3).unwrap_err();
     assert!(
         e.contains("stacks 4 codings") && e.contains("at most 3"),
         "{e}"
     );
-    let e = parse_list("compress").unwrap_err();
+    let e = parse_list("compress", 3).unwrap_err();
     assert!(e.contains("unknown content coding 'compress'"), "{e}");
-    assert_eq!(parse_list("identity").unwrap(), []);
-    assert_eq!(parse_list(" x-gzip ,identity").unwrap(), [Coding::Gzip]);
-    assert!(parse_list("\u{1b}[2J").unwrap_err().contains("\\u{1b}"));
+    assert_eq!(parse_list("identity", 3).unwrap(), []);
+    assert_eq!(parse_list(" x-gzip ,identity", 3).unwrap(), [Coding::Gzip]);
+    assert!(parse_list("\u{1b}[2J", 3).unwrap_err().contains("\\u{1b}"));
+    // Thousands of tokens: the message names a few, not all.
+    let many = vec!["gzip"; 5000].join(",");
+    let e = parse_list(&many, 3).unwrap_err();
+    assert!(
+        e.contains("stacks 5000 codings") && e.contains(", …"),
+        "{e}"
+    );
+    assert!(e.len() < 300, "{}", e.len());
+    assert_eq!(parse_list("gzip, br, zstd, gzip", 4).unwrap().len(), 4);
+    // Thousands of tokens: the message names a few, not all.
+    let many = vec!["gzip"; 5000].join(",");
+    let e = parse_list(&many, 3).unwrap_err();
+    assert!(
+        e.contains("stacks 5000 codings") && e.contains(", …"),
+        "{e}"
+    );
+    assert!(e.len() < 300, "{}", e.len());
+    assert_eq!(parse_list("gzip, br, zstd, gzip", 4).unwrap().len(), 4);
 }
 
 #[test]
@@ -119,13 +137,17 @@ fn raw_deflate_is_accepted_too() {
 #[test]
 fn in_memory_decode_keeps_its_old_contract() {
     let gz = encode(Coding::Gzip, &[b'a'; 10_000]).unwrap();
-    let d = decode("gzip", &gz, 100_000).unwrap().unwrap();
+    let d = decode("gzip", &gz, DecodeLimits::capped(100_000))
+        .unwrap()
+        .unwrap();
     assert_eq!((d.bytes.len(), d.capped), (10_000, false));
-    let d = decode("gzip", &gz, 100).unwrap().unwrap();
+    let d = decode("gzip", &gz, DecodeLimits::capped(100))
+        .unwrap()
+        .unwrap();
     assert_eq!((d.bytes.len(), d.capped), (100, true));
-    assert_eq!(decode("identity", b"x", 10), Ok(None));
-    assert_eq!(decode("", b"x", 10), Ok(None));
-    assert!(decode("compress", b"x", 10).is_err());
-    assert!(decode("gzip", b"not gzip", 10).is_err());
-    assert!(decode("br", b"\xff\xff\xff", 10).is_err());
+    assert_eq!(decode("identity", b"x", DecodeLimits::capped(10)), Ok(None));
+    assert_eq!(decode("", b"x", DecodeLimits::capped(10)), Ok(None));
+    assert!(decode("compress", b"x", DecodeLimits::capped(10)).is_err());
+    assert!(decode("gzip", b"not gzip", DecodeLimits::capped(10)).is_err());
+    assert!(decode("br", b"\xff\xff\xff", DecodeLimits::capped(10)).is_err());
 }

@@ -161,7 +161,11 @@ mod tests {
     fn show(headers: &[(&str, &str)], body: &[u8]) -> Presented {
         let r = resp(headers, body);
         let ct = r.header("content-type").unwrap_or("").to_string();
-        present(decode_response(&r, 1 << 20), &ct, Validate::Now)
+        present(
+            decode_response(&r, crate::decode::coding::DecodeLimits::capped(1 << 20)),
+            &ct,
+            Validate::Now,
+        )
     }
 
     #[test]

@@ -79,7 +79,7 @@ pub(super) fn response(ex: &Exchange, stored: &HistoryEntry) -> Value {
     // bodySize, and the difference is `compression`.
     let decoded = resp
         .header("content-encoding")
-        .and_then(|enc| crate::decode::coding::decode(enc, &resp.body, 64 * 1024 * 1024).ok())
+        .and_then(|enc| crate::decode::coding::decode(enc, &resp.body, Default::default()).ok())
         .flatten();
     let text = match &decoded {
         Some(d) => {

@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::escape::sanitize_text;
 use crate::decode::body::{self, Source};
-use crate::decode::coding::DEFAULT_MAX_DECODED;
+use crate::decode::coding::DecodeLimits;
 use crate::decode::doc::display;
 use crate::decode::kind::Kind;
 use crate::decode::present::{present, Validate};
@@ -69,19 +69,19 @@ pub fn sizes(wire: u64, decoded: u64, more: bool) -> String {
 
 /// Up to `max_lines` display-safe lines of the body as the application
 /// sees it: content codings undone (the wire keeps the compressed bytes).
-pub fn preview(resp: &Response, max_lines: usize) -> Vec<String> {
+pub fn preview(resp: &Response, max_lines: usize, limits: DecodeLimits) -> Vec<String> {
     let mut lines = Vec::new();
     let ctype = resp.header("content-type").unwrap_or_default().to_string();
     // Codings are undone all the way (to say the decoded size); otherwise
     // a preview's worth of the body is enough, not a copy of all of it.
-    let (mut b, mut cut) = body::describe_head(resp, PREVIEW_CAP);
+    let (mut b, mut cut) = body::describe_head(resp, PREVIEW_CAP, limits);
     if !b.codings.is_empty() && b.refused.is_none() {
-        b = body::describe(resp);
+        b = body::describe(resp, limits);
         let mut prefix = Prefix {
             kept: Vec::new(),
             cap: PREVIEW_CAP,
         };
-        b.outcome = b.decode_to(&mut prefix, DEFAULT_MAX_DECODED);
+        b.outcome = b.decode_to(&mut prefix);
         cut = b.outcome.written > prefix.kept.len() as u64;
         lines.push(format!(
             "[Content-Encoding: {} · {}]",
@@ -162,7 +162,7 @@ mod tests {
     fn json_is_pretty_and_keeps_key_order() {
         let r = resp("application/json", br#"{"b":1,"a":[true]}"#);
         assert_eq!(
-            preview(&r, 10),
+            preview(&r, 10, DecodeLimits::default()),
             vec!["{", "  \"b\": 1,", "  \"a\": [", "    true", "  ]", "}"]
         );
     }
@@ -175,7 +175,7 @@ mod tests {
         let gz = enc.finish().unwrap();
         let mut r = resp("application/json", &gz);
         r.headers.push(("Content-Encoding".into(), "gzip".into()));
-        let p = preview(&r, 10);
+        let p = preview(&r, 10, DecodeLimits::default());
         assert!(p[0].starts_with("[Content-Encoding: gzip"), "{p:?}");
         assert!(
             p[0].contains(&format!(
@@ -187,7 +187,7 @@ mod tests {
         assert_eq!(p[2], "  \"zipped\": true");
         r.body = gz[..gz.len() - 5].to_vec();
         r.body_len = r.body.len() as u64;
-        let p = preview(&r, 10);
+        let p = preview(&r, 10, DecodeLimits::default());
         assert!(
             p[1].contains("gzip: the compressed data ends early (truncated)"),
             "{p:?}"
@@ -204,7 +204,7 @@ mod tests {
         let gz = member.repeat(70);
         let mut r = resp("text/plain", &gz);
         r.headers.push(("Content-Encoding".into(), "gzip".into()));
-        let p = preview(&r, 3);
+        let p = preview(&r, 3, DecodeLimits::default());
         assert!(p[0].contains("67108864+ bytes decoded"), "{p:?}");
         assert!(
             p[1].contains("decoded size limit reached at 67108864 bytes"),
@@ -215,9 +215,11 @@ mod tests {
     #[test]
     fn controls_never_survive_and_binary_is_summarised() {
         let r = resp("text/plain", b"hi \x1b[2J there\x07");
-        assert!(!preview(&r, 5).concat().contains('\x1b'));
+        assert!(!preview(&r, 5, DecodeLimits::default())
+            .concat()
+            .contains('\x1b'));
         let b = resp("application/octet-stream", b"\x00\x01\xff");
-        assert!(preview(&b, 5)[0].contains("3 bytes of binary"));
+        assert!(preview(&b, 5, DecodeLimits::default())[0].contains("3 bytes of binary"));
         assert_eq!(kind(br#"{"a":1}"#, ""), BodyKind::Json);
     }
 }

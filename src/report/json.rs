@@ -4,16 +4,16 @@
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-use crate::decode::coding::DEFAULT_MAX_DECODED;
+use crate::decode::coding::DecodeLimits;
 use crate::wire::{Exchange, Response};
 
 /// The document, decoding bodies up to the default cap (64 MiB).
 pub fn exchange(ex: &Exchange) -> Value {
-    exchange_with(ex, DEFAULT_MAX_DECODED)
+    exchange_with(ex, DecodeLimits::default())
 }
 
-/// The document, decoding the body up to `max_decoded` bytes for `body`.
-pub fn exchange_with(ex: &Exchange, max_decoded: u64) -> Value {
+/// The document, decoding the body within `limits` for `body`.
+pub fn exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let t = &ex.transcript;
     let resp = ex.response.as_ref();
@@ -32,7 +32,7 @@ pub fn exchange_with(ex: &Exchange, max_decoded: u64) -> Value {
         })).collect::<Vec<_>>()).unwrap_or_default(),
         "body_len": resp.map(|r| r.body_len),
         "framing": resp.map(|r| format!("{:?}", r.framing)),
-        "body": resp.map(|r| body(r, max_decoded)),
+        "body": resp.map(|r| body(r, limits)),
         "sent_b64": b64(&t.sent),
         "received_b64": b64(&t.received),
         "sent_total": t.sent_total,
@@ -99,10 +99,10 @@ impl std::io::Write for Digest {
 /// `body`: sizes on the wire and decoded, the coding, the decoded bytes'
 /// sha256, and whether the decoded body is less than the whole (bytes not
 /// kept, the decoded cap reached, or decoding failed — `error` says why).
-pub fn body(resp: &Response, max_decoded: u64) -> Value {
-    let b = crate::decode::body::describe(resp);
+pub fn body(resp: &Response, limits: DecodeLimits) -> Value {
+    let b = crate::decode::body::describe(resp, limits);
     let mut digest = Digest(ring::digest::Context::new(&ring::digest::SHA256));
-    let outcome = b.decode_to(&mut digest, max_decoded);
+    let outcome = b.decode_to(&mut digest);
     let sha: String = digest
         .0
         .finish()

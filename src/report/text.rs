@@ -6,10 +6,12 @@ use std::fmt::Write;
 
 use super::escape::{escape_bytes, sanitize_text};
 use super::{body, hex, waterfall};
+use crate::decode::coding::DecodeLimits;
 use crate::wire::exchange::Dir;
 use crate::wire::Exchange;
 
-/// Which parts of the report to print (`--print`).
+/// Which parts of the report to print (`--print`), and how far the body
+/// preview decodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sections {
     pub request: bool,
@@ -20,6 +22,8 @@ pub struct Sections {
     pub hex: bool,
     /// HTTP/2 frames with decoded HPACK fields.
     pub frames: bool,
+    /// `--max-decoded`, `--max-codings` for the body preview.
+    pub decode: DecodeLimits,
 }
 
 impl Default for Sections {
@@ -32,6 +36,7 @@ impl Default for Sections {
             timing: true,
             hex: false,
             frames: false,
+            decode: DecodeLimits::default(),
         }
     }
 }
@@ -51,6 +56,7 @@ impl Sections {
             timing: false,
             hex: false,
             frames: false,
+            decode: DecodeLimits::default(),
         };
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
@@ -162,7 +168,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     }
     if sections.body {
         if let Some(r) = &ex.response {
-            let lines = body::preview(r, BODY_PREVIEW_LINES);
+            let lines = body::preview(r, BODY_PREVIEW_LINES, sections.decode);
             if !lines.is_empty() {
                 for l in lines {
                     let _ = writeln!(out, "{l}");

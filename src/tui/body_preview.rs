@@ -11,6 +11,7 @@ use bytes::Bytes;
 use super::app::fmt_bytes;
 use super::entry::Preview;
 use crate::decode::body::{describe_head, Source};
+use crate::decode::coding::DecodeLimits;
 use crate::decode::doc::display;
 use crate::decode::kind::Kind;
 use crate::decode::present::{present, Validate};
@@ -50,11 +51,15 @@ pub fn preview(exchange: &Exchange) -> Preview {
         };
     }
     // The compressed bytes of a preview's worth of output are fewer.
-    let (mut body, mut cut) = describe_head(resp, 4 * PREVIEW_CAP);
+    let (mut body, mut cut) = describe_head(
+        resp,
+        4 * PREVIEW_CAP,
+        DecodeLimits::capped(PREVIEW_CAP as u64 + 1),
+    );
     let ctype = resp.header("content-type").unwrap_or("").to_string();
     if !body.codings.is_empty() && body.refused.is_none() {
         let mut prefix = Prefix(Vec::new(), PREVIEW_CAP);
-        let outcome = body.decode_to(&mut prefix, PREVIEW_CAP as u64 + 1);
+        let outcome = body.decode_to(&mut prefix);
         if prefix.0.len() >= PREVIEW_CAP || cut {
             // Stopped by the preview's own limits, not by the data.
             cut = true;

@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::body_frame::Frame;
 use crate::decode::body::{describe, MEM_CAP};
-use crate::decode::coding::DEFAULT_MAX_DECODED;
+use crate::decode::coding::DecodeLimits;
 use crate::decode::doc::{self, Doc};
 use crate::decode::highlight::Highlighter;
 use crate::decode::kind::Lang;
@@ -124,7 +124,7 @@ fn with_doc(mut p: Presented) -> (Presented, Doc, Highlighter) {
 
 /// Opens the body of exchange `id` (its response `resp`).
 pub fn open(id: ExchangeId, resp: &crate::wire::Response) -> Model {
-    let mut body = describe(resp);
+    let mut body = describe(resp, DecodeLimits::default());
     let ctype = resp.header("content-type").unwrap_or("").to_string();
     let mut model = Model {
         id,
@@ -155,7 +155,7 @@ pub fn open(id: ExchangeId, resp: &crate::wire::Response) -> Model {
             .spawn({
                 let ctype = ctype.clone();
                 move || {
-                    body.decode(DEFAULT_MAX_DECODED, MEM_CAP);
+                    body.decode(MEM_CAP);
                     let mut p = present(body, &ctype, Validate::Later);
                     p.validate();
                     let _ = out.set(p);
@@ -167,9 +167,9 @@ pub fn open(id: ExchangeId, resp: &crate::wire::Response) -> Model {
             return model;
         }
         // No thread: do it here.
-        body = describe(resp);
+        body = describe(resp, DecodeLimits::default());
     }
-    body.decode(DEFAULT_MAX_DECODED, MEM_CAP);
+    body.decode(MEM_CAP);
     let small = body.raw.len() <= SYNC_BYTES;
     let validate = if small {
         Validate::Now

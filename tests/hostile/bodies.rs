@@ -7,12 +7,31 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use wirescope::decode::coding::decode;
+use wirescope::decode::coding::{self, DecodeLimits};
 use wirescope::wire::{Exchange, Spill};
 
 use super::server::*;
 
 const MIB: usize = 1024 * 1024;
+
+/// Undoes `encoding` with the default stack depth and `cap` bytes out.
+fn decode(encoding: &str, body: &[u8], cap: usize) -> Result<Option<coding::Decoded>, String> {
+    coding::decode(encoding, body, DecodeLimits::capped(cap as u64))
+}
+
+/// Undoes `encoding` allowing `depth` stacked codings.
+fn decode_deep(
+    encoding: &str,
+    body: &[u8],
+    cap: usize,
+    depth: usize,
+) -> Result<Option<coding::Decoded>, String> {
+    let limits = DecodeLimits {
+        max_decoded: cap as u64,
+        max_codings: depth,
+    };
+    coding::decode(encoding, body, limits)
+}
 
 fn gzip(data: &[u8]) -> Vec<u8> {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -166,25 +185,23 @@ cases! {
         })
         .run();
 
-    /// Seven stacked codings are either undone exactly or refused with
-    /// a message that says why; never a panic, never past the cap.
+    /// Seven stacked codings are refused by default with a message that
+    /// names the limit, and undone exactly when `--max-codings` allows.
     seven_stacked_codings => async {
         let data = b"the payload under seven codings ".repeat(100);
         let wire = encode_seven(&data);
-        match quickly(|| decode(SEVEN, &wire, MIB)) {
-            Ok(Some(d)) => assert_eq!((d.bytes, d.capped), (data, false)),
-            Ok(None) => panic!("seven codings to undo"),
-            Err(e) => assert!(e.contains("7 codings"), "{e}"),
-        }
+        let e = quickly(|| decode(SEVEN, &wire, MIB)).expect_err("deeper than 3");
+        assert!(e.contains("7 codings") && e.contains("--max-codings"), "{e}");
+        let d = quickly(|| decode_deep(SEVEN, &wire, MIB, 7)).expect("decodes");
+        let d = d.expect("seven codings to undo");
+        assert_eq!((d.bytes, d.capped), (data, false));
     };
 
     seven_stacked_bomb_is_capped => async {
         let wire = encode_seven(&gzip_bomb(256));
-        match quickly(|| decode(SEVEN, &wire, 64 * 1024)) {
-            Ok(Some(d)) => assert!(d.capped && d.bytes.len() == 64 * 1024),
-            Ok(None) => panic!("seven codings to undo"),
-            Err(e) => assert!(e.contains("7 codings"), "{e}"),
-        }
+        let d = quickly(|| decode_deep(SEVEN, &wire, 64 * 1024, 7)).expect("decodes");
+        let d = d.expect("seven codings to undo");
+        assert!(d.capped && d.bytes.len() == 64 * 1024);
     };
 
     seven_stacked_codings_through_the_engine => Case::new(reply(
@@ -194,16 +211,19 @@ cases! {
         .want(answers(200, ""))
         .check(|ex| {
             let text = preview(ex);
-            assert!(text.contains("stacked hello") || text.contains("7 codings"), "{text}");
+            assert!(text.contains("7 codings") && text.contains("--max-codings"), "{text}");
         })
         .run();
 
     thousand_codings_header => async {
         let many = vec!["gzip"; 1000].join(",");
-        let e = quickly(|| decode(&many, b"\x1f\x8b", MIB)).expect_err("truncated");
-        assert!(e.to_ascii_lowercase().contains("gzip"), "{e}");
+        let e = quickly(|| decode(&many, b"\x1f\x8b", MIB)).expect_err("refused");
+        assert!(e.contains("stacks 1000 codings") && e.len() < 300, "{e}");
+        let fifty = vec!["gzip"; 50].join(",");
+        let e = quickly(|| decode_deep(&fifty, b"\x1f\x8b", MIB, 50)).expect_err("truncated");
+        assert!(e.contains("gzip"), "{e}");
         let empty = gzip(b"");
-        let d = quickly(|| decode(&many, &empty, MIB));
+        let d = quickly(|| decode_deep(&fifty, &empty, MIB, 50));
         assert!(matches!(d, Ok(Some(_)) | Err(_)), "{d:?}");
         let e = decode("gzip, x-unknown", b"", MIB).expect_err("unknown");
         assert!(e.contains("x-unknown"), "{e}");

@@ -278,7 +278,7 @@ fn response_lines(ex: &Exchange) -> Vec<WireLine> {
             return finish(lines, ex);
         }
         lines.extend(
-            crate::report::body::preview(r, BODY_LINES)
+            crate::report::body::preview(r, BODY_LINES, Default::default())
                 .into_iter()
                 .map(|l| WireLine {
                     kind: if l.starts_with('[') {

@@ -77,7 +77,10 @@ pub(super) fn parse_head(
         Err(httparse::Error::TooManyHeaders) => {
             return Err(WireError::new(
                 ErrorPhase::Headers,
-                format!("more than {} header lines", limits.max_header_lines),
+                format!(
+                    "more than {} header lines (the --max-headers limit)",
+                    limits.max_header_lines
+                ),
             ))
         }
         Err(e) => {
@@ -222,4 +225,18 @@ pub(super) fn framing(
         return Ok((Framing::ContentLength(seen.unwrap_or(0)), reuse));
     }
     Ok((Framing::CloseDelimited, Reuse::Close))
+}
+
+/// The head outgrew `max_head_bytes`: the limit named with its flag.
+pub(super) fn head_too_large(limits: &Limits) -> WireError {
+    let max = limits.max_head_bytes;
+    let size = if max >= 1024 && max.is_multiple_of(1024) {
+        format!("{} KiB", max / 1024)
+    } else {
+        format!("{max} bytes")
+    };
+    WireError::new(
+        ErrorPhase::Headers,
+        format!("response head is larger than {size} (the --max-head-bytes limit)"),
+    )
 }

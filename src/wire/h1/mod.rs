@@ -8,7 +8,7 @@ mod request;
 
 pub use request::{build_request, raw_method, USER_AGENT};
 
-use head::{find_head_end, framing, not_http, parse_head};
+use head::{find_head_end, framing, head_too_large, not_http, parse_head};
 
 use std::time::Duration;
 
@@ -83,13 +83,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
     let (head, head_len) = loop {
         if let Some(end) = find_head_end(&buf, scanned) {
             if end > limits.max_head_bytes {
-                return Err(WireError::new(
-                    ErrorPhase::Headers,
-                    format!(
-                        "response head is larger than {} KiB",
-                        limits.max_head_bytes / 1024
-                    ),
-                ));
+                return Err(head_too_large(&limits));
             }
             let (head, len) = parse_head(&buf[..end], limits, warnings)?;
             if (100..200).contains(&head.status) {
@@ -107,7 +101,10 @@ pub async fn read_response<S: AsyncRead + Unpin>(
                 if interim.len() > limits.max_interim {
                     return Err(WireError::new(
                         ErrorPhase::Headers,
-                        format!("more than {} interim (1xx) responses", limits.max_interim),
+                        format!(
+                            "more than {} interim (1xx) responses (the --max-interim limit)",
+                            limits.max_interim
+                        ),
                     ));
                 }
                 buf.drain(..len);
@@ -122,13 +119,7 @@ pub async fn read_response<S: AsyncRead + Unpin>(
             return Err(not_http(&buf));
         }
         if buf.len() > limits.max_head_bytes {
-            return Err(WireError::new(
-                ErrorPhase::Headers,
-                format!(
-                    "response head is larger than {} KiB",
-                    limits.max_head_bytes / 1024
-                ),
-            ));
+            return Err(head_too_large(&limits));
         }
         // Until a whole status line is in, what is missing is the status
         // line (also after an interim response).
