@@ -16,6 +16,7 @@ use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
 use super::exchange::{Dir, H2Capture, Transcript};
 use super::h1::USER_AGENT;
+use super::h2_why;
 use super::spec::{Limits, RequestSpec};
 use super::tap::{self, Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
@@ -72,10 +73,19 @@ pub async fn handshake(
         })?;
     let state = Arc::new(ConnState::default());
     let st = state.clone();
+    let rec = shared.clone();
     tokio::spawn(async move {
         if let Err(e) = conn.await {
+            let mut why = describe(&e);
+            if e.is_go_away() && !e.is_remote() {
+                // The h2 crate keeps its reason in the GOAWAY it sent, or
+                // it never saw HTTP/2 at all; the recording tells.
+                if let Ok(r) = rec.lock() {
+                    why = h2_why::our_goaway(why, r.transcript());
+                }
+            }
             if let Ok(mut slot) = st.error.lock() {
-                *slot = Some(describe(&e));
+                *slot = Some(why);
             }
         }
         st.closed.store(true, Ordering::Release);
@@ -286,7 +296,26 @@ async fn run_stream(
     marks(Mark::RequestSent);
     let head = match timeout(read_timeout, response).await {
         Ok(Ok(r)) => r,
-        Ok(Err(e)) => return Err(WireError::new(ErrorPhase::Headers, closed(describe(&e)))),
+        Ok(Err(e)) => {
+            let mut why = closed(describe(&e));
+            // The h2 crate resets a stream whose header list is past
+            // SETTINGS_MAX_HEADER_LIST_SIZE without saying so: name it.
+            if e.is_reset() && !e.is_remote() {
+                let over = match (conn.rec.lock(), *stream_id) {
+                    (Ok(r), Some(id)) => {
+                        h2_why::oversize_header_list(r.transcript(), id, limits.max_head_bytes)
+                    }
+                    _ => None,
+                };
+                if let Some(size) = over {
+                    why = format!(
+                        "the response header list is {size} bytes, larger than the {} byte limit (--max-head-bytes); {why}",
+                        limits.max_head_bytes
+                    );
+                }
+            }
+            return Err(WireError::new(ErrorPhase::Headers, why));
+        }
         Err(_) => {
             return Err(WireError::timeout(
                 TimeoutKind::Read,

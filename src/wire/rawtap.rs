@@ -34,6 +34,10 @@ impl<S> RawTap<S> {
         }
     }
 
+    pub fn get_ref(&self) -> &S {
+        &self.inner
+    }
+
     /// Stops recording and returns the TLS records seen so far.
     pub fn stop(&mut self) -> Vec<TlsRecord> {
         self.recording = false;

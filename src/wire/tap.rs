@@ -14,10 +14,11 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use super::exchange::{ChunkMark, Dir, Transcript};
 use super::probe::{Probe, Progress};
+use super::sendq::SendQueue;
 
-/// Any byte stream the engine can tap.
-pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
-impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+/// Any byte stream the engine can tap: a TCP socket, or TLS over one.
+pub trait Io: AsyncRead + AsyncWrite + SendQueue + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + SendQueue + Unpin + Send> Io for T {}
 
 /// Chunk marks kept per recording; past this they are only counted.
 const MAX_CHUNK_MARKS: usize = 100_000;

@@ -263,10 +263,6 @@ pub fn quick_options() -> Options {
     }
 }
 
-/// Bytes an HTTP/2 connection's recording keeps per direction (the
-/// engine's fixed `H2_KEEP`, not one of the `Limits`).
-pub const H2_KEEP: usize = 32 * 1024 * 1024;
-
 type Tweak = Box<dyn FnOnce(&mut RequestSpec) + Send>;
 type Check = Box<dyn FnOnce(&Exchange) + Send>;
 
@@ -351,17 +347,7 @@ impl Case {
         let started = Instant::now();
         let ex = Session::new().send(&spec, Probe::none()).await;
         let took = started.elapsed();
-        if std::env::var_os("HOSTILE_SHOW").is_some() {
-            // `HOSTILE_SHOW=1 cargo test --test hostile -- --nocapture`
-            // lists what each case ended with.
-            let name = std::thread::current().name().unwrap_or("?").to_string();
-            let outcome = match (&ex.error, &ex.response) {
-                (Some(e), _) => format!("{}: {}", e.phase, e.message),
-                (None, Some(r)) => format!("{} {:?}", r.status, ex.warnings),
-                (None, None) => "nothing".into(),
-            };
-            eprintln!("CASE {name} [{} ms] → {outcome}", took.as_millis());
-        }
+        show_outcome(&ex, took);
         export_seeds(&ex);
         let want = self.want.expect("every case says what it wants");
         judge(&spec, &ex, &want);
@@ -388,6 +374,67 @@ impl Case {
         assert_eq!(panics(), before, "a task panicked during the exchange");
         ex
     }
+}
+
+/// What a case ended with, in the words of the README's table:
+/// `HOSTILE_SHOW=1 cargo test --test hostile -- --nocapture` lists each
+/// case's; `HOSTILE_TABLE=FILE` appends them as table rows (see
+/// `tests/hostile/table.sh`, which regenerates the README's table).
+fn show_outcome(ex: &Exchange, took: Duration) {
+    let show = std::env::var_os("HOSTILE_SHOW").is_some();
+    let table = std::env::var_os("HOSTILE_TABLE");
+    if !show && table.is_none() {
+        return;
+    }
+    let name = std::thread::current().name().unwrap_or("?").to_string();
+    let outcome = match (&ex.error, &ex.response) {
+        (Some(e), _) => format!("error [{}] — “{}”", e.phase, e.message),
+        (None, Some(r)) if ex.warnings.is_empty() => format!("a response: {}", r.status),
+        (None, Some(r)) => format!("a response: {}, warning “{}”", r.status, ex.warnings[0]),
+        (None, None) => "nothing".into(),
+    };
+    // Ports differ from run to run; long messages are cut for the table.
+    let outcome = regex_free_ports(&outcome);
+    if show {
+        eprintln!("CASE {name} [{} ms] → {outcome}", took.as_millis());
+    }
+    if let Some(path) = table {
+        let mut parts = name.rsplit("::");
+        let behaviour = parts.next().unwrap_or("?").replace('_', " ");
+        let family = parts.next().unwrap_or("?");
+        let mut shown: String = outcome.chars().take(140).collect();
+        if shown.len() < outcome.len() {
+            shown.push('…');
+        }
+        let row = format!(
+            "| {family} | {behaviour} | {} |\n",
+            shown.replace('|', "\\|")
+        );
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path);
+        if let Ok(mut f) = file {
+            let _ = std::io::Write::write_all(&mut f, row.as_bytes());
+        }
+    }
+}
+
+/// `127.0.0.1:40123` → `127.0.0.1:PORT`.
+fn regex_free_ports(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("127.0.0.1:") {
+        out.push_str(&rest[..i + 10]);
+        rest = &rest[i + 10..];
+        let digits = rest.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 {
+            out.push_str("PORT");
+        }
+        rest = &rest[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The outcome is the one wanted.
@@ -437,15 +484,8 @@ pub fn judge(spec: &RequestSpec, ex: &Exchange, want: &Want) {
 /// Memory held by the record stays within the configured caps.
 pub fn bounded(spec: &RequestSpec, ex: &Exchange) {
     let l = spec.options.limits;
-    let h2 = ex.h2.is_some()
-        || ex
-            .negotiated
-            .as_ref()
-            .is_some_and(|n| n.version == "HTTP/2");
-    let keep = match h2 {
-        true => H2_KEEP,
-        false => l.max_head_bytes + l.max_body_kept,
-    };
+    // An HTTP/2 connection's recording has the same cap as an exchange's.
+    let keep = l.max_head_bytes + l.max_body_kept;
     let t = &ex.transcript;
     assert!(
         t.received.len() <= keep,
@@ -475,7 +515,8 @@ pub fn bounded(spec: &RequestSpec, ex: &Exchange) {
         ex.warnings.len()
     );
     if let Some(c) = &ex.h2 {
-        assert!(c.connection.received.len() <= H2_KEEP);
+        assert!(c.connection.received.len() <= keep);
+        assert!(c.connection.sent.len() <= keep);
     }
 }
 

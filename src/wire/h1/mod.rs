@@ -19,6 +19,7 @@ use super::body::BodySink;
 use super::chunked::ChunkedDecoder;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{Framing, Interim, Response};
+use super::sendq::{SendQueue, Silence};
 use super::spec::Limits;
 
 /// Whether the connection can carry another exchange.
@@ -33,15 +34,22 @@ enum ReadFail {
     Io(std::io::Error),
 }
 
-async fn read_some<S: AsyncRead + Unpin>(
+/// One read, failing after `idle` of silence: no bytes in, and none of
+/// ours taken by the peer either (a server still draining our upload is
+/// not silent).
+async fn read_some<S: AsyncRead + SendQueue + Unpin>(
     io: &mut S,
     buf: &mut [u8],
     idle: Duration,
 ) -> Result<usize, ReadFail> {
-    match timeout(idle, io.read(buf)).await {
-        Ok(Ok(n)) => Ok(n),
-        Ok(Err(e)) => Err(ReadFail::Io(e)),
-        Err(_) => Err(ReadFail::Timeout),
+    let mut quiet = Silence::new(io, idle);
+    loop {
+        match timeout(quiet.next_wait(), io.read(&mut *buf)).await {
+            Ok(Ok(n)) => return Ok(n),
+            Ok(Err(e)) => return Err(ReadFail::Io(e)),
+            Err(_) if quiet.over(io) => return Err(ReadFail::Timeout),
+            Err(_) => {}
+        }
     }
 }
 
@@ -61,7 +69,7 @@ const READ_SIZE: usize = 256 * 1024;
 
 /// Reads one response. The head lands in `slot` as soon as it is parsed,
 /// so a failure in the body still leaves it for the user to see.
-pub async fn read_response<S: AsyncRead + Unpin>(
+pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
     io: &mut S,
     ctx: ReadCtx<'_>,
     slot: &mut Option<Response>,

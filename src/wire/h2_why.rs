@@ -1,0 +1,135 @@
+//! Why an HTTP/2 connection or stream failed, read back from the
+//! recording when the `h2` crate's error alone cannot say: the debug data
+//! of the GOAWAY we sent, an HTTP/1.x answer to h2c prior knowledge, a
+//! header list over our limit. The words name the limit or the cause.
+
+use super::exchange::{Dir, Transcript};
+use crate::decode::h2::frame::{Piece, Splitter};
+use crate::report::escape::escape_bytes;
+
+const GOAWAY: u8 = 0x7;
+
+/// Explains a GOAWAY our side sent (`why` is it in words) from the bytes
+/// of the connection so far.
+pub fn our_goaway(why: String, t: &Transcript) -> String {
+    if t.received.starts_with(b"HTTP/1.") {
+        let line = t.received.split(|&b| b == b'\n').next().unwrap_or_default();
+        let line = escape_bytes(line.strip_suffix(b"\r").unwrap_or(line));
+        return format!(
+            "the server answered in HTTP/1.x («{line}»), not HTTP/2: it does not speak h2c \
+             (HTTP/2 without TLS, prior knowledge); {}",
+            without_blame(&why)
+        );
+    }
+    match last_goaway_debug(&t.sent).as_deref() {
+        Some("header_list_way_too_large") => format!(
+            "the response header list is far larger than the header list limit \
+             (--max-head-bytes); {}",
+            without_blame(&why)
+        ),
+        Some(d) => format!("{why}; our GOAWAY said \"{d}\""),
+        None => why,
+    }
+}
+
+/// "the connection was closed with GOAWAY (…)" without the leading "the
+/// server broke the protocol", for when the cause is named before it.
+fn without_blame(why: &str) -> &str {
+    why.strip_prefix("the server broke the HTTP/2 protocol; ")
+        .unwrap_or(why)
+}
+
+/// The debug data of the last GOAWAY frame in `sent` (our side, from the
+/// preface on), escaped; `None` when there is none or it is empty.
+fn last_goaway_debug(sent: &[u8]) -> Option<String> {
+    Splitter::new(sent, Dir::Sent)
+        .filter_map(|p| match p {
+            Piece::Frame(f) if f.type_code == GOAWAY && f.payload.len() >= 8 => {
+                Some(escape_bytes(&f.payload[8..]))
+            }
+            _ => None,
+        })
+        .last()
+        .filter(|d| !d.is_empty())
+}
+
+/// The size (RFC 7541 §4.1: name + value + 32 per field) of the header
+/// list the server sent on `stream`, when it is at least `limit`: the
+/// reason the `h2` crate reset the stream.
+pub fn oversize_header_list(t: &Transcript, stream: u32, limit: usize) -> Option<usize> {
+    let conn = crate::decode::h2::decode_connection(&t.sent, &t.received, &t.chunks);
+    conn.items
+        .iter()
+        .filter_map(|i| i.frame())
+        .filter(|f| f.dir == Dir::Received && f.stream == stream)
+        .filter_map(|f| f.detail.block())
+        .map(|b| {
+            b.fields
+                .iter()
+                .filter(|f| !f.name.is_empty())
+                .map(|f| f.name.len() + f.value.len() + 32)
+                .sum::<usize>()
+        })
+        .find(|&size| size >= limit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::h2::frame::tests::frame;
+    use crate::decode::h2::PREFACE;
+
+    fn sent_with(frames: &[Vec<u8>]) -> Transcript {
+        let mut sent = PREFACE.to_vec();
+        for f in frames {
+            sent.extend(f);
+        }
+        Transcript {
+            sent,
+            ..Transcript::default()
+        }
+    }
+
+    #[test]
+    fn our_goaway_debug_data_is_read_back() {
+        let mut payload = vec![0, 0, 0, 0, 0, 0, 0, 11];
+        payload.extend(b"header_list_way_too_large");
+        let t = sent_with(&[frame(4, 0, 0, &[]), frame(GOAWAY, 0, 0, &payload)]);
+        let why = our_goaway(
+            "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (X)"
+                .into(),
+            &t,
+        );
+        assert_eq!(
+            why,
+            "the response header list is far larger than the header list limit \
+             (--max-head-bytes); the connection was closed with GOAWAY (X)"
+        );
+        let mut payload = vec![0; 8];
+        payload.extend(b"too_many\x1b[2J");
+        let t = sent_with(&[frame(GOAWAY, 0, 0, &payload)]);
+        let why = our_goaway("w".into(), &t);
+        assert_eq!(why, "w; our GOAWAY said \"too_many\\u{1b}[2J\"");
+        assert_eq!(our_goaway("w".into(), &sent_with(&[])), "w");
+    }
+
+    #[test]
+    fn an_http1_answer_is_named() {
+        let t = Transcript {
+            received: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            ..Transcript::default()
+        };
+        let why = our_goaway(
+            "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (FRAME_SIZE_ERROR)".into(),
+            &t,
+        );
+        assert!(
+            why.starts_with("the server answered in HTTP/1.x («HTTP/1.1 400 Bad Request»)"),
+            "{why}"
+        );
+        assert!(
+            why.ends_with("closed with GOAWAY (FRAME_SIZE_ERROR)"),
+            "{why}"
+        );
+    }
+}

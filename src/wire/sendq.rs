@@ -1,0 +1,154 @@
+//! The kernel's send queue of a TCP socket: bytes written to it and not
+//! yet acknowledged by the peer. A queue that shrinks is the peer reading,
+//! which is progress even while none of our reads or writes completes
+//! (the kernel wakes a blocked writer only when a good part of the buffer
+//! frees; a server still draining a large upload has not begun to answer).
+//! The read timeout is the longest silence, so it counts as progress.
+
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpStream;
+
+use super::rawtap::RawTap;
+use super::tap::{Io, Tap};
+
+/// A stream that can tell how much of what we wrote the peer has yet to
+/// take (`None`: it cannot tell).
+pub trait SendQueue {
+    fn unsent(&self) -> Option<usize>;
+}
+
+impl SendQueue for TcpStream {
+    fn unsent(&self) -> Option<usize> {
+        unsent(self)
+    }
+}
+
+impl SendQueue for tokio_rustls::client::TlsStream<RawTap<TcpStream>> {
+    fn unsent(&self) -> Option<usize> {
+        unsent(self.get_ref().0.get_ref())
+    }
+}
+
+impl SendQueue for Box<dyn Io> {
+    fn unsent(&self) -> Option<usize> {
+        (**self).unsent()
+    }
+}
+
+impl<S: SendQueue> SendQueue for Tap<S> {
+    fn unsent(&self) -> Option<usize> {
+        self.get_ref().unsent()
+    }
+}
+
+/// Bytes in memory (the fuzzing entry points): nothing is ever queued.
+impl SendQueue for &[u8] {
+    fn unsent(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// How often a waiting read or write looks at the send queue, while there
+/// is something in it.
+const QUEUE_POLL: Duration = Duration::from_millis(50);
+
+/// The silence before a read or write times out, where the send queue
+/// shrinking counts as progress. Use: wait `next_wait()` for the (cancel-
+/// safe) read or write; when that runs out, ask `over()`.
+pub struct Silence {
+    limit: Duration,
+    last_progress: Instant,
+    queued: Option<usize>,
+}
+
+impl Silence {
+    pub fn new(io: &impl SendQueue, limit: Duration) -> Self {
+        Silence {
+            limit,
+            last_progress: Instant::now(),
+            queued: io.unsent(),
+        }
+    }
+
+    /// How long to wait before looking again.
+    pub fn next_wait(&self) -> Duration {
+        let left = self.limit.saturating_sub(self.last_progress.elapsed());
+        match self.queued {
+            Some(n) if n > 0 => QUEUE_POLL.min(left),
+            // Nothing queued, nothing to watch: one wait for all of it.
+            _ => left,
+        }
+    }
+
+    /// After a wait ran out: whether the silence has lasted `limit`.
+    pub fn over(&mut self, io: &impl SendQueue) -> bool {
+        let now = io.unsent();
+        if matches!((self.queued, now), (Some(before), Some(after)) if after < before) {
+            self.last_progress = Instant::now();
+        }
+        self.queued = now;
+        self.last_progress.elapsed() >= self.limit
+    }
+}
+
+/// Bytes in `s`'s send queue (Linux: SIOCOUTQ); `None` where the
+/// platform does not tell.
+#[cfg(target_os = "linux")]
+pub fn unsent(s: &TcpStream) -> Option<usize> {
+    use std::os::fd::AsRawFd;
+    let mut queued: libc::c_int = 0;
+    // SAFETY: the descriptor is `s`'s own and stays open while `s` is
+    // borrowed; TIOCOUTQ (= SIOCOUTQ for sockets) writes one c_int.
+    let r = unsafe { libc::ioctl(s.as_raw_fd(), libc::TIOCOUTQ, &mut queued) };
+    if r == 0 {
+        usize::try_from(queued).ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn unsent(_: &TcpStream) -> Option<usize> {
+    None
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::time::Duration;
+
+    use tokio::io::AsyncReadExt;
+
+    #[tokio::test]
+    async fn the_queue_holds_what_the_peer_has_not_taken() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut server, _) = listener.accept().await.unwrap();
+        assert_eq!(super::unsent(&client), Some(0));
+        // The server does not read: fill its receive buffer and our send
+        // buffer until the socket takes no more.
+        let chunk = vec![b'q'; 64 * 1024];
+        let mut written = 0usize;
+        while let Ok(n) = client.try_write(&chunk) {
+            written += n;
+        }
+        let queued = super::unsent(&client).unwrap();
+        assert!(queued > 0 && queued <= written, "{queued} of {written}");
+        // The server reads it all: the queue empties.
+        let mut buf = vec![0u8; 256 * 1024];
+        let mut got = 0;
+        while got < written {
+            got += server.read(&mut buf).await.unwrap();
+        }
+        let mut q = super::unsent(&client);
+        for _ in 0..200 {
+            if q == Some(0) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            q = super::unsent(&client);
+        }
+        assert_eq!(q, Some(0));
+    }
+}
