@@ -369,3 +369,35 @@ async fn a_body_past_the_cap_spills_to_a_temp_file_that_goes_away() {
     let ex = send(&s).await;
     assert!(ex.response.unwrap().body_file.is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cookie_jar_is_bounded() {
+    // Each answer sets 400 new cookies and one of 5000 bytes; a connection
+    // per request (the server closes), so each request is a new answer.
+    let server = serve(|mut s| async move {
+        let head = read_head(&mut s).await;
+        let n: usize = String::from_utf8_lossy(&head)
+            .split(' ')
+            .nth(1)
+            .and_then(|p| p.trim_start_matches('/').parse().ok())
+            .unwrap_or(0);
+        let mut out = String::from("HTTP/1.1 200 OK\r\nConnection: close\r\n");
+        for i in 0..400 {
+            out.push_str(&format!("Set-Cookie: c{n}x{i}=v\r\n"));
+        }
+        out.push_str(&format!("Set-Cookie: big{n}={}\r\n", "b".repeat(5000)));
+        out.push_str("Content-Length: 0\r\n\r\n");
+        let _ = s.write_all(out.as_bytes()).await;
+    })
+    .await;
+    let session = Session::new();
+    for n in 0..9 {
+        let mut s = spec(server.url(&format!("/{n}")));
+        s.options.cookies = wirescope::wire::CookieJar::On;
+        let ex = session.send(&s, Probe::none()).await;
+        assert!(ex.error.is_none(), "{:?}", ex.error);
+    }
+    let cookies = session.cookies();
+    assert_eq!(cookies.len(), 3000, "at most 3000 cookies");
+    assert!(cookies.iter().all(|(n, ..)| !n.starts_with("big")));
+}

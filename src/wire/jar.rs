@@ -7,6 +7,12 @@ use std::sync::Mutex;
 use super::exchange::Exchange;
 use super::spec::{CookieJar, RequestSpec};
 
+/// Cookies the jar holds at most; later ones are not stored.
+pub const MAX_COOKIES: usize = 3000;
+/// A Set-Cookie longer than this (name, value and attributes) is not
+/// stored.
+pub const MAX_COOKIE_BYTES: usize = 4096;
+
 #[derive(Default)]
 pub(super) struct Jar(Mutex<cookie_store::CookieStore>);
 
@@ -68,12 +74,20 @@ impl Jar {
             return;
         };
         if let Ok(mut jar) = self.0.lock() {
+            let mut held = jar.iter_any().count();
             for (_, v) in r
                 .headers
                 .iter()
                 .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
             {
-                let _ = jar.parse(v, &url);
+                // RFC 6265 §6.1's minimums are our maximums: a server
+                // cannot grow the jar without bound over a long session.
+                if v.len() > MAX_COOKIE_BYTES || held >= MAX_COOKIES {
+                    continue;
+                }
+                if jar.parse(v, &url).is_ok() {
+                    held = jar.iter_any().count();
+                }
             }
         }
     }

@@ -235,6 +235,20 @@ cases! {
         assert!(f.hops.len() <= 2, "{}", f.hops.len());
     };
 
+    /// Latin-1 bytes in a Location are sent on percent-encoded, as a
+    /// browser would, not as the `\xE9` text the header list shows.
+    redirect_with_latin1_location => async {
+        let (srv, seen) = router(|p, _| match p {
+            "/" => b"HTTP/1.1 302 Found\r\nLocation: /caf\xe9?q=\xff\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            _ => ok(),
+        })
+        .await;
+        let f = flow(&following(srv.url("/"), 5), Duration::from_secs(3)).await;
+        assert!(f.stopped.is_none(), "{:?}", f.stopped);
+        let heads = seen.lock().expect("log").clone();
+        assert!(heads[1].starts_with("GET /caf%E9?q=%FF HTTP/1.1"), "{}", heads[1]);
+    };
+
     redirect_to_a_dead_port => async {
         let dead = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr");
         let (srv, _) = router(bounce).await;

@@ -59,7 +59,9 @@ impl Redirects {
                 .collect::<Vec<_>>()
                 .join(" → ")
         };
-        let Some(location) = resp.header("location") else {
+        let Some(location) =
+            raw_location(ex).or_else(|| resp.header("location").map(str::to_string))
+        else {
             return Next::Stop(format!(
                 "{} without a Location header: nothing to follow",
                 resp.status
@@ -70,7 +72,12 @@ impl Redirects {
         };
         let target = match base.join(location.trim()) {
             Ok(t) => t,
-            Err(e) => return Next::Stop(format!("Location '{location}' is not a valid URL ({e})")),
+            Err(e) => {
+                return Next::Stop(format!(
+                    "Location '{}' is not a valid URL ({e})",
+                    crate::report::escape::escape_str(&location)
+                ))
+            }
         };
         if !matches!(target.scheme(), "http" | "https") {
             return Next::Stop(format!(
@@ -164,6 +171,29 @@ fn rule(status: u16, method: &str) -> (String, bool, String) {
         ),
         _ => (method.to_string(), true, format!("{status}: method {method} kept")),
     }
+}
+
+/// The `Location` value as the server sent it, from the recorded head
+/// (HTTP/1.x): bytes that are not ASCII are percent-encoded, as browsers
+/// do, rather than followed as the escaped text the header list shows.
+fn raw_location(ex: &Exchange) -> Option<String> {
+    let resp = ex.response.as_ref()?;
+    let end = resp.head_start.checked_add(resp.head_len)?;
+    let head = ex.transcript.received.get(resp.head_start..end)?;
+    let line = head
+        .split(|&b| b == b'\n')
+        .skip(1)
+        .find(|l| l.len() > 9 && l[..9].eq_ignore_ascii_case(b"location:"))?;
+    let value = line[9..].trim_ascii();
+    let mut out = String::with_capacity(value.len());
+    for &b in value {
+        if b.is_ascii_graphic() || b == b' ' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
