@@ -7,6 +7,9 @@
 use std::ops::Range;
 
 use super::app::{App, PaneId};
+use super::entry::Entry;
+use super::mask::mask_header_value;
+use super::wire_model::secrets_of;
 use crate::decode::doc::display;
 use crate::decode::kind::Kind;
 use crate::decode::search::{self, Direction, Hit, Query};
@@ -86,13 +89,8 @@ pub fn commit(app: &mut App, target: Target, text: &str) {
         }
         Target::Wire => {
             let Some(e) = app.entry() else { return };
-            let mut matches = Vec::new();
-            for (dir, bytes) in [(Dir::Sent, e.sent()), (Dir::Received, e.received())] {
-                for r in query.find_bytes(bytes).into_iter().take(WIRE_MAX) {
-                    matches.push((dir, r));
-                }
-            }
             let exchange = e.id;
+            let matches = wire_matches(e, &query, app.reveal_secrets);
             app.search.wire = Some(WireSearch {
                 query,
                 exchange,
@@ -106,6 +104,44 @@ pub fn commit(app: &mut App, target: Target, text: &str) {
             app.response.header = None;
             next(app, Direction::Forward);
         }
+    }
+}
+
+/// Every match of `query` in `e`'s bytes both ways. While secrets are
+/// masked, a match that touches a masked byte is not one: lighting it up
+/// would tell what the dots hide.
+fn wire_matches(e: &Entry, query: &Query, reveal: bool) -> Vec<(Dir, Range<usize>)> {
+    let mut matches = Vec::new();
+    for (dir, bytes) in [(Dir::Sent, e.sent()), (Dir::Received, e.received())] {
+        let hidden = if reveal {
+            Vec::new()
+        } else {
+            secrets_of(e, dir)
+        };
+        let shown = |r: &Range<usize>| !hidden.iter().any(|h| h.start < r.end && r.start < h.end);
+        for r in query
+            .find_bytes(bytes)
+            .into_iter()
+            .filter(shown)
+            .take(WIRE_MAX)
+        {
+            matches.push((dir, r));
+        }
+    }
+    matches
+}
+
+/// After `U`: the Wire search's matches for what is now on screen.
+pub fn secrets_toggled(app: &mut App) {
+    let Some(e) = app.entry() else { return };
+    let reveal = app.reveal_secrets;
+    let matches = match &app.search.wire {
+        Some(s) if s.exchange == e.id => wire_matches(e, &s.query, reveal),
+        _ => return,
+    };
+    if let Some(s) = &mut app.search.wire {
+        s.matches = matches;
+        s.current = None;
     }
 }
 
@@ -230,16 +266,20 @@ fn response_step(app: &mut App, dir: Direction) {
         app.notice = Some("nothing to repeat: / searches the headers".into());
         return;
     };
-    let headers: Vec<String> = app
-        .entry()
-        .and_then(|e| e.response())
-        .map(|r| {
-            r.headers
-                .iter()
-                .map(|(n, v)| display(format!("{n}: {v}").as_bytes()))
-                .collect()
-        })
-        .unwrap_or_default();
+    // The rows as the pane lists them (HTTP/2: as HPACK decoded them,
+    // pseudo-headers included), masked values searched as shown.
+    let reveal = app.reveal_secrets;
+    let headers: Vec<String> = if app.entry().and_then(|e| e.response()).is_some() {
+        super::panes::response::header_rows(app)
+            .into_iter()
+            .map(|(n, v, _)| {
+                let v = if reveal { v } else { mask_header_value(&n, &v) };
+                display(format!("{n}: {v}").as_bytes())
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let hits: Vec<usize> = (0..headers.len())
         .filter(|&i| !q.find_all(&headers[i]).is_empty())
         .collect();
@@ -272,6 +312,66 @@ mod tests {
 
     fn one(r: Range<usize>) -> Vec<Range<usize>> {
         vec![r]
+    }
+
+    /// An exchange whose request carries a token and whose response sets
+    /// a cookie, shown in an app with the Wire pane focused.
+    fn app_with_secrets() -> App {
+        let mut x = crate::tui::fixture_body::body_exchange(
+            &[("Set-Cookie", "sid=c00kie; Path=/")],
+            b"{}".to_vec(),
+        );
+        x.transcript.sent =
+            b"GET / HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t0ken\r\n\r\n".to_vec();
+        x.transcript.sent_total = x.transcript.sent.len() as u64;
+        let mut app = crate::tui::fixture::app();
+        crate::tui::fixture::push_done(&mut app, x);
+        app.focus = PaneId::Wire;
+        app
+    }
+
+    fn wire_hits(app: &App) -> usize {
+        app.search.wire.as_ref().map_or(0, |s| s.matches.len())
+    }
+
+    #[test]
+    fn masked_bytes_cannot_be_found_until_revealed() {
+        let mut app = app_with_secrets();
+        for hidden in ["t0ken", "c00kie", "Bearer t0"] {
+            commit(&mut app, Target::Wire, hidden);
+            assert_eq!(wire_hits(&app), 0, "{hidden} is masked");
+        }
+        // What stays on screen is still found: the scheme, the names.
+        commit(&mut app, Target::Wire, "Bearer");
+        assert_eq!(wire_hits(&app), 1);
+        commit(&mut app, Target::Wire, "sid=");
+        assert_eq!(wire_hits(&app), 1);
+        // `U` reveals: the search now finds what is shown.
+        commit(&mut app, Target::Wire, "t0ken");
+        app.reveal_secrets = true;
+        secrets_toggled(&mut app);
+        assert_eq!(wire_hits(&app), 1);
+        app.reveal_secrets = false;
+        secrets_toggled(&mut app);
+        assert_eq!(wire_hits(&app), 0);
+    }
+
+    #[test]
+    fn header_search_sees_masked_values_as_shown() {
+        let mut app = app_with_secrets();
+        app.focus = PaneId::Response;
+        commit(&mut app, Target::Response, "c00kie");
+        assert_eq!(app.response.header, None);
+        assert!(app
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("no header matches"));
+        commit(&mut app, Target::Response, "Path=/");
+        assert_eq!(app.response.header, Some(0));
+        app.reveal_secrets = true;
+        commit(&mut app, Target::Response, "c00kie");
+        assert_eq!(app.response.header, Some(0));
     }
 
     #[test]

@@ -252,7 +252,10 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         | Action::Right
         | Action::ShowBody => super::body_keys::perform(app, action),
         Action::ToggleLanes => app.lanes = !app.lanes,
-        Action::ToggleSecrets => app.reveal_secrets = !app.reveal_secrets,
+        Action::ToggleSecrets => {
+            app.reveal_secrets = !app.reveal_secrets;
+            super::search::secrets_toggled(app);
+        }
         Action::Work(w) => return super::workflow::perform(app, w),
         Action::LessonNext
         | Action::LessonPrev

@@ -74,6 +74,30 @@ impl StreamModel {
     }
 }
 
+/// How `e`'s bytes are read: the protocol, and whether the response
+/// answers a HEAD (no body whatever the headers say).
+fn reading(e: &Entry) -> (Protocol, bool) {
+    let head = e.method.eq_ignore_ascii_case("HEAD");
+    let h2 = e.exchange.as_ref().is_some_and(|x| x.h2.is_some());
+    let protocol = if h2 {
+        Protocol::Http2
+    } else {
+        protocol_of(e.sent())
+    };
+    (protocol, head)
+}
+
+/// The bytes of `e`'s `dir` stream drawn masked (`mask::secret_ranges`),
+/// for whoever needs them without a synced model (search).
+pub fn secrets_of(e: &Entry, dir: Dir) -> Vec<Range<usize>> {
+    let (protocol, head) = reading(e);
+    let (bytes, head) = match dir {
+        Dir::Sent => (e.sent(), false),
+        Dir::Received => (e.received(), head),
+    };
+    super::mask::secret_ranges(bytes, &regions(bytes, dir, protocol, head))
+}
+
 /// A row of the Wire pane's virtual document: a section title, then the
 /// rows of that direction (or a note that it has none yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,13 +144,7 @@ impl WireModel {
             };
         }
         let text_width = (view == WireView::Text).then_some(width.max(1));
-        let head = e.method.eq_ignore_ascii_case("HEAD");
-        let h2 = e.exchange.as_ref().is_some_and(|x| x.h2.is_some());
-        let protocol = if h2 {
-            Protocol::Http2
-        } else {
-            protocol_of(sent)
-        };
+        let (protocol, head) = reading(e);
         self.sent
             .sync(sent, Dir::Sent, protocol, false, text_width, e.complete());
         self.received.sync(

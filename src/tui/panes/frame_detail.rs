@@ -11,12 +11,23 @@ use super::frames::{never_indexed_by_h2, percent};
 use crate::decode::h2::{Detail, Frame, HeaderBlock, Item, Representation};
 use crate::report::escape::sanitize_text;
 use crate::tui::h2_model::H2Model;
+use crate::tui::mask::mask_header_value;
 use crate::tui::theme::Theme;
 use crate::wire::exchange::Dir;
 
 const IND: &str = "      ";
 
-fn block_lines(out: &mut Vec<Line<'static>>, b: &HeaderBlock, t: &Theme) {
+/// A field's value as shown: masked for the secret headers unless the
+/// user revealed them (`U`).
+fn shown_value(name: &str, value: &str, reveal: bool) -> String {
+    if reveal {
+        value.to_string()
+    } else {
+        mask_header_value(name, value)
+    }
+}
+
+fn block_lines(out: &mut Vec<Line<'static>>, b: &HeaderBlock, t: &Theme, reveal: bool) {
     for field in &b.fields {
         if let Representation::SizeUpdate(_) = field.repr {
             out.push(Line::styled(format!("{IND}{}", field.repr.label()), t.dim));
@@ -25,7 +36,10 @@ fn block_lines(out: &mut Vec<Line<'static>>, b: &HeaderBlock, t: &Theme) {
         let mut spans = vec![
             Span::raw(IND),
             Span::styled(format!("{}:", sanitize_text(&field.name)), t.key),
-            Span::raw(format!(" {}", sanitize_text(&field.value))),
+            Span::raw(format!(
+                " {}",
+                sanitize_text(&shown_value(&field.name, &field.value, reveal))
+            )),
             Span::styled(
                 format!("  ({}, {} B)", field.repr.label(), field.wire_len),
                 t.dim,
@@ -68,7 +82,7 @@ fn block_lines(out: &mut Vec<Line<'static>>, b: &HeaderBlock, t: &Theme) {
                 "{IND}  [{}] {}: {}",
                 62 + i,
                 sanitize_text(n),
-                clip(&sanitize_text(v), 48)
+                clip(&sanitize_text(&shown_value(n, v, reveal)), 48)
             ),
             t.dim,
         ));
@@ -87,7 +101,7 @@ fn block_lines(out: &mut Vec<Line<'static>>, b: &HeaderBlock, t: &Theme) {
     }
 }
 
-fn frame_lines(out: &mut Vec<Line<'static>>, f: &Frame, t: &Theme) {
+fn frame_lines(out: &mut Vec<Line<'static>>, f: &Frame, t: &Theme, reveal: bool) {
     let line = |s: String| Line::styled(format!("{IND}{s}"), t.base);
     match &f.detail {
         Detail::Data { data_len, padding } => {
@@ -103,7 +117,7 @@ fn frame_lines(out: &mut Vec<Line<'static>>, f: &Frame, t: &Theme) {
                 )));
             }
             match block {
-                Some(b) => block_lines(out, b, t),
+                Some(b) => block_lines(out, b, t, reveal),
                 None => out.push(line("(header block continues in a CONTINUATION)".into())),
             }
         }
@@ -112,7 +126,7 @@ fn frame_lines(out: &mut Vec<Line<'static>>, f: &Frame, t: &Theme) {
                 out.push(line(format!("promised stream {promised}")));
             }
             if let Some(b) = block {
-                block_lines(out, b, t);
+                block_lines(out, b, t, reveal);
             }
         }
         Detail::Priority(p) => out.push(line(format!(
@@ -157,8 +171,9 @@ fn frame_lines(out: &mut Vec<Line<'static>>, f: &Frame, t: &Theme) {
     }
 }
 
-/// The picked item's lines below its own.
-pub(super) fn details(m: &H2Model, i: usize, t: &Theme) -> Vec<Line<'static>> {
+/// The picked item's lines below its own; secret header values masked
+/// unless `reveal`.
+pub(super) fn details(m: &H2Model, i: usize, t: &Theme, reveal: bool) -> Vec<Line<'static>> {
     let Some(item) = m.items.get(i) else {
         return Vec::new();
     };
@@ -183,7 +198,78 @@ pub(super) fn details(m: &H2Model, i: usize, t: &Theme) -> Vec<Line<'static>> {
         t.dim,
     )];
     if let Item::Frame(f) = item {
-        frame_lines(&mut out, f, t);
+        frame_lines(&mut out, f, t, reveal);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::h2::frame::tests::frame;
+    use crate::decode::h2::{decode_connection, PREFACE};
+
+    /// A literal field with incremental indexing (so it lands in the
+    /// dynamic table too), no Huffman.
+    fn lit(name: &[u8], value: &[u8]) -> Vec<u8> {
+        let mut out = vec![0x40, name.len() as u8];
+        out.extend(name);
+        out.push(value.len() as u8);
+        out.extend(value);
+        out
+    }
+
+    fn text(lines: &[Line<'static>]) -> String {
+        lines
+            .iter()
+            .map(|l| {
+                l.spans
+                    .iter()
+                    .map(|s| s.content.as_ref())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn secret_fields_and_table_entries_are_masked_until_revealed() {
+        let mut sent = PREFACE.to_vec();
+        sent.extend(frame(0x4, 0, 0, &[]));
+        let mut block = vec![0x82, 0x86, 0x84]; // GET, http, /
+        block.extend(lit(b"authorization", b"Bearer t0ken"));
+        sent.extend(frame(0x1, 0x4 | 0x1, 1, &block));
+        let mut received = frame(0x4, 0, 0, &[]);
+        let mut block = vec![0x88]; // :status 200
+        block.extend(lit(b"set-cookie", b"sid=c00kie; Path=/"));
+        received.extend(frame(0x1, 0x4 | 0x1, 1, &block));
+        let conn = decode_connection(&sent, &received, &[]);
+        let mut m = H2Model::default();
+        m.items = conn.items;
+        let headers_at = |dir: Dir| {
+            m.items
+                .iter()
+                .position(|i| i.dir() == dir && i.stream() == 1)
+                .expect("a HEADERS frame")
+        };
+        let t = crate::tui::fixture::app().theme();
+        for dir in [Dir::Sent, Dir::Received] {
+            let masked = text(&details(&m, headers_at(dir), &t, false));
+            let shown = text(&details(&m, headers_at(dir), &t, true));
+            for secret in ["t0ken", "c00kie"] {
+                assert!(!masked.contains(secret), "{masked}");
+            }
+            let (secret, kept) = match dir {
+                Dir::Sent => ("t0ken", "authorization: Bearer ••••••••"),
+                Dir::Received => ("c00kie", "set-cookie: sid=••••; Path=/"),
+            };
+            assert!(masked.contains(kept), "{masked}");
+            // The dynamic table entry is masked as well.
+            assert!(
+                masked.contains("[62]") && !masked.contains(secret),
+                "{masked}"
+            );
+            assert!(shown.contains(secret), "{shown}");
+        }
+    }
 }

@@ -165,7 +165,7 @@ pub fn item_at_row(app: &App, row: usize) -> Option<usize> {
     let sel = app.frames.selected;
     let k = row.checked_sub(head)?;
     let extra = if app.frames.picked {
-        details(m, sel, &app.theme()).len()
+        details(m, sel, &app.theme(), app.reveal_secrets).len()
     } else {
         0
     };
@@ -185,10 +185,11 @@ pub fn prepare(app: &mut App, height: usize) {
     let n = app.frames.model.items.len();
     let t = app.theme();
     let head = summary(app, &t).len();
+    let reveal = app.reveal_secrets;
     let f = &mut app.frames;
     f.selected = f.selected.min(n.saturating_sub(1));
     let extra = if f.picked {
-        details(&f.model, f.selected, &t).len()
+        details(&f.model, f.selected, &t, reveal).len()
     } else {
         0
     };
@@ -221,7 +222,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let sel = app.frames.selected;
     let picked = app.frames.picked;
     let more = if picked {
-        details(m, sel, &t)
+        details(m, sel, &t, app.reveal_secrets)
     } else {
         Vec::new()
     };

@@ -239,7 +239,7 @@ pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
 /// The response headers as listed: for HTTP/2 the fields HPACK decoded
 /// from the frames, in wire order (pseudo-headers included), with how each
 /// was sent; otherwise the parsed headers. (name, value, representation)
-fn header_rows(app: &App) -> Vec<(String, String, Option<String>)> {
+pub fn header_rows(app: &App) -> Vec<(String, String, Option<String>)> {
     let m = &app.frames.model;
     if m.ready {
         return m
