@@ -389,8 +389,18 @@ fn show_outcome(ex: &Exchange, took: Duration) {
     let name = std::thread::current().name().unwrap_or("?").to_string();
     let outcome = match (&ex.error, &ex.response) {
         (Some(e), _) => format!("error [{}] — “{}”", e.phase, e.message),
-        (None, Some(r)) if ex.warnings.is_empty() => format!("a response: {}", r.status),
-        (None, Some(r)) => format!("a response: {}, warning “{}”", r.status, ex.warnings[0]),
+        (None, Some(r)) => {
+            let mut shown = format!("a response: {}", r.status);
+            if let Some(w) = ex.warnings.first() {
+                shown.push_str(&format!(", warning “{w}”"));
+            }
+            // What the body views say of it (a bomb capped, bad gzip...).
+            let body = wirescope::decode::body::decode_response(r, Default::default());
+            if let Some(note) = body.notes().first() {
+                shown.push_str(&format!("; body: “{note}”"));
+            }
+            shown
+        }
         (None, None) => "nothing".into(),
     };
     // Ports differ from run to run; long messages are cut for the table.
