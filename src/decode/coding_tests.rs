@@ -69,15 +69,6 @@ fn deeper_stacks_and_unknown_codings_are_refused_clearly() {
     );
     assert!(e.len() < 300, "{}", e.len());
     assert_eq!(parse_list("gzip, br, zstd, gzip", 4).unwrap().len(), 4);
-    // Thousands of tokens: the message names a few, not all.
-    let many = vec!["gzip"; 5000].join(",");
-    let e = parse_list(&many, 3).unwrap_err();
-    assert!(
-        e.contains("stacks 5000 codings") && e.contains(", …"),
-        "{e}"
-    );
-    assert!(e.len() < 300, "{}", e.len());
-    assert_eq!(parse_list("gzip, br, zstd, gzip", 4).unwrap().len(), 4);
 }
 
 #[test]
