@@ -146,7 +146,11 @@ fn cookie_jar_overlay_masks_values() {
         scroll: 0,
     });
     let shown = whole(&mut app, 120, 40);
-    assert!(shown.contains("s3c… (17 chars)"), "{shown}");
-    assert!(!shown.contains("s3cr3t"), "{shown}");
+    assert!(shown.contains("session              ••••"), "{shown}");
+    assert!(!shown.contains("s3c"), "{shown}");
     insta::assert_snapshot!("jar_overlay_120x40", shown);
+    // `U` reveals the value, escaped.
+    app.reveal_secrets = true;
+    let shown = whole(&mut app, 120, 40);
+    assert!(shown.contains("s3cr3t-value-\\u{1…"), "{shown}");
 }

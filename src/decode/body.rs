@@ -239,4 +239,4 @@ pub fn decode_response(resp: &Response, limits: DecodeLimits) -> Body {
 
 #[cfg(test)]
 #[path = "body_tests.rs"]
-mod tests;
+pub(crate) mod tests;

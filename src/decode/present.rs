@@ -135,28 +135,8 @@ mod tests {
     use super::*;
     use crate::decode::body::decode_response;
     use crate::decode::coding::{encode, Coding};
-    use crate::wire::exchange::Framing;
-    use crate::wire::Response;
 
-    fn resp(headers: &[(&str, &str)], body: &[u8]) -> Response {
-        Response {
-            version: "HTTP/1.1".into(),
-            status: 200,
-            reason: "OK".into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            interim: vec![],
-            head_start: 0,
-            head_len: 0,
-            framing: Framing::ContentLength(body.len() as u64),
-            body: body.to_vec(),
-            body_len: body.len() as u64,
-            chunk_count: 0,
-            body_file: None,
-        }
-    }
+    use crate::decode::body::tests::response as resp;
 
     fn show(headers: &[(&str, &str)], body: &[u8]) -> Presented {
         let r = resp(headers, body);

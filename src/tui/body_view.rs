@@ -238,27 +238,10 @@ pub fn poll(view: &mut BodyView) -> bool {
 mod tests {
     use super::*;
     use crate::decode::coding::{encode, Coding};
-    use crate::wire::exchange::Framing;
     use crate::wire::Response;
 
-    pub(crate) fn response(headers: &[(&str, &str)], body: Vec<u8>) -> Response {
-        Response {
-            version: "HTTP/1.1".into(),
-            status: 200,
-            reason: "OK".into(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| (n.to_string(), v.to_string()))
-                .collect(),
-            interim: vec![],
-            head_start: 0,
-            head_len: 0,
-            framing: Framing::ContentLength(body.len() as u64),
-            body_len: body.len() as u64,
-            body,
-            chunk_count: 0,
-            body_file: None,
-        }
+    fn response(headers: &[(&str, &str)], body: Vec<u8>) -> Response {
+        crate::decode::body::tests::response(headers, &body)
     }
 
     fn wait(view: &mut BodyView) {

@@ -5,7 +5,6 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use super::put;
 use crate::tui::app::{App, PaneId};
@@ -113,25 +112,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if w < 4 || h < 3 {
         return;
     }
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    Clear.render(popup, buf);
-    let t = app.theme();
-    super::fill(buf, popup, &t);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.border_focus)
-        .title(Line::styled(
-            " Keys · Esc or ? closes · j/k scroll ",
-            t.title,
-        ));
-    let inner = block.inner(popup);
-    block.render(popup, buf);
+    let title = " Keys · Esc or ? closes · j/k scroll ".to_string();
+    let inner = super::overlay(app, area, buf, (w, h), title);
     let all = lines(app);
     let (left, right) = if two {
         // Split at the blank line nearest the middle (between groups).

@@ -1,25 +1,25 @@
 //! The cookie jar overlay (`c`): the cookies the worker's session holds,
-//! name, domain and path in full, values shortened (they are often
-//! credentials; a projector shows them to a room). Everything escaped.
+//! name, domain and path in full, values masked until `U` (they are
+//! often credentials; a projector shows them to a room). Everything
+//! escaped.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use super::{clip, put};
 use crate::report::escape::sanitize_text;
 use crate::tui::app::App;
 use crate::wire::CookieJar;
 
-/// A value as the overlay shows it: the first 3 characters and its length.
-pub fn mask(value: &str) -> String {
-    let n = value.chars().count();
-    if n <= 4 {
-        return "•".repeat(n);
+/// A value as the overlay shows it: masked like every cookie value on
+/// screen (neither its characters nor its length show) until `U`.
+pub fn shown_value(value: &str, reveal: bool) -> String {
+    if reveal {
+        sanitize_text(value)
+    } else {
+        crate::tui::mask::DOT.to_string().repeat(4)
     }
-    let head: String = value.chars().take(3).collect();
-    format!("{}… ({n} chars)", sanitize_text(&head))
 }
 
 /// The overlay's lines.
@@ -54,7 +54,10 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
     for c in jar {
         out.push(Line::from(vec![
             Span::styled(format!("{:<20} ", clip(&sanitize_text(&c.name), 20)), t.key),
-            Span::raw(format!("{:<18} ", clip(&mask(&c.value), 18))),
+            Span::raw(format!(
+                "{:<18} ",
+                clip(&shown_value(&c.value, app.reveal_secrets), 18)
+            )),
             Span::raw(format!("{:<22} ", clip(&sanitize_text(&c.domain), 22))),
             Span::raw(sanitize_text(&c.path)),
         ]));
@@ -68,25 +71,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if w < 4 || h < 3 {
         return;
     }
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    Clear.render(popup, buf);
-    let t = app.theme();
-    super::fill(buf, popup, &t);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.border_focus)
-        .title(Line::styled(
-            " Cookie jar · values shortened · Esc closes ",
-            t.title,
-        ));
-    let inner = block.inner(popup);
-    block.render(popup, buf);
+    let title = match app.reveal_secrets {
+        true => " Cookie jar · U masks values · Esc closes ",
+        false => " Cookie jar · values masked (U reveals) · Esc closes ",
+    };
+    let inner = super::overlay(app, area, buf, (w, h), title.to_string());
     let all = lines(app);
     let first = app
         .jar
@@ -108,9 +97,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn values_are_shortened() {
-        assert_eq!(mask("abc"), "•••");
-        assert_eq!(mask("s3cr3t-token"), "s3c… (12 chars)");
-        assert_eq!(mask("\u{1b}[2Jxyz"), "\\u{1b}[2… (7 chars)");
+    fn values_are_masked_until_revealed() {
+        assert_eq!(shown_value("abc", false), "••••");
+        assert_eq!(shown_value("s3cr3t-token", false), "••••");
+        assert_eq!(shown_value("s3cr3t-token", true), "s3cr3t-token");
+        assert_eq!(shown_value("\u{1b}[2Jxyz", true), "\\u{1b}[2Jxyz");
     }
 }

@@ -77,6 +77,28 @@ pub fn fill(buf: &mut Buffer, area: Rect, t: &Theme) {
     }
 }
 
+/// Draws an overlay box of `w` × `h` centred in `area` (cleared, filled,
+/// double border, `title`); returns its inside.
+pub fn overlay(app: &App, area: Rect, buf: &mut Buffer, (w, h): (u16, u16), title: String) -> Rect {
+    let popup = Rect::new(
+        area.x + area.width.saturating_sub(w) / 2,
+        area.y + area.height.saturating_sub(h) / 2,
+        w.min(area.width),
+        h.min(area.height),
+    );
+    ratatui::widgets::Clear.render(popup, buf);
+    let t = app.theme();
+    fill(buf, popup, &t);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.border_focus)
+        .title(Line::styled(title, t.title));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    inner
+}
+
 /// A key hint as `key label`, keys highlighted.
 pub fn hint<'a>(t: &Theme, key: &str, label: &str) -> Vec<Span<'a>> {
     vec![

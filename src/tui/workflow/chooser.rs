@@ -5,11 +5,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Clear, Widget};
 
 use crate::report::escape::sanitize_text;
 use crate::tui::app::App;
-use crate::tui::panes::{clip, fill, put};
+use crate::tui::panes::{clip, overlay, put};
 
 /// What the chooser picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,22 +80,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if w < 10 || h < 4 {
         return;
     }
-    let popup = Rect::new(
-        area.x + (area.width - w) / 2,
-        area.y + (area.height - h) / 2,
-        w,
-        h,
-    );
-    Clear.render(popup, buf);
+    let inner = overlay(app, area, buf, (w, h), c.title().to_string());
     let t = app.theme();
-    fill(buf, popup, &t);
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_type(BorderType::Double)
-        .border_style(t.border_focus)
-        .title(Line::styled(c.title(), t.title));
-    let inner = block.inner(popup);
-    block.render(popup, buf);
     let rows = inner.height.saturating_sub(2) as usize;
     let first = (c.cursor + 1).saturating_sub(rows.max(1));
     let label_w = c
