@@ -227,3 +227,43 @@ async fn a_silent_stream_times_out() {
     );
     assert!(started.elapsed() < Duration::from_millis(300 + 700));
 }
+
+/// An upload the server takes slowly but steadily (window granted 16 KiB
+/// at a time, every 5 ms) lasts longer than the read timeout; the read
+/// timeout is the longest silence, and the upload is never silent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_steady_upload_is_not_a_read_timeout() {
+    const BODY: usize = 2 * 1024 * 1024;
+    let srv = common::serve(|s| async move {
+        let Ok(mut conn) = h2::server::handshake(s).await else {
+            return;
+        };
+        let Some(Ok((req, mut respond))) = conn.accept().await else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut body = req.into_body();
+            let mut got = 0;
+            while let Some(Ok(chunk)) = body.data().await {
+                got += chunk.len();
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                let _ = body.flow_control().release_capacity(chunk.len());
+            }
+            let status = if got == BODY { 200 } else { 400 };
+            let resp = http::Response::builder().status(status).body(()).unwrap();
+            let _ = respond.send_response(resp, true);
+        });
+        while conn.accept().await.is_some() {}
+    })
+    .await;
+    let mut s = spec(srv.url("/upload"), None, HttpVersion::Http2PriorKnowledge);
+    s.method = "POST".into();
+    s.body = Some(vec![b'u'; BODY]);
+    s.options.read_timeout = Duration::from_millis(300);
+    let started = Instant::now();
+    let ex = Session::new().send(&s, Probe::none()).await;
+    assert!(ex.error.is_none(), "{:?}", ex.error);
+    assert_eq!(ex.response.map(|r| r.status), Some(200));
+    // It did outlast the read timeout: the test means something.
+    assert!(started.elapsed() > Duration::from_millis(300));
+}

@@ -130,6 +130,42 @@ pub fn describe(e: &h2::Error) -> String {
     }
 }
 
+/// How often a wait for the head looks at what the driver has written.
+const UPLOAD_POLL: Duration = Duration::from_millis(50);
+
+/// Waits for the response head, failing after `silence` without progress.
+/// While the driver still writes a request body (as the server grants
+/// window) we are not silent: our bytes on the connection growing counts.
+async fn await_head(
+    conn: &H2Conn,
+    mut response: h2::client::ResponseFuture,
+    silence: Duration,
+    uploading: bool,
+) -> Result<Result<http::Response<h2::RecvStream>, h2::Error>, tokio::time::error::Elapsed> {
+    if !uploading {
+        return timeout(silence, response).await;
+    }
+    let sent = || conn.rec.lock().map_or(0, |r| r.transcript().sent_total);
+    let mut seen = sent();
+    let mut last_progress = std::time::Instant::now();
+    loop {
+        let wait = UPLOAD_POLL.min(silence.saturating_sub(last_progress.elapsed()));
+        match timeout(wait, &mut response).await {
+            Ok(r) => return Ok(r),
+            Err(elapsed) => {
+                let now = sent();
+                if now > seen {
+                    seen = now;
+                    last_progress = std::time::Instant::now();
+                }
+                if last_progress.elapsed() >= silence {
+                    return Err(elapsed);
+                }
+            }
+        }
+    }
+}
+
 /// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2).
 const FORBIDDEN: &[&str] = &[
     "connection",
@@ -284,6 +320,7 @@ async fn run_stream(
         }
     };
     let body = spec.body.clone().map(Bytes::from);
+    let uploading = body.is_some();
     let (response, mut stream) = send
         .send_request(req, body.is_none())
         .map_err(|e| WireError::new(ErrorPhase::Send, closed(describe(&e))))?;
@@ -294,7 +331,7 @@ async fn run_stream(
             .map_err(|e| WireError::new(ErrorPhase::Send, closed(describe(&e))))?;
     }
     marks(Mark::RequestSent);
-    let head = match timeout(read_timeout, response).await {
+    let head = match await_head(conn, response, read_timeout, uploading).await {
         Ok(Ok(r)) => r,
         Ok(Err(e)) => {
             let mut why = closed(describe(&e));
