@@ -252,3 +252,22 @@ async fn helpers_cookies_revalidation_and_repeat() {
         String::from_utf8_lossy(&out.stdout).contains("each on a new connection (2 connections)")
     );
 }
+
+#[tokio::test]
+async fn batches_refuse_the_policies_they_would_ignore() {
+    // A batch sends the request as is: -L, --retry and --revalidate would
+    // be ignored, so they are refused before anything is sent.
+    for (batch, policy) in [
+        (["--parallel", "2"], ["-L", ""]),
+        (["--repeat", "2"], ["--retry", "1"]),
+        (["--repeat", "2"], ["--revalidate", ""]),
+    ] {
+        let mut args = vec!["http://127.0.0.1:9/"];
+        args.extend(batch);
+        args.extend(policy.iter().filter(|a| !a.is_empty()));
+        let out = run(&args).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("cannot be used with"), "{err}");
+    }
+}

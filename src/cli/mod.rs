@@ -164,11 +164,11 @@ pub struct SendArgs {
     /// Speak HTTP/2 from the first byte, also over plain http (h2c).
     #[arg(long, group = "httpver")]
     pub http2_prior_knowledge: bool,
-    /// Send the request N times at once: over HTTP/2 as N streams on one connection, then over HTTP/1.1 serially on one connection and on N connections, totals side by side.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100), conflicts_with = "raw")]
+    /// Send the request N times at once: over HTTP/2 as N streams on one connection, then over HTTP/1.1 serially on one connection and on N connections, totals side by side (the request as is: no -L, --retry or --revalidate).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100), conflicts_with_all = ["raw", "location", "retry", "revalidate"])]
     pub parallel: Option<u16>,
-    /// Send the request N times one after another over one kept connection and over a new connection each time, timelines and totals side by side.
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000), conflicts_with = "parallel")]
+    /// Send the request N times one after another over one kept connection and over a new connection each time, timelines and totals side by side (the request as is: no -L, --retry or --revalidate).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1000), conflicts_with_all = ["parallel", "location", "retry", "revalidate"])]
     pub repeat: Option<u16>,
     /// With --repeat: only the new-connection-each-time batch.
     #[arg(long, requires = "repeat")]
