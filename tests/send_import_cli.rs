@@ -96,6 +96,36 @@ async fn export_prints_code_and_har_records_every_hop() {
     let out = run(&[&base, "--export", "cobol"]).await;
     assert_eq!(out.status.code(), Some(3));
 
+    // Credentials are redacted unless asked for, and stderr says so.
+    let secret = [
+        base.as_str(),
+        "-u",
+        "me:pw",
+        "-H",
+        "Cookie: sid=s3cret",
+        "--export",
+        "curl",
+    ];
+    let out = run(&secret).await;
+    let code = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !code.contains("s3cret") && !code.contains("bWU6cHc"),
+        "{code}"
+    );
+    assert!(
+        code.contains("Basic REDACTED") && code.contains("sid=REDACTED"),
+        "{code}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--export-keep-secrets keeps them"), "{err}");
+    let out = run(&[&secret[..], &["--export-keep-secrets"]].concat()).await;
+    let code = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        code.contains("sid=s3cret") && code.contains("bWU6cHc="),
+        "{code}"
+    );
+    assert!(out.stderr.is_empty());
+
     let dir = tempfile::tempdir().unwrap();
     let har = dir.path().join("s.har");
     let out = run(&[

@@ -35,13 +35,24 @@ pub fn imported(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
 }
 
 /// `--export FORMAT`: each request as code, on stdout; nothing is sent.
-pub fn export(specs: &[RequestSpec], format: &str) -> Result<(), WireError> {
+/// Credentials are redacted unless `keep_secrets` (and stderr says so).
+pub fn export(specs: &[RequestSpec], format: &str, keep_secrets: bool) -> Result<(), WireError> {
     let format = ExportFormat::from_name(format).map_err(|e| input(format!("--export: {e}")))?;
     let mut out = std::io::stdout().lock();
+    let mut redacted = false;
     for spec in specs {
-        out.write_all(&formats::export(spec, format))
+        let hidden = (!keep_secrets)
+            .then(|| formats::redact::spec(spec))
+            .flatten();
+        redacted |= hidden.is_some();
+        out.write_all(&formats::export(hidden.as_ref().unwrap_or(spec), format))
             .and_then(|_| out.write_all(b"\n"))
             .map_err(|e| input(format!("writing the export: {e}")))?;
+    }
+    if redacted {
+        eprintln!(
+            "wirescope send: credentials in the export are REDACTED (--export-keep-secrets keeps them)"
+        );
     }
     Ok(())
 }

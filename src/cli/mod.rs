@@ -96,9 +96,12 @@ pub struct SendArgs {
     /// With --file: the environment from http-client.env.json (and .private, .env) for {{variables}}.
     #[arg(long, value_name = "NAME", requires = "file")]
     pub env: Option<String>,
-    /// Print the request as code instead of sending it: curl, httpie, python (requests), httpx, reqwest, fetch, raw.
+    /// Print the request as code instead of sending it: curl, httpie, python (requests), httpx, reqwest, fetch, raw. Credentials are REDACTED unless --export-keep-secrets.
     #[arg(long, value_name = "FORMAT")]
     pub export: Option<String>,
+    /// With --export: keep credentials (Authorization, Cookie, token-like headers and query parameters) instead of writing REDACTED.
+    #[arg(long = "export-keep-secrets", requires = "export")]
+    pub export_keep_secrets: bool,
     /// Also write every exchange of the run (hops and attempts included) to FILE as HAR 1.2.
     #[arg(long, value_name = "FILE")]
     pub har: Option<std::path::PathBuf>,

@@ -49,7 +49,7 @@ pub fn main(args: SendArgs) -> i32 {
         }
     };
     if let Some(format) = &args.export {
-        return match super::import::export(&specs, format) {
+        return match super::import::export(&specs, format, args.export_keep_secrets) {
             Ok(()) => 0,
             Err(e) => {
                 eprintln!("wirescope send: {e}");

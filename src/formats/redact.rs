@@ -85,6 +85,20 @@ pub fn header_value(name: &str, value: &str) -> String {
     }
 }
 
+/// A request to export with its credentials replaced (headers, URL,
+/// raw bytes; the body as it is), or `None` when it holds none.
+pub fn spec(s: &crate::wire::RequestSpec) -> Option<crate::wire::RequestSpec> {
+    let mut out = s.clone();
+    for (n, v) in &mut out.headers {
+        *v = header_value(n, v);
+    }
+    out.url = url(&s.url);
+    if let Some(raw) = &mut out.raw {
+        *raw = h1_bytes(raw, Dir::Sent);
+    }
+    (out != *s).then_some(out)
+}
+
 fn cookie_pair(nv: &str) -> String {
     match nv.split_once('=') {
         Some((k, _)) => format!("{k}={REDACTED}"),

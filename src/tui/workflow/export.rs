@@ -70,10 +70,21 @@ pub fn open(app: &mut App) {
     app.workflow.chooser = Some(Chooser::new(ChooserKind::Export, items, 0));
 }
 
-/// The request in `f`, with `{{var}}` resolved; the error otherwise.
-fn content(app: &mut App, f: ExportFormat) -> Option<Vec<u8>> {
+/// The request in `f`, with `{{var}}` resolved, and whether credentials
+/// were redacted (they are while masked on screen, unless the TUI was
+/// started with `--no-redact`); the error otherwise.
+fn content(app: &mut App, f: ExportFormat) -> Option<(Vec<u8>, bool)> {
     match super::spec(app) {
-        Ok(spec) => Some(export(&spec, f)),
+        Ok(spec) => {
+            let keep = app.reveal_secrets || app.workflow.redaction == Redaction::Off;
+            let hidden = (!keep)
+                .then(|| crate::formats::redact::spec(&spec))
+                .flatten();
+            Some((
+                export(hidden.as_ref().unwrap_or(&spec), f),
+                hidden.is_some(),
+            ))
+        }
         Err(e) => {
             app.notice = Some(format!("nothing exported: {e}"));
             None
@@ -81,9 +92,18 @@ fn content(app: &mut App, f: ExportFormat) -> Option<Vec<u8>> {
     }
 }
 
+/// What the notice adds when credentials were redacted.
+fn redacted_note(redacted: bool) -> &'static str {
+    if redacted {
+        "; credentials REDACTED (U reveals them, on screen and in exports)"
+    } else {
+        ""
+    }
+}
+
 /// Enter in the chooser: the export onto the clipboard.
 pub fn copy(app: &mut App, f: ExportFormat) {
-    let Some(bytes) = content(app, f) else {
+    let Some((bytes, redacted)) = content(app, f) else {
         return;
     };
     let label = describe(f).0;
@@ -96,8 +116,9 @@ pub fn copy(app: &mut App, f: ExportFormat) {
     }
     app.workflow.outbox.push(osc52(&bytes));
     app.notice = Some(format!(
-        "copied the request as {label} ({} bytes) to the clipboard with OSC 52 (if nothing arrives: the terminal does not allow it; tmux needs set-clipboard on)",
-        bytes.len()
+        "copied the request as {label} ({} bytes) to the clipboard with OSC 52 (if nothing arrives: the terminal does not allow it; tmux needs set-clipboard on){}",
+        bytes.len(),
+        redacted_note(redacted)
     ));
 }
 
@@ -120,16 +141,17 @@ pub fn ask_path(app: &mut App, f: ExportFormat) {
 
 /// The path prompt's Enter.
 pub fn write(app: &mut App, f: ExportFormat, path: &str) {
-    let Some(bytes) = content(app, f) else {
+    let Some((bytes, redacted)) = content(app, f) else {
         return;
     };
     let path = Path::new(path.trim());
     app.notice = Some(match atomic::create(path, &bytes) {
         Ok(()) => format!(
-            "wrote the request as {} ({} bytes) to {}",
+            "wrote the request as {} ({} bytes) to {}{}",
             describe(f).0,
             bytes.len(),
-            atomic::shown(path)
+            atomic::shown(path),
+            redacted_note(redacted)
         ),
         Err(e) => e,
     });
@@ -262,4 +284,33 @@ pub fn write_har(app: &mut App, scope: HarScope, path: &str) {
         ),
         Err(e) => e,
     });
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+    use crate::tui::form::HeaderRow;
+
+    #[test]
+    fn exports_redact_credentials_while_they_are_masked() {
+        let mut app = crate::tui::fixture::app();
+        app.form
+            .headers
+            .push(HeaderRow::new("Authorization", "Bearer t0ken", true));
+        let (code, redacted) = content(&mut app, ExportFormat::Curl).expect("exported");
+        let code = String::from_utf8_lossy(&code);
+        assert!(redacted && code.contains("Bearer REDACTED"), "{code}");
+        assert!(!code.contains("t0ken"), "{code}");
+        copy(&mut app, ExportFormat::Curl);
+        assert!(app.notice.as_deref().unwrap_or("").contains("REDACTED"));
+        // Revealed on screen: the export is what the screen shows.
+        app.reveal_secrets = true;
+        let (code, redacted) = content(&mut app, ExportFormat::Curl).expect("exported");
+        assert!(!redacted && String::from_utf8_lossy(&code).contains("Bearer t0ken"));
+        // Started with --no-redact: kept as well.
+        app.reveal_secrets = false;
+        app.workflow.redaction = Redaction::Off;
+        let (_, redacted) = content(&mut app, ExportFormat::Curl).expect("exported");
+        assert!(!redacted);
+    }
 }
