@@ -319,6 +319,16 @@ proptest! {
             })
             .sum();
         prop_assert_eq!(partial, c.unexplained);
+        // Literal values (what the Wire pane masks) lie in their own
+        // direction's bytes.
+        for f in c.items.iter().filter_map(|i| i.frame()) {
+            let len = if f.dir == Dir::Sent { sent.len() } else { received.len() };
+            if let Some(b) = f.detail.block() {
+                for span in b.fields.iter().filter_map(|x| x.value_span.clone()) {
+                    prop_assert!(b.stream_ranges(span).iter().all(|r| r.end <= len));
+                }
+            }
+        }
         let text = wirescope::report::frames::text(&c, None);
         prop_assert!(!text.chars().any(|ch| ch != '\n' && is_unsafe(ch)));
     }

@@ -167,3 +167,48 @@ fn the_fixture_really_is_hostile() {
         assert!(r.windows(s.len()).any(|w| w == *s));
     }
 }
+
+/// HTTP/2 secrets sent as plain HPACK literals (no Huffman coding) are
+/// readable in the wire bytes: they are masked there too, even with the
+/// request's block split over a CONTINUATION, and a search cannot find
+/// them; `U` shows them.
+#[test]
+fn plain_hpack_secrets_are_masked_in_the_wire() {
+    let mut app = fixture::app();
+    fixture::push_done(&mut app, fixture_more::h2_plain_secrets_exchange());
+    for view in [WireView::Text, WireView::Hex] {
+        let mut app = app.clone();
+        app.focus = PaneId::Wire;
+        app.wire.view = view;
+        let shown = screen(&draw(&mut app, Some(PaneId::Wire)));
+        for secret in ["t0k", "c00kie", "74 30 6b", "63 30 30"] {
+            assert!(!shown.contains(secret), "{view:?} shows {secret}:\n{shown}");
+        }
+        if view == WireView::Text {
+            assert!(
+                shown.contains("authorizatio") && shown.contains("set-cookie"),
+                "{shown}"
+            );
+        }
+        app.reveal_secrets = true;
+        let shown = screen(&draw(&mut app, Some(PaneId::Wire)));
+        let plain = if view == WireView::Text {
+            "c00kie"
+        } else {
+            "63 30 30"
+        };
+        assert!(shown.contains(plain), "{view:?} revealed:\n{shown}");
+    }
+    app.focus = PaneId::Wire;
+    let _ = draw(&mut app, None);
+    wirescope::tui::search::commit(&mut app, wirescope::tui::search::Target::Wire, "c00kie");
+    assert_eq!(app.search.wire.as_ref().map(|s| s.matches.len()), Some(0));
+}
+
+fn screen(buf: &Buffer) -> String {
+    buf.content
+        .chunks(buf.area.width as usize)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -54,6 +54,14 @@ fuzz_target!(|data: &[u8]| {
         })
         .sum();
     assert_eq!(partial, c.unexplained);
+    for f in c.items.iter().filter_map(|i| i.frame()) {
+        let len = if f.dir == Dir::Sent { sent.len() } else { received.len() };
+        if let Some(b) = f.detail.block() {
+            for span in b.fields.iter().filter_map(|x| x.value_span.clone()) {
+                assert!(b.stream_ranges(span).iter().all(|r| r.end <= len));
+            }
+        }
+    }
     let text = wirescope::report::frames::text(&c, None);
     assert!(!text.chars().any(|ch| ch != '\n' && is_unsafe(ch)));
 });

@@ -156,6 +156,51 @@ pub fn h2_exchanges() -> (Exchange, Exchange) {
     (first, second)
 }
 
+/// A literal field with incremental indexing, no Huffman coding: the
+/// value is plain text on the wire.
+fn plain_literal(name: &[u8], value: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x40, name.len() as u8];
+    out.extend(name);
+    out.push(value.len() as u8);
+    out.extend(value);
+    out
+}
+
+fn h2_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let len = payload.len() as u32;
+    let mut out = len.to_be_bytes()[1..].to_vec();
+    out.extend([kind, flags]);
+    out.extend(stream.to_be_bytes());
+    out.extend(payload);
+    out
+}
+
+/// An HTTP/2 exchange whose secrets travel as plain HPACK literals: the
+/// request's `authorization: Bearer t0ken` (its block split over HEADERS
+/// and a CONTINUATION, the value cut in two) and the response's
+/// `set-cookie: sid=c00kie`.
+pub fn h2_plain_secrets_exchange() -> Exchange {
+    let mut block = vec![0x82, 0x86, 0x84]; // GET, http, /
+    block.extend(plain_literal(b"authorization", b"Bearer t0ken"));
+    let cut = block.len() - 3;
+    let mut sent = crate::decode::h2::PREFACE.to_vec();
+    sent.extend(h2_frame(0x4, 0, 0, &[]));
+    sent.extend(h2_frame(0x1, 0x1, 1, &block[..cut])); // END_STREAM
+    sent.extend(h2_frame(0x9, 0x4, 1, &block[cut..])); // END_HEADERS
+    let mut block = vec![0x88]; // :status 200
+    block.extend(plain_literal(b"set-cookie", b"sid=c00kie; Path=/"));
+    let mut received = h2_frame(0x4, 0, 0, &[]);
+    received.extend(h2_frame(0x1, 0x4 | 0x1, 1, &block));
+    let all = vec![(Dir::Sent, 1.0, sent), (Dir::Received, 1.5, received)];
+    let mut t = timeline();
+    t.mark(Mark::Ready, ms(0.9));
+    let mut x = h2_exchange(&all, 2, 0, 0.0, 1, t);
+    if let Some(r) = &mut x.response {
+        r.headers = vec![("set-cookie".into(), "sid=c00kie; Path=/".into())];
+    }
+    x
+}
+
 /// The app with both HTTP/2 exchanges in the history, the second shown.
 pub fn h2_app() -> App {
     let mut app = fixture::app();

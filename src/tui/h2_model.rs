@@ -51,6 +51,10 @@ pub struct H2Model {
     /// Every header block of the connection so far, in order.
     pub blocks: Vec<BlockSize>,
     pub response_fields: Vec<H2Field>,
+    /// Bytes of the exchange's transcript [sent, received] holding the
+    /// literal values of secret headers (`mask`), in order: HPACK-coded,
+    /// but a literal sent without Huffman coding is plain text.
+    pub secrets: [Vec<Range<usize>>; 2],
 }
 
 impl H2Model {
@@ -78,7 +82,24 @@ impl H2Model {
                     wire_len: b.wire_len,
                     h1_len: b.h1_len,
                 });
+                let (side, from) = match f.dir {
+                    Dir::Sent => (0, sent_from),
+                    Dir::Received => (1, received_from),
+                };
+                let secret_values = b
+                    .fields
+                    .iter()
+                    .filter(|x| super::mask::is_secret(&x.name))
+                    .filter_map(|x| x.value_span.clone());
+                for span in secret_values {
+                    for r in b.stream_ranges(span).into_iter().filter(|r| r.end > from) {
+                        self.secrets[side].push(r.start.saturating_sub(from)..r.end - from);
+                    }
+                }
             }
+        }
+        for s in &mut self.secrets {
+            s.sort_by_key(|r| r.start);
         }
         self.items = conn
             .items

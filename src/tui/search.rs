@@ -90,7 +90,7 @@ pub fn commit(app: &mut App, target: Target, text: &str) {
         Target::Wire => {
             let Some(e) = app.entry() else { return };
             let exchange = e.id;
-            let matches = wire_matches(e, &query, app.reveal_secrets);
+            let matches = wire_matches(app, e, &query);
             app.search.wire = Some(WireSearch {
                 query,
                 exchange,
@@ -110,13 +110,15 @@ pub fn commit(app: &mut App, target: Target, text: &str) {
 /// Every match of `query` in `e`'s bytes both ways. While secrets are
 /// masked, a match that touches a masked byte is not one: lighting it up
 /// would tell what the dots hide.
-fn wire_matches(e: &Entry, query: &Query, reveal: bool) -> Vec<(Dir, Range<usize>)> {
+fn wire_matches(app: &App, e: &Entry, query: &Query) -> Vec<(Dir, Range<usize>)> {
     let mut matches = Vec::new();
-    for (dir, bytes) in [(Dir::Sent, e.sent()), (Dir::Received, e.received())] {
-        let hidden = if reveal {
-            Vec::new()
-        } else {
-            secrets_of(e, dir)
+    let h2 = &app.frames.model;
+    for (side, dir, bytes) in [(0, Dir::Sent, e.sent()), (1, Dir::Received, e.received())] {
+        let hidden = match (app.reveal_secrets, h2.ready) {
+            (true, _) => Vec::new(),
+            // The Frames model is synced to the shown exchange each frame.
+            (false, true) => h2.secrets[side].clone(),
+            (false, false) => secrets_of(e, dir),
         };
         let shown = |r: &Range<usize>| !hidden.iter().any(|h| h.start < r.end && r.start < h.end);
         for r in query
@@ -134,9 +136,8 @@ fn wire_matches(e: &Entry, query: &Query, reveal: bool) -> Vec<(Dir, Range<usize
 /// After `U`: the Wire search's matches for what is now on screen.
 pub fn secrets_toggled(app: &mut App) {
     let Some(e) = app.entry() else { return };
-    let reveal = app.reveal_secrets;
     let matches = match &app.search.wire {
-        Some(s) if s.exchange == e.id => wire_matches(e, &s.query, reveal),
+        Some(s) if s.exchange == e.id => wire_matches(app, e, &s.query),
         _ => return,
     };
     if let Some(s) = &mut app.search.wire {

@@ -192,5 +192,8 @@ fn sync_wire(app: &mut App, width: usize) {
                 .map(|field| field.item)
         };
         w.model.highlight = item.and_then(|i| f.model.range(i));
+        // HTTP/2 secrets are HPACK literals: only the decoder knows where.
+        w.model.sent.secrets = f.model.secrets[0].clone();
+        w.model.received.secrets = f.model.secrets[1].clone();
     }
 }

@@ -88,6 +88,8 @@ pub fn decode(sent: &[u8], received: &[u8], chunks: &[ChunkMark]) -> Connection 
 struct OpenBlock {
     stream: u32,
     buf: Vec<u8>,
+    /// Where each fragment lies in the direction's bytes.
+    fragments: Vec<std::ops::Range<usize>>,
     wire_len: usize,
     /// Why the block cannot be decoded even once complete.
     lost: Option<String>,
@@ -250,10 +252,18 @@ fn frame(
             let open = OpenBlock {
                 stream: raw.stream,
                 buf: Vec::new(),
+                fragments: Vec::new(),
                 wire_len: 0,
                 lost: None,
             };
-            let block = feed(side, open, interp.fragment, flags, budget, &mut problems);
+            let block = feed(
+                side,
+                open,
+                located(raw, interp.fragment),
+                flags,
+                budget,
+                &mut problems,
+            );
             match &mut detail {
                 Detail::Headers { block: b, .. } | Detail::PushPromise { block: b, .. } => {
                     *b = block
@@ -263,7 +273,14 @@ fn frame(
         }
         CONTINUATION => match continues {
             Some(open) => {
-                let block = feed(side, open, interp.fragment, flags, budget, &mut problems);
+                let block = feed(
+                    side,
+                    open,
+                    located(raw, interp.fragment),
+                    flags,
+                    budget,
+                    &mut problems,
+                );
                 detail = Detail::Continuation { block };
             }
             None if !cut_off => {
@@ -292,11 +309,19 @@ fn frame(
     }
 }
 
+/// A fragment with its offset in the direction's bytes (it is a slice of
+/// the frame's payload).
+fn located<'a>(raw: &RawFrame, fragment: Option<&'a [u8]>) -> Option<(usize, &'a [u8])> {
+    let f = fragment?;
+    let into = f.as_ptr().addr().checked_sub(raw.payload.as_ptr().addr())?;
+    Some((raw.offset + 9 + into, f))
+}
+
 /// Adds a fragment to a block; on END_HEADERS decodes it and returns it.
 fn feed(
     side: &mut Side,
     mut open: OpenBlock,
-    fragment: Option<&[u8]>,
+    fragment: Option<(usize, &[u8])>,
     flags: u8,
     budget: &mut usize,
     problems: &mut Vec<String>,
@@ -307,8 +332,9 @@ fn feed(
                 "a frame's padding or priority fields hid its fragment".into()
             });
         }
-        Some(f) => {
+        Some((at, f)) => {
             open.wire_len += f.len();
+            open.fragments.push(at..at + f.len());
             // Keep collecting only while the block may still be decoded.
             if open.wire_len > MAX_BLOCK {
                 open.buf = Vec::new();
@@ -327,7 +353,8 @@ fn feed(
         return Some(side.decoder.undecodable(open.wire_len, why));
     }
     side.decoder.set_allowed_max(side.allowed_table());
-    let (block, list_size) = side.decoder.decode_measured(&open.buf, budget);
+    let (mut block, list_size) = side.decoder.decode_measured(&open.buf, budget);
+    block.fragments = open.fragments;
     if let Some(limit) = side.max_header_list.filter(|l| list_size > *l as usize) {
         problems.push(format!(
             "header list of {list_size} B is over the peer's SETTINGS_MAX_HEADER_LIST_SIZE {limit}"

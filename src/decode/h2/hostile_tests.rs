@@ -407,3 +407,43 @@ fn random_bytes_never_panic_and_are_covered() {
         assert_covers(&c, &sent, &received);
     }
 }
+
+/// A literal's value is located in the connection's bytes even when its
+/// block is split over HEADERS and CONTINUATION: where the Wire pane
+/// masks a secret sent without Huffman coding.
+#[test]
+fn literal_values_are_located_across_fragments() {
+    let mut block = vec![0x82, 0x86, 0x84, 0x40, 13];
+    block.extend(b"authorization");
+    block.push(12);
+    block.extend(b"Bearer t0ken");
+    let cut = block.len() - 3;
+    let sent = client(&[
+        frame(HEADERS, END_STREAM, 1, &block[..cut]),
+        frame(CONTINUATION, END_HEADERS, 1, &block[cut..]),
+    ]);
+    let c = decode(&sent, &[]);
+    let b = c
+        .items
+        .iter()
+        .filter_map(|i| i.frame())
+        .find_map(|f| f.detail.block())
+        .expect("the block");
+    let field = b
+        .fields
+        .iter()
+        .find(|f| f.name == "authorization")
+        .expect("field");
+    let span = field.value_span.clone().expect("a literal");
+    let bytes: Vec<u8> = b
+        .stream_ranges(span)
+        .into_iter()
+        .flat_map(|r| sent[r].to_vec())
+        .collect();
+    assert_eq!(bytes, b"\x0cBearer t0ken");
+    assert_eq!(b.fragments.len(), 2);
+    assert!(b
+        .fields
+        .iter()
+        .all(|f| f.name != ":method" || f.value_span.is_none()));
+}

@@ -184,6 +184,7 @@ impl Decoder {
             h1_len,
             table_after: self.table.state(),
             error,
+            fragments: Vec::new(),
         }
     }
 
@@ -213,7 +214,13 @@ impl Decoder {
             if first & 0x80 != 0 {
                 let index = integer(block, &mut pos, 7).map_err(fail)?;
                 let (name, value) = lookup(table, index).map_err(fail)?;
-                sink.field(name, value, Representation::Indexed(index), pos - start);
+                sink.field(
+                    name,
+                    value,
+                    Representation::Indexed(index),
+                    start..pos,
+                    None,
+                );
             } else if size_update {
                 // RFC 7541 §4.2: size updates open a block, never follow a field.
                 if seen_field {
@@ -242,6 +249,7 @@ impl Decoder {
                     Some(i) => lookup(table, i).map_err(fail)?.0.to_vec(),
                     None => string(block, &mut pos, huffman).map_err(fail)?.into_owned(),
                 };
+                let value_start = pos;
                 let value = string(block, &mut pos, huffman).map_err(fail)?;
                 let repr = if incremental {
                     Representation::IncrementalIndexing { name_index }
@@ -250,7 +258,7 @@ impl Decoder {
                 } else {
                     Representation::WithoutIndexing { name_index }
                 };
-                sink.field(&name, &value, repr, pos - start);
+                sink.field(&name, &value, repr, start..pos, Some(value_start..pos));
                 if incremental {
                     table.insert(name, value.into_owned());
                 }
@@ -281,7 +289,14 @@ struct Sink<'b> {
 }
 
 impl Sink<'_> {
-    fn field(&mut self, name: &[u8], value: &[u8], repr: Representation, wire_len: usize) {
+    fn field(
+        &mut self,
+        name: &[u8],
+        value: &[u8],
+        repr: Representation,
+        at: std::ops::Range<usize>,
+        value_span: Option<std::ops::Range<usize>>,
+    ) {
         let cost = name.len() + value.len() + ENTRY_OVERHEAD;
         self.list_size = self.list_size.saturating_add(cost);
         self.h1.add(name, value);
@@ -295,7 +310,8 @@ impl Sink<'_> {
             name: escape_bytes(name),
             value: escape_bytes(value),
             repr,
-            wire_len,
+            wire_len: at.len(),
+            value_span,
         });
     }
 
@@ -305,6 +321,7 @@ impl Sink<'_> {
             value: String::new(),
             repr: Representation::SizeUpdate(size),
             wire_len,
+            value_span: None,
         });
     }
 }

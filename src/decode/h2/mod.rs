@@ -223,6 +223,28 @@ pub struct HeaderBlock {
     pub h1_len: usize,
     pub table_after: TableState,
     pub error: Option<String>,
+    /// Where the block's fragments lie in its direction's bytes (the
+    /// HEADERS or PUSH_PROMISE frame's, then each CONTINUATION's).
+    pub fragments: Vec<std::ops::Range<usize>>,
+}
+
+impl HeaderBlock {
+    /// The bytes of the direction's stream that hold `within` (a range of
+    /// the block), across fragments.
+    pub fn stream_ranges(&self, within: std::ops::Range<usize>) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for f in &self.fragments {
+            let (start, end) = (at, at + f.len());
+            let from = within.start.max(start);
+            let to = within.end.min(end);
+            if from < to {
+                out.push(f.start + (from - start)..f.start + (to - start));
+            }
+            at = end;
+        }
+        out
+    }
 }
 
 /// One representation in a header block.
@@ -234,6 +256,9 @@ pub struct Field {
     pub repr: Representation,
     /// Bytes this representation took in the block.
     pub wire_len: usize,
+    /// A literal's value string (length prefix included) as a range of
+    /// the block: what to mask when the value is a secret.
+    pub value_span: Option<std::ops::Range<usize>>,
 }
 
 /// How a field was sent (RFC 7541 §6).
