@@ -188,8 +188,9 @@ async fn helpers_cookies_revalidation_and_repeat() {
     ])
     .await;
     let s = String::from_utf8_lossy(&out.stdout);
+    // Masked on screen by default (a byte a dot), shown when asked.
     assert!(
-        s.contains("> Authorization: Basic YWxpY2U6c2VjcmV0\\r\\n"),
+        s.contains("> Authorization: Basic ••••••••••••••••\\r\\n") && !s.contains("YWxp"),
         "{s}"
     );
     assert!(
@@ -197,6 +198,20 @@ async fn helpers_cookies_revalidation_and_repeat() {
         "{s}"
     );
     assert!(s.contains("basic-auth-over-http"), "{s}");
+    let out = run(&[
+        &format!("{base}/basic-auth/alice/secret"),
+        "-u",
+        "alice:secret",
+        "--show-secrets",
+        "--print",
+        "request,hex",
+    ])
+    .await;
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        s.contains("> Authorization: Basic YWxpY2U6c2VjcmV0\\r\\n") && !s.contains('•'),
+        "{s}"
+    );
 
     // The cookie jar: Set-Cookie on the redirect, Cookie on the next hop.
     let out = run(&[

@@ -204,6 +204,9 @@ pub struct SendArgs {
         default_value = "request,response,body,tls,timing"
     )]
     pub print: String,
+    /// Show Authorization, Proxy-Authorization, Cookie and Set-Cookie values in the text report (masked by default; JSON always has the exact bytes).
+    #[arg(long)]
+    pub show_secrets: bool,
     /// Output format: text, or json (one JSON document per exchange, JSON Lines).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,

@@ -342,6 +342,7 @@ fn input(msg: impl Into<String>) -> WireError {
 fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
     let mut sections = Sections::parse(&args.print).map_err(input)?;
     sections.decode = args.decode_limits();
+    sections.show_secrets = args.show_secrets;
     if let Some(spec) = super::import::imported(args)? {
         return Ok((vec![spec], sections));
     }

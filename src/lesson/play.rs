@@ -48,8 +48,11 @@ pub async fn play(
                 continue;
             }
         };
+        // A lesson's credentials are the demo's, and seeing them is the
+        // point (Basic auth is only base64).
         let sections = Sections {
             tls: false,
+            show_secrets: true,
             ..Sections::default()
         };
         let shown = outcome.exchanges.len().min(3);

@@ -3,13 +3,21 @@
 //! shown as itself.
 
 use std::fmt::Write;
+use std::ops::Range;
 
 /// One row of the dump for the 16 (or fewer) bytes at `offset`.
 pub fn row(offset: usize, bytes: &[u8]) -> String {
+    masked_row(offset, bytes, &[])
+}
+
+/// `row`, the bytes inside `secrets` (stream offsets) drawn as `••`/`•`.
+fn masked_row(offset: usize, bytes: &[u8], secrets: &[Range<usize>]) -> String {
+    let hidden = |i: usize| secrets.iter().any(|r| r.contains(&(offset + i)));
     let mut out = String::with_capacity(80);
     let _ = write!(out, "{offset:08x}  ");
     for i in 0..16 {
         match bytes.get(i) {
+            Some(_) if hidden(i) => out.push_str("•• "),
             Some(b) => {
                 let _ = write!(out, "{b:02x} ");
             }
@@ -20,7 +28,12 @@ pub fn row(offset: usize, bytes: &[u8]) -> String {
         }
     }
     out.push_str(" |");
-    out.extend(bytes.iter().map(|&b| printable(b)));
+    out.extend(
+        bytes
+            .iter()
+            .enumerate()
+            .map(|(i, &b)| if hidden(i) { '•' } else { printable(b) }),
+    );
     out.push('|');
     out
 }
@@ -36,9 +49,22 @@ pub fn printable(b: u8) -> char {
 
 /// The whole dump, one row per line.
 pub fn dump(bytes: &[u8]) -> String {
+    dump_masked(bytes, &[])
+}
+
+/// The whole dump, the bytes inside `secrets` (sorted ranges) masked.
+pub fn dump_masked(bytes: &[u8], secrets: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(bytes.len() / 16 * 80 + 80);
     for (i, chunk) in bytes.chunks(16).enumerate() {
-        out.push_str(&row(i * 16, chunk));
+        let at = i * 16;
+        // Only the ranges that touch this row (secrets are few).
+        let from = secrets.partition_point(|r| r.end <= at);
+        let near: Vec<Range<usize>> = secrets[from..]
+            .iter()
+            .take_while(|r| r.start < at + 16)
+            .cloned()
+            .collect();
+        out.push_str(&masked_row(at, chunk, &near));
         out.push('\n');
     }
     out

@@ -9,5 +9,6 @@ pub mod hex;
 pub mod json;
 pub mod lanes;
 pub mod lints;
+pub mod mask;
 pub mod text;
 pub mod waterfall;

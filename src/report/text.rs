@@ -3,8 +3,10 @@
 //! the waterfall. Everything from the wire is escaped on the way out.
 
 use std::fmt::Write;
+use std::ops::Range;
 
-use super::escape::{escape_bytes, sanitize_text};
+use super::escape::sanitize_text;
+use super::mask::{escape_masked, exchange_secrets, mask_connection};
 use super::{body, hex, waterfall};
 use crate::decode::coding::DecodeLimits;
 use crate::wire::exchange::Dir;
@@ -24,6 +26,8 @@ pub struct Sections {
     pub frames: bool,
     /// `--max-decoded`, `--max-codings` for the body preview.
     pub decode: DecodeLimits,
+    /// `--show-secrets`: credential values as they are, not masked.
+    pub show_secrets: bool,
 }
 
 impl Default for Sections {
@@ -37,6 +41,7 @@ impl Default for Sections {
             hex: false,
             frames: false,
             decode: DecodeLimits::default(),
+            show_secrets: false,
         }
     }
 }
@@ -57,6 +62,7 @@ impl Sections {
             hex: false,
             frames: false,
             decode: DecodeLimits::default(),
+            show_secrets: false,
         };
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             match name {
@@ -92,8 +98,22 @@ const BODY_PREVIEW_LINES: usize = 40;
 
 /// Wire bytes as lines with their line ends made visible, each prefixed.
 pub fn wire_lines(bytes: &[u8], prefix: &str, out: &mut String) {
+    masked_lines(bytes, 0, &[], prefix, out);
+}
+
+/// `wire_lines` for bytes at offset `base` of their stream, the bytes of
+/// `secrets` drawn as `•`.
+fn masked_lines(
+    bytes: &[u8],
+    base: usize,
+    secrets: &[Range<usize>],
+    prefix: &str,
+    out: &mut String,
+) {
+    let mut at = base;
     for line in bytes.split_inclusive(|&b| b == b'\n') {
-        let _ = writeln!(out, "{prefix}{}", escape_bytes(line));
+        let _ = writeln!(out, "{prefix}{}", escape_masked(line, at, secrets));
+        at += line.len();
     }
 }
 
@@ -111,10 +131,19 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
         out.push_str("!! INSECURE: TLS certificate verification was OFF for this exchange !!\n\n");
     }
     let t = &ex.transcript;
-    let h2 = ex
+    let mut h2 = ex
         .h2
         .as_ref()
         .and_then(|cap| super::h2view::frames(ex).map(|c| (cap.stream, c)));
+    // Credentials are masked unless asked for: bytes by where they lie,
+    // decoded HTTP/2 fields by name.
+    let [sent_secrets, received_secrets] = match sections.show_secrets {
+        true => Default::default(),
+        false => exchange_secrets(ex, h2.as_ref().map(|(_, c)| c)),
+    };
+    if let (false, Some((_, conn))) = (sections.show_secrets, &mut h2) {
+        mask_connection(conn);
+    }
     if let Some((stream, conn)) = &h2 {
         // HTTP/2 heads are HPACK-compressed binary: show them decoded, as
         // the frames carried them (`--print frames,hex` shows the bytes).
@@ -132,7 +161,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     } else {
         if sections.request && !t.sent.is_empty() {
             let end = head_end(&t.sent).unwrap_or(t.sent.len());
-            wire_lines(&t.sent[..end], "> ", &mut out);
+            masked_lines(&t.sent[..end], 0, &sent_secrets, "> ", &mut out);
             let body = &t.sent[end..];
             if !body.is_empty() {
                 wire_lines(&body[..body.len().min(MAX_SHOWN_BODY)], "> ", &mut out);
@@ -151,7 +180,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
                 None => t.received.len().min(MAX_SHOWN_BODY),
             };
             if shown > 0 {
-                wire_lines(&t.received[..shown], "< ", &mut out);
+                masked_lines(&t.received[..shown], 0, &received_secrets, "< ", &mut out);
                 out.push('\n');
             }
         }
@@ -179,9 +208,9 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     }
     if sections.hex {
         let _ = writeln!(out, "sent ({} bytes):", t.sent_total);
-        out.push_str(&hex::dump(&t.sent));
+        out.push_str(&hex::dump_masked(&t.sent, &sent_secrets));
         let _ = writeln!(out, "received ({} bytes):", t.received_total);
-        out.push_str(&hex::dump(&t.received));
+        out.push_str(&hex::dump_masked(&t.received, &received_secrets));
         if t.truncated() {
             let _ = writeln!(
                 out,
@@ -274,6 +303,36 @@ fn connection_facts(ex: &Exchange, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_masked_unless_shown() {
+        // (Not the body: the demo server echoes request headers in it,
+        // and bodies are shown as they are.)
+        let all = Sections::parse("request,response,frames,hex").unwrap();
+        let shown = Sections {
+            show_secrets: true,
+            ..all
+        };
+        // HTTP/2: decoded heads, frames and hex (HPACK literals located).
+        let (_, h2) = crate::tui::fixture_more::h2_exchanges();
+        let masked = render(&h2, &all);
+        assert!(!masked.contains("demo-token-123"), "{masked}");
+        assert!(
+            masked.contains("authorization: Bearer ••••••••"),
+            "{masked}"
+        );
+        assert!(render(&h2, &shown).contains("authorization: Bearer demo-token-123"));
+        let plain = crate::tui::fixture_more::h2_plain_secrets_exchange();
+        let masked = render(&plain, &all);
+        for secret in ["t0ken", "c00kie", "74 30 6b", "63 30 30"] {
+            assert!(!masked.contains(secret), "{secret}: {masked}");
+        }
+        let revealed = render(&plain, &shown);
+        assert!(
+            revealed.contains("t0ken") && revealed.contains("63 30 30"),
+            "{revealed}"
+        );
+    }
 
     #[test]
     fn sections_parse() {

@@ -82,25 +82,9 @@ impl H2Model {
                     wire_len: b.wire_len,
                     h1_len: b.h1_len,
                 });
-                let (side, from) = match f.dir {
-                    Dir::Sent => (0, sent_from),
-                    Dir::Received => (1, received_from),
-                };
-                let secret_values = b
-                    .fields
-                    .iter()
-                    .filter(|x| super::mask::is_secret(&x.name))
-                    .filter_map(|x| x.value_span.clone());
-                for span in secret_values {
-                    for r in b.stream_ranges(span).into_iter().filter(|r| r.end > from) {
-                        self.secrets[side].push(r.start.saturating_sub(from)..r.end - from);
-                    }
-                }
             }
         }
-        for s in &mut self.secrets {
-            s.sort_by_key(|r| r.start);
-        }
+        self.secrets = crate::report::mask::h2_secrets(&conn, cap.window);
         self.items = conn
             .items
             .into_iter()

@@ -25,7 +25,6 @@ pub mod h2_model;
 pub mod keymap;
 pub mod layout;
 pub mod lesson;
-pub mod mask;
 mod motion;
 pub mod panes;
 pub mod prompt;

@@ -8,11 +8,11 @@ use std::ops::Range;
 
 use super::app::{App, PaneId};
 use super::entry::Entry;
-use super::mask::mask_header_value;
 use super::wire_model::secrets_of;
 use crate::decode::doc::display;
 use crate::decode::kind::Kind;
 use crate::decode::search::{self, Direction, Hit, Query};
+use crate::report::mask::mask_header_value;
 use crate::wire::exchange::Dir;
 
 /// Matches found in the Wire pane at most.

@@ -39,7 +39,7 @@ impl StreamModel {
     ) {
         if bytes.len() != self.len || self.regions.is_empty() {
             self.regions = regions(bytes, dir, protocol, head);
-            self.secrets = super::mask::secret_ranges(bytes, &self.regions);
+            self.secrets = crate::report::mask::secret_ranges(bytes, &self.regions);
             self.len = bytes.len();
         }
         match (text_width, &mut self.lines) {
@@ -95,7 +95,7 @@ pub fn secrets_of(e: &Entry, dir: Dir) -> Vec<Range<usize>> {
         Dir::Sent => (e.sent(), false),
         Dir::Received => (e.received(), head),
     };
-    super::mask::secret_ranges(bytes, &regions(bytes, dir, protocol, head))
+    crate::report::mask::secret_ranges(bytes, &regions(bytes, dir, protocol, head))
 }
 
 /// A row of the Wire pane's virtual document: a section title, then the

@@ -10,8 +10,8 @@ use super::clip;
 use super::frames::{never_indexed_by_h2, percent};
 use crate::decode::h2::{Detail, Frame, HeaderBlock, Item, Representation};
 use crate::report::escape::sanitize_text;
+use crate::report::mask::mask_header_value;
 use crate::tui::h2_model::H2Model;
-use crate::tui::mask::mask_header_value;
 use crate::tui::theme::Theme;
 use crate::wire::exchange::Dir;
 

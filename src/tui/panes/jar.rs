@@ -18,7 +18,7 @@ pub fn shown_value(value: &str, reveal: bool) -> String {
     if reveal {
         sanitize_text(value)
     } else {
-        crate::tui::mask::DOT.to_string().repeat(4)
+        crate::report::mask::DOT.to_string().repeat(4)
     }
 }
 

@@ -66,7 +66,7 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
             let value = if app.reveal_secrets {
                 h.value.clone()
             } else {
-                crate::tui::mask::mask_header_value(&h.name, &h.value)
+                crate::report::mask::mask_header_value(&h.name, &h.value)
             };
             let text = format!("{}: {}", shown(&h.name), shown(&value));
             if h.enabled {

@@ -148,7 +148,7 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
         let shown_value = if app.reveal_secrets {
             value.clone()
         } else {
-            crate::tui::mask::mask_header_value(name, value)
+            crate::report::mask::mask_header_value(name, value)
         };
         let marker = if selected { "▶ " } else { "  " };
         let name_style = if selected && focused {

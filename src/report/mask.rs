@@ -1,12 +1,19 @@
 //! Secrets masked on screen: the values of `Authorization`,
 //! `Proxy-Authorization`, `Cookie` and `Set-Cookie` are shown as `•` until
-//! the user reveals them (`U`, `App::reveal_secrets`). Pure functions: the
-//! header lists use `mask_header_value`, the Wire pane `secret_ranges`
-//! (which bytes of a stream to draw as `•`, so offsets stay as they are).
+//! the user reveals them (the TUI's `U`, `send --show-secrets`). Pure
+//! functions: header lists use `mask_header_value`, byte views the ranges
+//! of `secret_ranges` (HTTP/1 heads) and `h2_secrets` (HPACK literals),
+//! drawn a `•` per byte so offsets stay as they are; decoded HTTP/2 views
+//! take a `mask_connection`ed copy.
 
 use std::ops::Range;
 
 use crate::decode::h1::{Region, RegionKind};
+use crate::decode::h2::{Connection, Detail, HeaderBlock, TableState};
+use crate::decode::wire_regions::{protocol_of, regions, Protocol};
+use crate::report::escape::escape_bytes;
+use crate::wire::exchange::Dir;
+use crate::wire::Exchange;
 
 /// What a masked byte or character is drawn as.
 pub const DOT: char = '•';
@@ -152,6 +159,114 @@ pub fn secret_ranges(bytes: &[u8], regions: &[Region]) -> Vec<Range<usize>> {
             _ => name = None,
         }
     }
+    out
+}
+
+/// The bytes of an HTTP/2 exchange's transcript [sent, received] that
+/// hold literal values of secret headers, in order: the spans HPACK
+/// recorded, moved into the exchange's window of the connection (it
+/// starts at `window`).
+pub fn h2_secrets(conn: &Connection, window: (usize, usize)) -> [Vec<Range<usize>>; 2] {
+    let mut out: [Vec<Range<usize>>; 2] = Default::default();
+    for f in conn.items.iter().filter_map(|i| i.frame()) {
+        let Some(b) = f.detail.block() else { continue };
+        let (side, from) = match f.dir {
+            Dir::Sent => (0, window.0),
+            Dir::Received => (1, window.1),
+        };
+        let spans = b
+            .fields
+            .iter()
+            .filter(|x| is_secret(&x.name))
+            .filter_map(|x| x.value_span.clone());
+        for span in spans {
+            for r in b.stream_ranges(span).into_iter().filter(|r| r.end > from) {
+                out[side].push(r.start.saturating_sub(from)..r.end - from);
+            }
+        }
+    }
+    for s in &mut out {
+        s.sort_by_key(|r| r.start);
+    }
+    out
+}
+
+/// The bytes of `ex`'s transcript [sent, received] to mask; `h2` is its
+/// decoded connection when it is an HTTP/2 exchange.
+pub fn exchange_secrets(ex: &Exchange, h2: Option<&Connection>) -> [Vec<Range<usize>>; 2] {
+    if let (Some(conn), Some(cap)) = (h2, &ex.h2) {
+        return h2_secrets(conn, cap.window);
+    }
+    let t = &ex.transcript;
+    if protocol_of(&t.sent) == Protocol::Http2 {
+        return Default::default();
+    }
+    let head = ex.method.eq_ignore_ascii_case("HEAD");
+    [
+        secret_ranges(
+            &t.sent,
+            &regions(&t.sent, Dir::Sent, Protocol::Http1, false),
+        ),
+        secret_ranges(
+            &t.received,
+            &regions(&t.received, Dir::Received, Protocol::Http1, head),
+        ),
+    ]
+}
+
+/// A decoded connection with every secret value masked, in header blocks
+/// and in the dynamic tables they leave behind: for the views that list
+/// decoded fields.
+pub fn mask_connection(conn: &mut Connection) {
+    for item in &mut conn.items {
+        let crate::decode::h2::Item::Frame(f) = item else {
+            continue;
+        };
+        let block = match &mut f.detail {
+            Detail::Headers { block, .. }
+            | Detail::Continuation { block }
+            | Detail::PushPromise { block, .. } => block.as_mut(),
+            _ => None,
+        };
+        if let Some(b) = block {
+            mask_block(b);
+        }
+    }
+    for t in &mut conn.tables {
+        mask_table(t);
+    }
+}
+
+fn mask_block(b: &mut HeaderBlock) {
+    for f in &mut b.fields {
+        f.value = mask_header_value(&f.name, &f.value);
+    }
+    mask_table(&mut b.table_after);
+}
+
+fn mask_table(t: &mut TableState) {
+    for (n, v) in &mut t.entries {
+        *v = mask_header_value(n, v);
+    }
+}
+
+/// `bytes` (which start at offset `base` of their stream) escaped as
+/// `escape_bytes` does, with each byte inside `secrets` drawn as a `•`.
+pub fn escape_masked(bytes: &[u8], base: usize, secrets: &[Range<usize>]) -> String {
+    let end = base + bytes.len();
+    let mut out = String::with_capacity(bytes.len());
+    let mut at = base;
+    for r in secrets.iter().filter(|r| r.end > base && r.start < end) {
+        let (from, to) = (r.start.max(at), r.end.min(end));
+        if from > at {
+            out.push_str(&escape_bytes(&bytes[at - base..from - base]));
+        }
+        if to > from {
+            out.extend(std::iter::repeat_n(DOT, to - from));
+            at = to;
+        }
+    }
+    out.push_str(&escape_bytes(&bytes[at - base..]));
     out
 }
 
