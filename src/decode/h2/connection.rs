@@ -247,6 +247,7 @@ fn frame(
                 .undecodable(open.wire_len, "a header block was never finished");
         }
     }
+    let fragment = located(raw, interp.fragment);
     match t {
         HEADERS | PUSH_PROMISE => {
             let open = OpenBlock {
@@ -256,14 +257,7 @@ fn frame(
                 wire_len: 0,
                 lost: None,
             };
-            let block = feed(
-                side,
-                open,
-                located(raw, interp.fragment),
-                flags,
-                budget,
-                &mut problems,
-            );
+            let block = feed(side, open, fragment, flags, budget, &mut problems);
             match &mut detail {
                 Detail::Headers { block: b, .. } | Detail::PushPromise { block: b, .. } => {
                     *b = block
@@ -273,14 +267,7 @@ fn frame(
         }
         CONTINUATION => match continues {
             Some(open) => {
-                let block = feed(
-                    side,
-                    open,
-                    located(raw, interp.fragment),
-                    flags,
-                    budget,
-                    &mut problems,
-                );
+                let block = feed(side, open, fragment, flags, budget, &mut problems);
                 detail = Detail::Continuation { block };
             }
             None if !cut_off => {
