@@ -95,7 +95,7 @@ fn content(app: &mut App, f: ExportFormat) -> Option<(Vec<u8>, bool)> {
 /// What the notice adds when credentials were redacted.
 fn redacted_note(redacted: bool) -> &'static str {
     if redacted {
-        "; credentials REDACTED (U reveals them, on screen and in exports)"
+        ", credentials REDACTED (U reveals them, on screen and in exports),"
     } else {
         ""
     }
@@ -116,9 +116,9 @@ pub fn copy(app: &mut App, f: ExportFormat) {
     }
     app.workflow.outbox.push(osc52(&bytes));
     app.notice = Some(format!(
-        "copied the request as {label} ({} bytes) to the clipboard with OSC 52 (if nothing arrives: the terminal does not allow it; tmux needs set-clipboard on){}",
-        bytes.len(),
-        redacted_note(redacted)
+        "copied the request as {label}{} ({} bytes) to the clipboard with OSC 52 (if nothing arrives: the terminal does not allow it; tmux needs set-clipboard on)",
+        redacted_note(redacted),
+        bytes.len()
     ));
 }
 
@@ -147,11 +147,11 @@ pub fn write(app: &mut App, f: ExportFormat, path: &str) {
     let path = Path::new(path.trim());
     app.notice = Some(match atomic::create(path, &bytes) {
         Ok(()) => format!(
-            "wrote the request as {} ({} bytes) to {}{}",
+            "wrote the request as {}{} ({} bytes) to {}",
             describe(f).0,
+            redacted_note(redacted),
             bytes.len(),
-            atomic::shown(path),
-            redacted_note(redacted)
+            atomic::shown(path)
         ),
         Err(e) => e,
     });
