@@ -55,19 +55,22 @@ const QUEUE_POLL: Duration = Duration::from_millis(50);
 
 /// The silence before a read or write times out, where the send queue
 /// shrinking counts as progress. Use: wait `next_wait()` for the (cancel-
-/// safe) read or write; when that runs out, ask `over()`.
+/// safe) read or write; when that runs out, ask `over()`. The queue is
+/// first looked at when a wait runs out, so a read or write that completes
+/// quickly (a fast download) costs no extra system call.
 pub struct Silence {
     limit: Duration,
     last_progress: Instant,
-    queued: Option<usize>,
+    /// The queue when last looked at (`None`: not looked at yet).
+    queued: Option<Option<usize>>,
 }
 
 impl Silence {
-    pub fn new(io: &impl SendQueue, limit: Duration) -> Self {
+    pub fn new(limit: Duration) -> Self {
         Silence {
             limit,
             last_progress: Instant::now(),
-            queued: io.unsent(),
+            queued: None,
         }
     }
 
@@ -75,19 +78,20 @@ impl Silence {
     pub fn next_wait(&self) -> Duration {
         let left = self.limit.saturating_sub(self.last_progress.elapsed());
         match self.queued {
-            Some(n) if n > 0 => QUEUE_POLL.min(left),
-            // Nothing queued, nothing to watch: one wait for all of it.
-            _ => left,
+            // Not looked yet, or bytes queued: look again soon.
+            None | Some(Some(1..)) => QUEUE_POLL.min(left),
+            // Nothing queued (or no way to tell): one wait for all of it.
+            Some(_) => left,
         }
     }
 
     /// After a wait ran out: whether the silence has lasted `limit`.
     pub fn over(&mut self, io: &impl SendQueue) -> bool {
         let now = io.unsent();
-        if matches!((self.queued, now), (Some(before), Some(after)) if after < before) {
+        if matches!((self.queued, now), (Some(Some(before)), Some(after)) if after < before) {
             self.last_progress = Instant::now();
         }
-        self.queued = now;
+        self.queued = Some(now);
         self.last_progress.elapsed() >= self.limit
     }
 }
@@ -111,6 +115,68 @@ pub fn unsent(s: &TcpStream) -> Option<usize> {
 #[cfg(not(target_os = "linux"))]
 pub fn unsent(_: &TcpStream) -> Option<usize> {
     None
+}
+
+#[cfg(test)]
+mod silence_tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    /// A queue that drains by `step` bytes each time it is looked at.
+    struct Draining {
+        left: Cell<usize>,
+        step: usize,
+    }
+
+    impl SendQueue for Draining {
+        fn unsent(&self) -> Option<usize> {
+            let n = self.left.get();
+            self.left.set(n.saturating_sub(self.step));
+            Some(n)
+        }
+    }
+
+    /// Waits out `quiet`'s waits as a blocked read or write would, until
+    /// it says the silence is over (or `cap` passes).
+    fn wait_out(quiet: &mut Silence, q: &impl SendQueue, cap: Duration) -> Duration {
+        let start = Instant::now();
+        while start.elapsed() < cap {
+            std::thread::sleep(quiet.next_wait());
+            if quiet.over(q) {
+                break;
+            }
+        }
+        start.elapsed()
+    }
+
+    #[test]
+    fn a_draining_queue_is_progress_a_stuck_one_is_not() {
+        let limit = Duration::from_millis(150);
+        // Draining for ~10 looks (about 500 ms): well past the limit.
+        let draining = Draining {
+            left: Cell::new(10_000),
+            step: 1000,
+        };
+        let took = wait_out(&mut Silence::new(limit), &draining, Duration::from_secs(5));
+        assert!(took >= Duration::from_millis(450), "{took:?}");
+        // Stuck: over once the limit passes.
+        let stuck = Draining {
+            left: Cell::new(10_000),
+            step: 0,
+        };
+        let took = wait_out(&mut Silence::new(limit), &stuck, Duration::from_secs(5));
+        assert!(took >= limit && took < Duration::from_secs(1), "{took:?}");
+        // Nothing queued: one wait for the whole silence after the first look.
+        let mut quiet = Silence::new(limit);
+        assert_eq!(quiet.next_wait(), QUEUE_POLL);
+        let empty = Draining {
+            left: Cell::new(0),
+            step: 0,
+        };
+        assert!(!quiet.over(&empty));
+        assert!(quiet.next_wait() > QUEUE_POLL);
+    }
 }
 
 #[cfg(all(test, target_os = "linux"))]

@@ -434,7 +434,7 @@ async fn write_request(
     silence: Duration,
 ) -> Result<(), WireError> {
     let mut pos = 0;
-    let mut quiet = Silence::new(tap, silence);
+    let mut quiet = Silence::new(silence);
     while pos < bytes.len() {
         // Writes are cancel-safe: nothing is taken while one is pending.
         match timeout(quiet.next_wait(), tap.write(&bytes[pos..])).await {
@@ -446,7 +446,7 @@ async fn write_request(
             }
             Ok(Ok(n)) => {
                 pos += n;
-                quiet = Silence::new(tap, silence);
+                quiet = Silence::new(silence);
             }
             Ok(Err(e)) => {
                 return Err(WireError::new(

@@ -42,7 +42,7 @@ async fn read_some<S: AsyncRead + SendQueue + Unpin>(
     buf: &mut [u8],
     idle: Duration,
 ) -> Result<usize, ReadFail> {
-    let mut quiet = Silence::new(io, idle);
+    let mut quiet = Silence::new(idle);
     loop {
         match timeout(quiet.next_wait(), io.read(&mut *buf)).await {
             Ok(Ok(n)) => return Ok(n),
