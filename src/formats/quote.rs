@@ -13,8 +13,9 @@ pub fn needs_escape(c: char) -> bool {
             0x200b..=0x200f | 0x2028..=0x202e | 0x2060..=0x2069 | 0xfeff | 0xfff9..=0xfffb)
 }
 
-/// A double-quoted Python 3 `str` literal.
-pub fn python_str(s: &str) -> String {
+/// A double-quoted literal in the C family's escapes (`\"`, `\\`, `\n`,
+/// `\r`, `\t`), characters that `needs_escape` written by `other`.
+fn double_quoted(s: &str, other: impl Fn(char) -> String) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -23,7 +24,7 @@ pub fn python_str(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => out.push_str(&unicode_escape(c, 'x', 'u', 'U')),
+            c if needs_escape(c) => out.push_str(&other(c)),
             c => out.push(c),
         }
     }
@@ -31,7 +32,18 @@ pub fn python_str(s: &str) -> String {
     out
 }
 
-/// A Python 3 `bytes` literal (only ASCII may appear literally).
+/// `\u{…}`, as JavaScript and Rust write any character.
+fn braced(c: char) -> String {
+    format!("\\u{{{:x}}}", c as u32)
+}
+
+/// A double-quoted Python 3 `str` literal.
+pub fn python_str(s: &str) -> String {
+    double_quoted(s, |c| unicode_escape(c, 'x', 'u', 'U'))
+}
+
+/// A `b"…"` literal, as Python 3 and Rust both read it (only ASCII may
+/// appear literally).
 pub fn python_bytes(b: &[u8]) -> String {
     let mut out = String::from("b\"");
     for &byte in b {
@@ -42,53 +54,19 @@ pub fn python_bytes(b: &[u8]) -> String {
 }
 
 /// A double-quoted JavaScript string literal (no template literal, so
-/// `${` is inert).
+/// `${` is inert; JS has no `\U`: characters past the BMP use `\u{…}`).
 pub fn js_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => {
-                // JS has no \U: characters past the BMP use \u{…}.
-                out.push_str(&format!("\\u{{{:x}}}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    double_quoted(s, braced)
 }
 
 /// A Rust `&str` literal.
 pub fn rust_str(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if needs_escape(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    double_quoted(s, braced)
 }
 
-/// A Rust byte-string literal `b"…"`.
+/// A Rust byte-string literal `b"…"`: the same as Python's.
 pub fn rust_bytes(b: &[u8]) -> String {
-    let mut out = String::from("b\"");
-    for &byte in b {
-        push_ascii_byte(&mut out, byte);
-    }
-    out.push('"');
-    out
+    python_bytes(b)
 }
 
 /// One byte inside a `b"…"` literal; the escapes are the same in Python
