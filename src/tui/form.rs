@@ -76,6 +76,25 @@ pub enum Field {
     Compress,
 }
 
+impl Field {
+    /// The Options rows, in the order the pane lists them.
+    pub const OPTIONS: [Field; 13] = [
+        Field::AcceptEncoding,
+        Field::Compress,
+        Field::ConnectTimeout,
+        Field::ReadTimeout,
+        Field::TotalTimeout,
+        Field::Verify,
+        Field::CaFile,
+        Field::Http,
+        Field::Redirects,
+        Field::Retries,
+        Field::RetryUnsafe,
+        Field::Cookies,
+        Field::Parallel,
+    ];
+}
+
 /// The request form.
 #[derive(Debug, Clone)]
 pub struct RequestForm {
@@ -118,23 +137,8 @@ impl RequestForm {
     pub fn fields(&self) -> Vec<Field> {
         let mut f = vec![Field::Method, Field::Url];
         f.extend((0..self.headers.len()).map(Field::Header));
-        f.extend([
-            Field::AddHeader,
-            Field::Body,
-            Field::AcceptEncoding,
-            Field::Compress,
-            Field::ConnectTimeout,
-            Field::ReadTimeout,
-            Field::TotalTimeout,
-            Field::Verify,
-            Field::CaFile,
-            Field::Http,
-            Field::Redirects,
-            Field::Retries,
-            Field::RetryUnsafe,
-            Field::Cookies,
-            Field::Parallel,
-        ]);
+        f.extend([Field::AddHeader, Field::Body]);
+        f.extend(Field::OPTIONS);
         f
     }
 

@@ -232,21 +232,7 @@ fn rows(app: &App, width: usize) -> Vec<Row> {
     out.push(field_row(Field::Body));
     out.extend((0..BODY_ROWS).map(Row::Body));
     out.push(Row::Line(None, Line::styled(" Options", t.section)));
-    for field in [
-        Field::AcceptEncoding,
-        Field::Compress,
-        Field::ConnectTimeout,
-        Field::ReadTimeout,
-        Field::TotalTimeout,
-        Field::Verify,
-        Field::CaFile,
-        Field::Http,
-        Field::Redirects,
-        Field::Retries,
-        Field::RetryUnsafe,
-        Field::Cookies,
-        Field::Parallel,
-    ] {
+    for field in Field::OPTIONS {
         out.push(field_row(field));
     }
     // The request's lints and those of its automatic behaviour (a retry
