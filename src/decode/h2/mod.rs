@@ -21,6 +21,7 @@ mod measure;
 pub mod names;
 pub mod payload;
 mod primitives;
+pub mod promises;
 pub mod table;
 
 pub use names::error_code_name;
