@@ -158,7 +158,7 @@ pub fn h2_exchanges() -> (Exchange, Exchange) {
 
 /// A literal field with incremental indexing, no Huffman coding: the
 /// value is plain text on the wire.
-fn plain_literal(name: &[u8], value: &[u8]) -> Vec<u8> {
+pub fn plain_literal(name: &[u8], value: &[u8]) -> Vec<u8> {
     let mut out = vec![0x40, name.len() as u8];
     out.extend(name);
     out.push(value.len() as u8);

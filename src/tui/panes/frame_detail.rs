@@ -208,16 +208,7 @@ mod tests {
     use super::*;
     use crate::decode::h2::frame::tests::frame;
     use crate::decode::h2::{decode_connection, PREFACE};
-
-    /// A literal field with incremental indexing (so it lands in the
-    /// dynamic table too), no Huffman.
-    fn lit(name: &[u8], value: &[u8]) -> Vec<u8> {
-        let mut out = vec![0x40, name.len() as u8];
-        out.extend(name);
-        out.push(value.len() as u8);
-        out.extend(value);
-        out
-    }
+    use crate::tui::fixture_more::plain_literal;
 
     fn text(lines: &[Line<'static>]) -> String {
         lines
@@ -237,11 +228,11 @@ mod tests {
         let mut sent = PREFACE.to_vec();
         sent.extend(frame(0x4, 0, 0, &[]));
         let mut block = vec![0x82, 0x86, 0x84]; // GET, http, /
-        block.extend(lit(b"authorization", b"Bearer t0ken"));
+        block.extend(plain_literal(b"authorization", b"Bearer t0ken"));
         sent.extend(frame(0x1, 0x4 | 0x1, 1, &block));
         let mut received = frame(0x4, 0, 0, &[]);
         let mut block = vec![0x88]; // :status 200
-        block.extend(lit(b"set-cookie", b"sid=c00kie; Path=/"));
+        block.extend(plain_literal(b"set-cookie", b"sid=c00kie; Path=/"));
         received.extend(frame(0x1, 0x4 | 0x1, 1, &block));
         let conn = decode_connection(&sent, &received, &[]);
         let mut m = H2Model::default();
