@@ -49,7 +49,11 @@ fn tui(cli: Cli) -> i32 {
     };
     let args = wirescope::tui::TuiArgs {
         url: if collection.is_some() { None } else { cli.url },
-        options: wirescope::wire::Options::default(),
+        options: wirescope::wire::Options {
+            limits: cli.limits.wire(wirescope::wire::Spill::Off),
+            ..Default::default()
+        },
+        decode: cli.limits.decode(),
         workflow: WorkflowArgs {
             collection,
             env: cli.env,

@@ -338,3 +338,25 @@ async fn server_control_bytes_never_reach_the_terminal() {
     assert!(text.contains("X-Evil: \\u{1b}[5mblink"), "{text}");
     assert!(text.contains("00000000  48 54 54 50"), "hex dump present");
 }
+
+#[test]
+fn the_tui_and_send_take_the_same_limit_flags() {
+    let help = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+            .args(args)
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (tui, send) = (help(&["--help"]), help(&["send", "--help"]));
+    for flag in [
+        "--max-head-bytes",
+        "--max-headers",
+        "--max-interim",
+        "--max-body",
+        "--max-decoded",
+        "--max-codings",
+    ] {
+        assert!(tui.contains(flag) && send.contains(flag), "{flag}");
+    }
+}

@@ -38,6 +38,8 @@ pub struct Cli {
     /// Keep credentials in the saved history and HAR files (they are redacted by default).
     #[arg(long)]
     pub no_redact: bool,
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,18 +212,8 @@ pub struct SendArgs {
     /// Output format: text, or json (one JSON document per exchange, JSON Lines).
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Largest response head accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
-    pub max_head_bytes: usize,
-    /// Most response header lines accepted.
-    #[arg(long, value_name = "N", default_value_t = 500)]
-    pub max_headers: usize,
-    /// Body bytes kept in memory; the rest are read, counted and dropped.
-    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
-    pub max_body: usize,
-    /// Most interim (1xx) responses accepted before the final one.
-    #[arg(long, value_name = "N", default_value_t = 20)]
-    pub max_interim: usize,
+    #[command(flatten)]
+    pub limits: LimitArgs,
     /// Ask for compressed responses: adds 'Accept-Encoding: LIST' (e.g. 'gzip, br, zstd').
     #[arg(long, value_name = "LIST")]
     pub accept_encoding: Option<String>,
@@ -234,6 +226,23 @@ pub struct SendArgs {
     /// Write the bytes as recorded on the wire to DIR/sent.bin and DIR/received.bin.
     #[arg(long, value_name = "DIR")]
     pub save_wire: Option<PathBuf>,
+}
+
+/// The limits, shared by `send` and the TUI.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Largest response head accepted, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024)]
+    pub max_head_bytes: usize,
+    /// Most response header lines accepted.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub max_headers: usize,
+    /// Most interim (1xx) responses accepted before the final one.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_interim: usize,
+    /// Body bytes kept in memory; the rest are read, counted and dropped.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub max_body: usize,
     /// Most bytes a body is decoded to: a decompression bomb stops there.
     #[arg(long, value_name = "BYTES", default_value_t = crate::decode::coding::DEFAULT_MAX_DECODED)]
     pub max_decoded: u64,
@@ -242,13 +251,31 @@ pub struct SendArgs {
     pub max_codings: usize,
 }
 
-impl SendArgs {
-    /// How far response bodies are decoded, for every report.
-    pub fn decode_limits(&self) -> crate::decode::coding::DecodeLimits {
+impl LimitArgs {
+    /// What the engine keeps and accepts (spilling as `spill` says).
+    pub fn wire(&self, spill: crate::wire::Spill) -> crate::wire::Limits {
+        crate::wire::Limits {
+            max_head_bytes: self.max_head_bytes,
+            max_header_lines: self.max_headers.max(1),
+            max_body_kept: self.max_body,
+            max_interim: self.max_interim,
+            spill,
+        }
+    }
+
+    /// How far response bodies are decoded, for every view and report.
+    pub fn decode(&self) -> crate::decode::coding::DecodeLimits {
         crate::decode::coding::DecodeLimits {
             max_decoded: self.max_decoded,
             max_codings: self.max_codings,
         }
+    }
+}
+
+impl SendArgs {
+    /// How far response bodies are decoded, for every report.
+    pub fn decode_limits(&self) -> crate::decode::coding::DecodeLimits {
+        self.limits.decode()
     }
 }
 

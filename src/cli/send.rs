@@ -10,8 +10,8 @@ use crate::explain::Lint;
 use crate::report::{self, text::Sections};
 use crate::wire::policy::{self, Cause, Flow, Redirects, Retry, Stop};
 use crate::wire::{
-    CookieJar, ErrorPhase, HttpVersion, Limits, Options, Probe, RequestSpec, Session, TlsOptions,
-    Verify, WireError,
+    CookieJar, ErrorPhase, HttpVersion, Options, Probe, RequestSpec, Session, TlsOptions, Verify,
+    WireError,
 };
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -390,13 +390,7 @@ fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
             },
             ca_file: args.cacert.clone(),
         },
-        limits: Limits {
-            max_head_bytes: args.max_head_bytes,
-            max_header_lines: args.max_headers.max(1),
-            max_body_kept: args.max_body,
-            max_interim: args.max_interim,
-            spill: super::body::spill(args),
-        },
+        limits: args.limits.wire(super::body::spill(args)),
         redirects: Redirects {
             follow: args.location,
             max: args.max_redirs,

@@ -1,6 +1,7 @@
 //! The App: everything the UI shows, as plain state. `update` changes it,
 //! the panes draw it; nothing here touches a terminal or a runtime.
 
+use crate::decode::coding::DecodeLimits;
 use std::time::Duration;
 
 use super::editor::LineEditor;
@@ -184,6 +185,8 @@ pub struct App {
     /// Show the values of Authorization, Cookie and the like (`U`); off:
     /// masked on screen (`mask`).
     pub reveal_secrets: bool,
+    /// How far bodies are decoded (`--max-decoded`, `--max-codings`).
+    pub decode: DecodeLimits,
 }
 
 impl App {
@@ -222,6 +225,7 @@ impl App {
             workflow: Default::default(),
             lesson: None,
             reveal_secrets: false,
+            decode: DecodeLimits::default(),
         }
     }
 

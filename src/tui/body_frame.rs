@@ -120,7 +120,8 @@ pub fn prepare(app: &mut App, inner: Rect) {
             if app.body.model.as_ref().map(|m| m.id) != Some(id) {
                 app.body.reset();
                 let resp = app.entry().and_then(|e| e.response());
-                app.body.model = resp.map(|r| open(id, r));
+                let decode = app.decode;
+                app.body.model = resp.map(|r| open(id, r, decode));
                 // The first screen first: indexing waits for later frames.
                 frame.pending = true;
             }

@@ -40,7 +40,16 @@ impl Write for Prefix {
     }
 }
 
-pub fn preview(exchange: &Exchange) -> Preview {
+/// A preview decodes a preview's worth (one byte more, to know there is
+/// more), within the user's limits.
+fn preview_limits(decode: DecodeLimits) -> DecodeLimits {
+    DecodeLimits {
+        max_decoded: decode.max_decoded.min(PREVIEW_CAP as u64 + 1),
+        ..decode
+    }
+}
+
+pub fn preview(exchange: &Exchange, decode: DecodeLimits) -> Preview {
     let Some(resp) = &exchange.response else {
         return Preview::default();
     };
@@ -51,11 +60,7 @@ pub fn preview(exchange: &Exchange) -> Preview {
         };
     }
     // The compressed bytes of a preview's worth of output are fewer.
-    let (mut body, mut cut) = describe_head(
-        resp,
-        4 * PREVIEW_CAP,
-        DecodeLimits::capped(PREVIEW_CAP as u64 + 1),
-    );
+    let (mut body, mut cut) = describe_head(resp, 4 * PREVIEW_CAP, preview_limits(decode));
     let ctype = resp.header("content-type").unwrap_or("").to_string();
     if !body.codings.is_empty() && body.refused.is_none() {
         let mut prefix = Prefix(Vec::new(), PREVIEW_CAP);
@@ -126,10 +131,31 @@ mod tests {
         let r = x.response.as_mut().unwrap();
         r.body_len = s.len() as u64;
         r.body = s.into_bytes();
-        let p = preview(&x);
+        let p = preview(&x, DecodeLimits::default());
         assert_eq!(p.kind, "JSON");
         assert_eq!(p.lines[..3], ["{", "  \"items\": [", "    {"]);
         assert!(p.lines.last().unwrap().contains("Body view"));
         assert!(p.lines.len() <= PREVIEW_LINES + 1);
+    }
+
+    #[test]
+    fn the_codings_limit_is_the_users() {
+        use crate::decode::coding::{encode, Coding};
+        let mut wire = b"four deep".to_vec();
+        for _ in 0..4 {
+            wire = encode(Coding::Gzip, &wire).unwrap();
+        }
+        let x = crate::tui::fixture_body::body_exchange(
+            &[("Content-Encoding", "gzip, gzip, gzip, gzip")],
+            wire,
+        );
+        let refused = preview(&x, DecodeLimits::default()).lines.join("\n");
+        assert!(refused.contains("--max-codings"), "{refused}");
+        let four = DecodeLimits {
+            max_codings: 4,
+            ..DecodeLimits::default()
+        };
+        let shown = preview(&x, four).lines.join("\n");
+        assert!(shown.contains("four deep"), "{shown}");
     }
 }

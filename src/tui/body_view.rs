@@ -123,8 +123,8 @@ fn with_doc(mut p: Presented) -> (Presented, Doc, Highlighter) {
 }
 
 /// Opens the body of exchange `id` (its response `resp`).
-pub fn open(id: ExchangeId, resp: &crate::wire::Response) -> Model {
-    let mut body = describe(resp, DecodeLimits::default());
+pub fn open(id: ExchangeId, resp: &crate::wire::Response, decode: DecodeLimits) -> Model {
+    let mut body = describe(resp, decode);
     let ctype = resp.header("content-type").unwrap_or("").to_string();
     let mut model = Model {
         id,
@@ -167,7 +167,7 @@ pub fn open(id: ExchangeId, resp: &crate::wire::Response) -> Model {
             return model;
         }
         // No thread: do it here.
-        body = describe(resp, DecodeLimits::default());
+        body = describe(resp, decode);
     }
     body.decode(MEM_CAP);
     let small = body.raw.len() <= SYNC_BYTES;
@@ -262,6 +262,7 @@ mod tests {
                 &[("Content-Type", "application/json")],
                 br#"{"a":1}"#.to_vec(),
             ),
+            DecodeLimits::default(),
         );
         assert!(!m.busy());
         assert_eq!(m.presented.as_ref().unwrap().mode, Mode::Json);
@@ -290,7 +291,7 @@ mod tests {
             gz,
         );
         let mut view = BodyView {
-            model: Some(open(2, &resp)),
+            model: Some(open(2, &resp, DecodeLimits::default())),
             ..Default::default()
         };
         assert!(view.busy(), "decoding runs on a thread");
@@ -308,7 +309,7 @@ mod tests {
         s.push_str("oops]}");
         let resp = response(&[("Content-Type", "application/json")], s.into_bytes());
         let mut view = BodyView {
-            model: Some(open(3, &resp)),
+            model: Some(open(3, &resp, DecodeLimits::default())),
             ..Default::default()
         };
         assert_eq!(

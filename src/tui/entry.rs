@@ -2,6 +2,7 @@
 //! (marks and bytes from the worker's progress events), then the engine's
 //! `Exchange` record once done. The history is a list of these.
 
+use crate::decode::coding::DecodeLimits;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::wire::exchange::Dir;
@@ -113,9 +114,10 @@ impl Entry {
 
     /// Takes the engine's record; the live buffers are dropped so the bytes
     /// are held once.
-    pub fn finish(&mut self, exchange: Box<Exchange>) {
+    /// `decode`: how far the body preview may undo content codings.
+    pub fn finish(&mut self, exchange: Box<Exchange>, decode: DecodeLimits) {
         self.elapsed = exchange.timeline.done.unwrap_or(self.elapsed);
-        self.preview = preview(&exchange);
+        self.preview = preview(&exchange, decode);
         self.live.sent = Vec::new();
         self.live.received = Vec::new();
         self.exchange = Some(exchange);
@@ -171,6 +173,6 @@ impl Entry {
 
 /// Body preview: content codings undone, JSON pretty-printed in key
 /// order, text as text, binary summarised; bounded work (`body_preview`).
-pub fn preview(exchange: &Exchange) -> Preview {
-    super::body_preview::preview(exchange)
+pub fn preview(exchange: &Exchange, decode: DecodeLimits) -> Preview {
+    super::body_preview::preview(exchange, decode)
 }

@@ -139,7 +139,7 @@ pub fn push_done(app: &mut App, exchange: Exchange) {
     let id = app.next_id;
     app.next_id += 1;
     let mut e = Entry::new(id, &exchange.method, &exchange.url, Instant::now());
-    e.finish(Box::new(exchange));
+    e.finish(Box::new(exchange), Default::default());
     app.entries.push(e);
     app.selected = Some(app.entries.len() - 1);
 }

@@ -365,6 +365,6 @@ pub fn batch_app() -> App {
 pub fn h2_entry() -> Entry {
     let (_, b) = h2_exchanges();
     let mut e = Entry::new(1, "GET", H2_URL, std::time::Instant::now());
-    e.finish(Box::new(b));
+    e.finish(Box::new(b), Default::default());
     e
 }

@@ -112,7 +112,7 @@ pub(super) fn on_hop_done(
         notes,
     });
     let id = e.id;
-    e.finish(Box::new(exchange));
+    e.finish(Box::new(exchange), Default::default());
     after_done(app, id)
 }
 

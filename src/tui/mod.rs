@@ -46,8 +46,11 @@ use crate::wire::Options;
 pub struct TuiArgs {
     /// Pre-fill this URL instead of the demo server's `/get`.
     pub url: Option<String>,
-    /// Initial request options (timeouts, TLS) from the command line.
+    /// Initial request options (timeouts, TLS, limits) from the command
+    /// line.
     pub options: Options,
+    /// How far bodies are decoded (`--max-decoded`, `--max-codings`).
+    pub decode: crate::decode::coding::DecodeLimits,
     /// An `.http` file, `--env`, history and redaction (`workflow`).
     pub workflow: workflow::WorkflowArgs,
 }

@@ -106,6 +106,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     let demo = runtime.block_on(DemoServer::start(DemoConfig::default()));
     let demo_url = demo.as_ref().ok().map(DemoServer::base_url);
     let mut app = App::new(args.url.as_deref(), demo_url.as_deref(), args.options);
+    app.decode = args.decode;
     app.color = ColorMode::from_env();
     if let Err(e) = &demo {
         app.notice = Some(format!("the demo server did not start: {e}"));

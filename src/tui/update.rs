@@ -83,8 +83,9 @@ fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
             }
         }
         Event::Done { id, exchange } => {
+            let decode = app.decode;
             if let Some(e) = app.entry_mut(id).filter(|e| e.in_flight()) {
-                e.finish(exchange);
+                e.finish(exchange, decode);
                 return actions::after_done(app, id);
             }
         }

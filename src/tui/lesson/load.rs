@@ -38,7 +38,7 @@ pub(super) fn free_form(app: &mut App) {
         let id = app.next_id;
         app.next_id += 1;
         let mut e = Entry::new(id, &x.method, &x.url, Instant::now());
-        e.finish(Box::new(x));
+        e.finish(Box::new(x), Default::default());
         // The history's cap and groups are kept as for any exchange.
         let _ = crate::tui::group_steps::push(app, e);
     }
