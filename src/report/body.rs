@@ -139,23 +139,8 @@ pub fn preview(resp: &Response, max_lines: usize, limits: DecodeLimits) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::exchange::Framing;
-
     fn resp(ctype: &str, body: &[u8]) -> Response {
-        Response {
-            version: "HTTP/1.1".into(),
-            status: 200,
-            reason: "OK".into(),
-            headers: vec![("Content-Type".into(), ctype.into())],
-            interim: vec![],
-            head_start: 0,
-            head_len: 0,
-            framing: Framing::ContentLength(body.len() as u64),
-            body: body.to_vec(),
-            body_len: body.len() as u64,
-            chunk_count: 0,
-            body_file: None,
-        }
+        crate::decode::body::tests::response(&[("Content-Type", ctype)], body)
     }
 
     #[test]

@@ -10,7 +10,8 @@ use crate::wire::Exchange;
 
 const WIDTH: usize = 60;
 
-fn glyph(p: Phase) -> char {
+/// The glyph a phase is drawn with on a time axis (CLI and TUI alike).
+pub fn glyph(p: Phase) -> char {
     match p {
         Phase::Dns => 'd',
         Phase::Connect => 'c',

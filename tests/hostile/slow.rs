@@ -102,22 +102,15 @@ cases! {
     };
 }
 
-/// A server that reads the request body slowly but steadily (16 KiB
-/// sips into a 16 KiB receive buffer, ~2 MB/s): never silent for more
-/// than ~10 ms, yet the kernel wakes a blocked writer only when a third
-/// of its (megabytes of) send buffer frees — seconds apart. The read
-/// timeout is the longest silence, and the peer is not silent: the engine
-/// sees the send queue shrink (SIOCOUTQ) and the upload must succeed.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn steady_slow_upload_is_not_a_read_timeout() {
-    const BODY: usize = 6 * 1024 * 1024;
-    let srv = Hostile::on(
+/// A server that reads `body` bytes (head included) a 64 KiB sip every
+/// 8 ms into a 16 KiB receive buffer, then answers 200.
+fn steady_reader(body: usize) -> Hostile {
+    Hostile::on(
         small_buffer_listener(),
-        handler(|mut s| async move {
+        handler(move |mut s| async move {
             let mut buf = vec![0u8; 64 * 1024];
             let mut got = 0usize;
-            // The head and then the body, a sip every 8 ms.
-            while got < BODY {
+            while got < body {
                 match s.read(&mut buf).await {
                     Ok(0) | Err(_) => return,
                     Ok(n) => got += n,
@@ -129,12 +122,27 @@ async fn steady_slow_upload_is_not_a_read_timeout() {
                 .await;
             tokio::time::sleep(HOLD).await;
         }),
-    );
+    )
+}
+
+/// A POST of `len` bytes.
+fn post(s: &mut wirescope::wire::RequestSpec, len: usize) {
+    s.method = "POST".into();
+    s.body = Some(vec![b'u'; len]);
+}
+
+/// A server that reads the request body slowly but steadily (16 KiB
+/// sips into a 16 KiB receive buffer, ~2 MB/s): never silent for more
+/// than ~10 ms, yet the kernel wakes a blocked writer only when a third
+/// of its (megabytes of) send buffer frees — seconds apart. The read
+/// timeout is the longest silence, and the peer is not silent: the engine
+/// sees the send queue shrink (SIOCOUTQ) and the upload must succeed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steady_slow_upload_is_not_a_read_timeout() {
+    const BODY: usize = 6 * 1024 * 1024;
+    let srv = steady_reader(BODY);
     Case::new(handler(|_| async {}))
-        .spec(|s| {
-            s.method = "POST".into();
-            s.body = Some(vec![b'u'; BODY]);
-        })
+        .spec(|s| post(s, BODY))
         .timeouts(1000, 500, 20_000)
         .want(answers(200, ""))
         .run_against(&srv.url("/"))
@@ -148,30 +156,10 @@ async fn steady_slow_upload_is_not_a_read_timeout() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn steady_upload_longer_than_the_read_timeout() {
     const BODY: usize = 12 * 1024 * 1024;
-    let srv = Hostile::on(
-        small_buffer_listener(),
-        handler(|mut s| async move {
-            let mut buf = vec![0u8; 64 * 1024];
-            let mut got = 0usize;
-            while got < BODY {
-                match s.read(&mut buf).await {
-                    Ok(0) | Err(_) => return,
-                    Ok(n) => got += n,
-                }
-                tokio::time::sleep(Duration::from_millis(8)).await;
-            }
-            let _ = s
-                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-                .await;
-            tokio::time::sleep(HOLD).await;
-        }),
-    );
+    let srv = steady_reader(BODY);
     let started = std::time::Instant::now();
     Case::new(handler(|_| async {}))
-        .spec(|s| {
-            s.method = "POST".into();
-            s.body = Some(vec![b'u'; BODY]);
-        })
+        .spec(|s| post(s, BODY))
         .timeouts(1000, 2000, 15_000)
         .want(answers(200, ""))
         .run_against(&srv.url("/"))

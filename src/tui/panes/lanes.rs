@@ -13,6 +13,7 @@ use ratatui::text::{Line, Span};
 
 use super::{clip, put};
 use crate::report::escape::sanitize_text;
+use crate::report::lanes::glyph;
 use crate::tui::app::{fmt_ms, App};
 use crate::tui::entry::{Entry, EntryState};
 use crate::tui::group::{part_connections, part_name, part_short, Group, GroupKind};
@@ -23,17 +24,6 @@ use crate::wire::timeline::{Phase, SpanState};
 const LABEL: usize = 10;
 const MS: usize = 8;
 const STATUS: usize = 5;
-
-fn glyph(p: Phase) -> char {
-    match p {
-        Phase::Dns => 'd',
-        Phase::Connect => 'c',
-        Phase::Tls => 't',
-        Phase::Send => 's',
-        Phase::Wait => '·',
-        Phase::Receive => '█',
-    }
-}
 
 fn start_of(e: &Entry) -> SystemTime {
     e.timeline().started_at

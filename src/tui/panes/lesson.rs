@@ -193,11 +193,14 @@ pub fn text(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut Buff
     show(&rows, false, inner, buf);
 }
 
-fn failed(l: &LessonMode) -> Option<&str> {
-    match &l.current().run {
-        RunState::Failed(e) => Some(e),
-        _ => None,
-    }
+/// A step that did not run says so in place of its bytes; whether it did.
+fn shows_failure(l: &LessonMode, t: &Theme, inner: Rect, buf: &mut Buffer) -> bool {
+    let RunState::Failed(e) = &l.current().run else {
+        return false;
+    };
+    let why = format!("this step did not run: {}", sanitize_text(e));
+    placeholder(&why, t.error, inner, buf);
+    true
 }
 
 /// The request's bytes as they went out, line by line.
@@ -223,13 +226,8 @@ pub fn request(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut B
     if inner.is_empty() {
         return;
     }
-    if let Some(e) = failed(l) {
-        return placeholder(
-            &format!("this step did not run: {}", sanitize_text(e)),
-            t.error,
-            inner,
-            buf,
-        );
+    if shows_failure(l, &t, inner, buf) {
+        return;
     }
     if l.scene == Scene::Question {
         return placeholder(
@@ -261,13 +259,8 @@ pub fn response(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut 
     if inner.is_empty() {
         return;
     }
-    if let Some(e) = failed(l) {
-        return placeholder(
-            &format!("this step did not run: {}", sanitize_text(e)),
-            t.error,
-            inner,
-            buf,
-        );
+    if shows_failure(l, &t, inner, buf) {
+        return;
     }
     let rec = l.recorded().filter(|_| l.scene >= Scene::Response);
     let Some(r) = rec else {

@@ -13,7 +13,9 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 
 use super::lesson_frame::{frame, Title};
+use super::waterfall::col;
 use super::{clip, put};
+use crate::report::lanes::glyph;
 use crate::tui::app::{fmt_ms, App};
 use crate::tui::lesson::recorded::{Lane, Recorded};
 use crate::tui::lesson::view::speed_label;
@@ -25,23 +27,6 @@ const LABEL: usize = 15;
 const MS: usize = 11;
 const LANE_LABEL: usize = 13;
 const LANE_STATUS: usize = 16;
-
-fn glyph(p: Phase) -> char {
-    match p {
-        Phase::Dns => 'd',
-        Phase::Connect => 'c',
-        Phase::Tls => 't',
-        Phase::Send => 's',
-        Phase::Wait => '·',
-        Phase::Receive => '█',
-    }
-}
-
-/// Column of `d` on a bar `width` cells wide spanning `total`.
-fn col(d: Duration, total: Duration, width: usize) -> usize {
-    let f = d.as_secs_f64() / total.as_secs_f64().max(1e-9);
-    ((f * width as f64).round() as usize).min(width)
-}
 
 pub fn render(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut Buffer) {
     let t = app.theme();

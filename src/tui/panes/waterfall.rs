@@ -58,7 +58,7 @@ fn skipped_reason(phase: Phase, reused: bool) -> &'static str {
 }
 
 /// Column of time `d` on a bar `width` cells wide spanning `total`.
-fn col(d: Duration, total: Duration, width: usize) -> usize {
+pub(super) fn col(d: Duration, total: Duration, width: usize) -> usize {
     let f = d.as_secs_f64() / total.as_secs_f64().max(1e-9);
     ((f * width as f64).round() as usize).min(width)
 }
