@@ -12,11 +12,11 @@ use h2::client::SendRequest;
 use tokio::time::timeout;
 
 use super::body::BodySink;
-use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
+use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
 use super::exchange::{Dir, H2Capture, Transcript};
 use super::h1::USER_AGENT;
-use super::h2_why;
+use super::h2_why::{self, describe};
 use super::spec::{Limits, RequestSpec};
 use super::tap::{self, Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
@@ -91,43 +91,6 @@ pub async fn handshake(
         st.closed.store(true, Ordering::Release);
     });
     Ok((send, shared, state))
-}
-
-/// An h2 error in words, naming GOAWAY / RST_STREAM codes.
-pub fn describe(e: &h2::Error) -> String {
-    let code = |r: h2::Reason| format!("{r:?}: {}", r.description());
-    if e.is_go_away() && !e.is_remote() {
-        // Our side closed the connection: the server broke the protocol.
-        match e.reason() {
-            Some(r) => format!(
-                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY ({})",
-                code(r)
-            ),
-            None => {
-                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY".into()
-            }
-        }
-    } else if e.is_go_away() {
-        match e.reason() {
-            Some(r) => format!("the server sent GOAWAY ({})", code(r)),
-            None => "the server sent GOAWAY".into(),
-        }
-    } else if e.is_reset() {
-        match e.reason() {
-            Some(r) if e.is_remote() => {
-                format!("the server reset the stream (RST_STREAM {})", code(r))
-            }
-            Some(r) => format!("the stream was reset (RST_STREAM {})", code(r)),
-            None => "the stream was reset".into(),
-        }
-    } else if let Some(io) = e.get_io() {
-        describe_io(io)
-    } else {
-        match e.reason() {
-            Some(r) => format!("HTTP/2 protocol error ({})", code(r)),
-            None => e.to_string(),
-        }
-    }
 }
 
 /// How often a wait for the head looks at what the driver has written.

@@ -1,13 +1,52 @@
-//! Why an HTTP/2 connection or stream failed, read back from the
-//! recording when the `h2` crate's error alone cannot say: the debug data
-//! of the GOAWAY we sent, an HTTP/1.x answer to h2c prior knowledge, a
-//! header list over our limit. The words name the limit or the cause.
+//! Why an HTTP/2 connection or stream failed, in words: the `h2` crate's
+//! error with its GOAWAY / RST_STREAM codes named, and, read back from the
+//! recording when that error alone cannot say, the debug data of the
+//! GOAWAY we sent, an HTTP/1.x answer to h2c prior knowledge, a header
+//! list over our limit. The words name the limit or the cause.
 
+use super::error::describe_io;
 use super::exchange::{Dir, Transcript};
 use crate::decode::h2::frame::{Piece, Splitter};
 use crate::report::escape::escape_bytes;
 
 const GOAWAY: u8 = 0x7;
+
+/// An h2 error in words, naming GOAWAY / RST_STREAM codes.
+pub fn describe(e: &h2::Error) -> String {
+    let code = |r: h2::Reason| format!("{r:?}: {}", r.description());
+    if e.is_go_away() && !e.is_remote() {
+        // Our side closed the connection: the server broke the protocol.
+        match e.reason() {
+            Some(r) => format!(
+                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY ({})",
+                code(r)
+            ),
+            None => {
+                "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY".into()
+            }
+        }
+    } else if e.is_go_away() {
+        match e.reason() {
+            Some(r) => format!("the server sent GOAWAY ({})", code(r)),
+            None => "the server sent GOAWAY".into(),
+        }
+    } else if e.is_reset() {
+        match e.reason() {
+            Some(r) if e.is_remote() => {
+                format!("the server reset the stream (RST_STREAM {})", code(r))
+            }
+            Some(r) => format!("the stream was reset (RST_STREAM {})", code(r)),
+            None => "the stream was reset".into(),
+        }
+    } else if let Some(io) = e.get_io() {
+        describe_io(io)
+    } else {
+        match e.reason() {
+            Some(r) => format!("HTTP/2 protocol error ({})", code(r)),
+            None => e.to_string(),
+        }
+    }
+}
 
 /// Explains a GOAWAY our side sent (`why` is it in words) from the bytes
 /// of the connection so far.

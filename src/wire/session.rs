@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
 use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
@@ -22,9 +22,8 @@ use super::negotiate;
 use super::policy::conditional::Validators;
 use super::pool::{key, Conn, Pool};
 use super::probe::{Probe, Progress};
-use super::sendq::Silence;
 use super::spec::{HttpVersion, RequestSpec, Verify};
-use super::tap::{self, Io, Recorder, Tap};
+use super::tap::{self, Recorder, Tap};
 use super::timeline::{Mark, Timeline};
 use super::tls::Trust;
 
@@ -327,7 +326,7 @@ impl Session {
             ..
         } = flight;
         let tap = &mut slot.insert(conn).tap;
-        write_request(tap, &bytes, opts.read_timeout).await?;
+        h1::write_request(tap, &bytes, opts.read_timeout).await?;
         if let Ok(Err(e)) = timeout(opts.read_timeout, tap.flush()).await {
             return Err(WireError::new(
                 ErrorPhase::Send,
@@ -422,50 +421,4 @@ impl Session {
         flight.negotiated = Some(negotiated.clone());
         mark(&mut flight.timeline, probe, start, Mark::Ready);
     }
-}
-
-/// Writes `bytes`, failing only after `silence` without progress. The
-/// read timeout bounds each silence, not the whole upload: every write the
-/// socket accepts, however small, is progress, and so is the kernel's send
-/// queue shrinking while a write waits (see `sendq`).
-async fn write_request(
-    tap: &mut Tap<Box<dyn Io>>,
-    bytes: &[u8],
-    silence: Duration,
-) -> Result<(), WireError> {
-    let mut pos = 0;
-    let mut quiet = Silence::new(silence);
-    while pos < bytes.len() {
-        // Writes are cancel-safe: nothing is taken while one is pending.
-        match timeout(quiet.next_wait(), tap.write(&bytes[pos..])).await {
-            Ok(Ok(0)) => {
-                return Err(WireError::new(
-                    ErrorPhase::Send,
-                    "sending the request: the connection accepts no more bytes",
-                ))
-            }
-            Ok(Ok(n)) => {
-                pos += n;
-                quiet = Silence::new(silence);
-            }
-            Ok(Err(e)) => {
-                return Err(WireError::new(
-                    ErrorPhase::Send,
-                    format!("sending the request: {}", describe_io(&e)),
-                ))
-            }
-            Err(_) if !quiet.over(tap) => {}
-            Err(_) => {
-                return Err(WireError::timeout(
-                    TimeoutKind::Read,
-                    &format!(
-                        "the server stopped accepting request bytes ({pos} of {} sent)",
-                        bytes.len()
-                    ),
-                    silence,
-                ))
-            }
-        }
-    }
-    Ok(())
 }

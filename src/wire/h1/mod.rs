@@ -5,8 +5,10 @@
 
 mod head;
 mod request;
+mod write;
 
 pub use request::{build_request, raw_method, USER_AGENT};
+pub use write::write_request;
 
 use head::{find_head_end, framing, head_too_large, not_http, parse_head};
 
