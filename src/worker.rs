@@ -171,6 +171,13 @@ pub fn spawn(session: Session) -> std::io::Result<Worker> {
 pub fn spawn_with(session: Session, stage: Option<Arc<Stage>>) -> std::io::Result<Worker> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    // Warm the trust store while the user types, off every exchange's
+    // clock (a send that comes first waits for it, before its clock).
+    let _ = std::thread::Builder::new()
+        .name("wirescope-trust".into())
+        .spawn(|| {
+            crate::wire::tls::system_roots();
+        });
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

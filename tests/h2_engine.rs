@@ -51,10 +51,12 @@ async fn alpn_picks_h2_and_http1_when_asked() {
     assert_eq!(ex.response.as_ref().unwrap().version, "HTTP/2");
     let cap = ex.h2.as_ref().expect("h2 capture");
     assert_eq!(cap.stream, 1);
-    assert!(ex
-        .transcript
+    // The preface is the connection's, not the stream's.
+    assert!(cap
+        .connection
         .sent
         .starts_with(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
+    assert!(!ex.transcript.sent.starts_with(b"PRI"));
     let body: serde_json::Value = serde_json::from_slice(&ex.response.unwrap().body).unwrap();
     assert_eq!(body["method"], "GET");
 

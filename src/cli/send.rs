@@ -57,6 +57,10 @@ pub fn main(args: SendArgs) -> i32 {
             }
         };
     }
+    // Read the trust store before any exchange's clock starts.
+    if specs.iter().any(|s| s.url.starts_with("https:")) {
+        rt.block_on(crate::wire::tls::warm());
+    }
     if args.parallel.is_some() || args.repeat.is_some() {
         if specs.len() != 1 {
             eprintln!("wirescope send: --parallel and --repeat take exactly one URL");

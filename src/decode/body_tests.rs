@@ -10,6 +10,7 @@ pub(crate) fn response(headers: &[(&str, &str)], body: &[u8]) -> Response {
             .iter()
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
+        raw_headers: Vec::new(),
         interim: vec![],
         head_start: 0,
         head_len: 0,

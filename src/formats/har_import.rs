@@ -197,5 +197,6 @@ fn from_timings(e: &Value, url: &str) -> StoredTimeline {
         request_sent,
         first_byte,
         done,
+        ..StoredTimeline::default()
     }
 }

@@ -57,6 +57,9 @@ pub struct HistoryEntry {
 pub struct StoredTimeline {
     pub reused: bool,
     pub tls: bool,
+    /// An IP-literal host: no DNS phase.
+    #[serde(default)]
+    pub no_lookup: bool,
     pub dns_done: Option<u64>,
     pub connected: Option<u64>,
     pub tls_done: Option<u64>,
@@ -147,6 +150,7 @@ impl HistoryEntry {
             timeline: StoredTimeline {
                 reused: tl.reused,
                 tls: tl.tls,
+                no_lookup: tl.no_lookup,
                 dns_done: us(tl.dns_done),
                 connected: us(tl.connected),
                 tls_done: us(tl.tls_done),
@@ -172,6 +176,7 @@ impl HistoryEntry {
         let mut t = Timeline::new(UNIX_EPOCH + Duration::from_millis(self.at_ms));
         t.reused = s.reused;
         t.tls = s.tls;
+        t.no_lookup = s.no_lookup;
         t.dns_done = d(s.dns_done);
         t.connected = d(s.connected);
         t.tls_done = d(s.tls_done);

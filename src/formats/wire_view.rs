@@ -4,7 +4,7 @@
 //! from the connection capture. HAR and history both need it, and an
 //! `Exchange` keeps only the bytes, not the spec.
 
-use crate::decode::h2::{self, Detail, Item};
+use crate::decode::h2::{Detail, Item};
 use crate::wire::exchange::Dir;
 use crate::wire::Exchange;
 
@@ -76,15 +76,14 @@ fn h2_request(ex: &Exchange) -> RequestView {
     let Some(cap) = &ex.h2 else {
         return RequestView::default();
     };
-    let t = &cap.connection;
-    let conn = h2::decode_connection(&t.sent, &t.received, &t.chunks);
+    let conn = &cap.frames;
     let mut view = RequestView {
         version: "HTTP/2".into(),
         ..RequestView::default()
     };
     for item in &conn.items {
         let Item::Frame(f) = item else { continue };
-        if f.dir != Dir::Sent || f.stream != cap.stream || f.offset < cap.window.0 {
+        if f.dir != Dir::Sent || f.stream != cap.stream {
             continue;
         }
         if let Some(block) = f.detail.block() {
@@ -99,7 +98,8 @@ fn h2_request(ex: &Exchange) -> RequestView {
         if let Detail::Data { data_len, .. } = f.detail {
             // PADDED (0x8): one pad-length byte comes before the data.
             let start = f.offset + 9 + usize::from(f.flags & 0x8 != 0);
-            if let Some(data) = t.sent.get(start..start + data_len) {
+            let at = cap.to_exchange(Dir::Sent, start..start + data_len);
+            if let Some(data) = at.and_then(|r| ex.transcript.sent.get(r)) {
                 view.body.extend_from_slice(data);
             }
         }

@@ -6,24 +6,14 @@
 use std::fmt::Write;
 
 use super::escape::sanitize_text;
-use crate::decode::h2::{self, Connection, Item};
+use crate::decode::h2::{Connection, Item};
 use crate::wire::exchange::Dir;
 use crate::wire::Exchange;
 
-/// The exchange's frames, or `None` for an HTTP/1.1 exchange.
+/// The exchange's frames (its stream's and the connection-level ones it
+/// claimed, decoded once as they arrived), or `None` for HTTP/1.1.
 pub fn frames(ex: &Exchange) -> Option<Connection> {
-    let cap = ex.h2.as_ref()?;
-    let t = &cap.connection;
-    let mut conn = h2::decode_connection(&t.sent, &t.received, &t.chunks);
-    let (sent_from, received_from) = cap.window;
-    conn.items.retain(|item| {
-        let from = match item.dir() {
-            Dir::Sent => sent_from,
-            Dir::Received => received_from,
-        };
-        item.offset() >= from && (item.stream() == 0 || item.stream() == cap.stream)
-    });
-    Some(conn)
+    ex.h2.as_ref().map(|cap| (*cap.frames).clone())
 }
 
 /// The request (`Dir::Sent`) or response head as decoded header fields,

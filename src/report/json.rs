@@ -48,14 +48,27 @@ pub fn exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
         "chunks_dropped": t.chunks_dropped,
         "timings": ex.timeline.har(),
         "curl_timings": ex.timeline.curl_points().iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "connection": ex.connection.as_ref().map(|c| json!({
-            "id": c.id,
-            "reused": c.reused,
-            "remote": c.remote.to_string(),
-            "local": c.local.map(|l| l.to_string()),
-            "resolved": c.resolved.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            "failed_attempts": c.failed_attempts.iter().map(|(a, m)| json!([a.to_string(), m])).collect::<Vec<_>>(),
-        })),
+        "connection": ex.connection.as_ref().map(|c| {
+            let mut v = json!({
+                "id": c.id,
+                "reused": c.reused,
+                "remote": c.remote.to_string(),
+                "local": c.local.map(|l| l.to_string()),
+                "resolved": c.resolved.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                "failed_attempts": c.failed_attempts.iter().map(|(a, m)| json!([a.to_string(), m])).collect::<Vec<_>>(),
+            });
+            // HTTP/2: the connection-level bytes (preface, stream 0's
+            // frames) this exchange claimed, apart from its own stream's.
+            if let (Some(cap), Some(map)) = (&ex.h2, v.as_object_mut()) {
+                let ct = &cap.connection;
+                map.insert("sent_b64".into(), json!(b64(&ct.sent)));
+                map.insert("received_b64".into(), json!(b64(&ct.received)));
+                map.insert("sent_total".into(), json!(ct.sent_total));
+                map.insert("received_total".into(), json!(ct.received_total));
+                map.insert("frames_dropped".into(), json!(cap.dropped));
+            }
+            v
+        }),
         "tls": ex.tls.as_ref().map(|t| json!({
             "version": t.version,
             "cipher": t.cipher,

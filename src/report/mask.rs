@@ -12,7 +12,7 @@ use crate::decode::h1::{Region, RegionKind};
 use crate::decode::h2::{Connection, Detail, HeaderBlock, TableState};
 use crate::decode::wire_regions::{protocol_of, regions, Protocol};
 use crate::report::escape::escape_bytes;
-use crate::wire::exchange::Dir;
+use crate::wire::exchange::{Dir, H2Capture};
 use crate::wire::Exchange;
 
 /// What a masked byte or character is drawn as.
@@ -166,13 +166,13 @@ pub fn secret_ranges(bytes: &[u8], regions: &[Region]) -> Vec<Range<usize>> {
 /// hold literal values of secret headers, in order: the spans HPACK
 /// recorded, moved into the exchange's window of the connection (it
 /// starts at `window`).
-pub fn h2_secrets(conn: &Connection, window: (usize, usize)) -> [Vec<Range<usize>>; 2] {
+pub fn h2_secrets(conn: &Connection, cap: &H2Capture) -> [Vec<Range<usize>>; 2] {
     let mut out: [Vec<Range<usize>>; 2] = Default::default();
     for f in conn.items.iter().filter_map(|i| i.frame()) {
         let Some(b) = f.detail.block() else { continue };
-        let (side, from) = match f.dir {
-            Dir::Sent => (0, window.0),
-            Dir::Received => (1, window.1),
+        let side = match f.dir {
+            Dir::Sent => 0,
+            Dir::Received => 1,
         };
         let spans = b
             .fields
@@ -180,8 +180,11 @@ pub fn h2_secrets(conn: &Connection, window: (usize, usize)) -> [Vec<Range<usize
             .filter(|x| is_secret(&x.name))
             .filter_map(|x| x.value_span.clone());
         for span in spans {
-            for r in b.stream_ranges(span).into_iter().filter(|r| r.end > from) {
-                out[side].push(r.start.saturating_sub(from)..r.end - from);
+            // Connection offsets, mapped into the exchange's transcript.
+            for r in b.stream_ranges(span) {
+                if let Some(r) = cap.to_exchange(f.dir, r) {
+                    out[side].push(r);
+                }
             }
         }
     }
@@ -195,7 +198,7 @@ pub fn h2_secrets(conn: &Connection, window: (usize, usize)) -> [Vec<Range<usize
 /// decoded connection when it is an HTTP/2 exchange.
 pub fn exchange_secrets(ex: &Exchange, h2: Option<&Connection>) -> [Vec<Range<usize>>; 2] {
     if let (Some(conn), Some(cap)) = (h2, &ex.h2) {
-        return h2_secrets(conn, cap.window);
+        return h2_secrets(conn, cap);
     }
     let t = &ex.transcript;
     if protocol_of(&t.sent) == Protocol::Http2 {

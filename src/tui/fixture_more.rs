@@ -5,7 +5,6 @@
 //! are fixed, so what the UI shows never depends on a clock.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use super::app::App;
@@ -16,8 +15,8 @@ use crate::decode::h2::{decode_connection, Detail, Item};
 use crate::wire::exchange::{ChunkMark, Dir, Framing};
 use crate::wire::policy::Cause;
 use crate::wire::{
-    ConnectionInfo, Exchange, H2Capture, HttpVersion, Mark, Negotiated, RequestSpec, Response,
-    Timeline, Transcript,
+    ConnectionInfo, Exchange, HttpVersion, Mark, Negotiated, RequestSpec, Response, Timeline,
+    Transcript,
 };
 
 const RECORDED: &str = include_str!("fixture_h2c.txt");
@@ -101,6 +100,7 @@ fn h2_exchange(
             ("date".into(), "Sun, 29 Nov 2026 05:29:35 GMT".into()),
             ("content-length".into(), body.len().to_string()),
         ],
+        raw_headers: Vec::new(),
         interim: Vec::new(),
         head_start: 0,
         head_len: 0,
@@ -127,11 +127,9 @@ fn h2_exchange(
         version: "HTTP/2",
         why: "prior knowledge: h2 from the first byte over plain TCP (h2c)".into(),
     });
-    x.h2 = Some(H2Capture {
-        stream,
-        connection: Arc::new(connection),
-        window: offsets,
-    });
+    let (own, cap) = crate::wire::h2_record::from_connection(stream, &connection, offsets);
+    x.transcript = own;
+    x.h2 = Some(cap);
     x
 }
 

@@ -1,27 +1,20 @@
 //! What the Frames pane (and the Response pane's HTTP/2 headers) need:
-//! the exchange's connection decoded once (`decode::h2`, O(connection
-//! bytes)) and kept until another exchange is shown, cut down to this
-//! exchange's frames as `report::h2view::frames` does, plus the sizes of
-//! every header block of the connection so far (the HPACK drop over
-//! repeated requests). Synced once per frame before drawing.
+//! the exchange's frames as the engine decoded them while they crossed
+//! (its stream's and the connection-level ones it claimed), kept until
+//! another exchange is shown, plus the sizes of the connection's latest
+//! header blocks (the HPACK drop over repeated requests). Synced once per
+//! frame before drawing; nothing here decodes bytes.
 
 use std::ops::Range;
 
-use crate::decode::h2::{self, Item, TableState};
+use crate::decode::h2::{Item, TableState};
 use crate::report::escape::sanitize_text;
 use crate::wire::exchange::Dir;
 use crate::worker::ExchangeId;
 
 use super::entry::Entry;
 
-/// A header block's size, compressed and as HTTP/1.1 text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BlockSize {
-    pub dir: Dir,
-    pub stream: u32,
-    pub wire_len: usize,
-    pub h1_len: usize,
-}
+pub use crate::wire::exchange::BlockSize;
 
 /// A response header field as HPACK delivered it (escaped).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +34,8 @@ pub struct H2Model {
     /// The exchange shown is HTTP/2 and was decoded.
     pub ready: bool,
     pub stream: u32,
-    /// Where the exchange's transcript starts in the connection's bytes.
-    pub window: (usize, usize),
+    /// Where each of its stream's frames sits in its transcript.
+    placed: Vec<crate::wire::exchange::Placed>,
     /// This exchange's frames (its stream's and stream 0's, from its window).
     pub items: Vec<Item>,
     /// Decoder tables at the end of the capture [sent, received].
@@ -71,31 +64,10 @@ impl H2Model {
         let Some(cap) = entry.and_then(|e| e.exchange.as_ref()?.h2.as_ref()) else {
             return;
         };
-        let t = &cap.connection;
-        let conn = h2::decode_connection(&t.sent, &t.received, &t.chunks);
-        let (sent_from, received_from) = cap.window;
-        for item in &conn.items {
-            if let (Item::Frame(f), Some(b)) = (item, item.frame().and_then(|f| f.detail.block())) {
-                self.blocks.push(BlockSize {
-                    dir: f.dir,
-                    stream: f.stream,
-                    wire_len: b.wire_len,
-                    h1_len: b.h1_len,
-                });
-            }
-        }
-        self.secrets = crate::report::mask::h2_secrets(&conn, cap.window);
-        self.items = conn
-            .items
-            .into_iter()
-            .filter(|item| {
-                let from = match item.dir() {
-                    Dir::Sent => sent_from,
-                    Dir::Received => received_from,
-                };
-                item.offset() >= from && (item.stream() == 0 || item.stream() == cap.stream)
-            })
-            .collect();
+        let conn = &cap.frames;
+        self.blocks = cap.recent_blocks.clone();
+        self.secrets = crate::report::mask::h2_secrets(conn, cap);
+        self.items = conn.items.clone();
         for (i, item) in self.items.iter().enumerate() {
             let Some(f) = item.frame() else { continue };
             if f.dir != Dir::Received || f.stream != cap.stream {
@@ -113,10 +85,10 @@ impl H2Model {
                 });
             }
         }
-        self.tables = conn.tables;
+        self.tables = conn.tables.clone();
         self.unexplained = conn.unexplained;
         self.stream = cap.stream;
-        self.window = cap.window;
+        self.placed = cap.placed.clone();
         self.ready = true;
     }
 
@@ -124,12 +96,12 @@ impl H2Model {
     /// streams): its direction and range, if inside the window.
     pub fn range(&self, i: usize) -> Option<(Dir, Range<usize>)> {
         let item = self.items.get(i)?;
-        let from = match item.dir() {
-            Dir::Sent => self.window.0,
-            Dir::Received => self.window.1,
-        };
-        let start = item.offset().checked_sub(from)?;
-        Some((item.dir(), start..start + item.wire_len()))
+        let (dir, at) = (item.dir(), item.offset());
+        let p = self
+            .placed
+            .iter()
+            .find(|p| p.dir == dir && p.conn_offset == at)?;
+        Some((dir, p.offset..p.offset + p.len))
     }
 
     /// This exchange's header blocks in `dir` (stream, wire, HTTP/1.1).

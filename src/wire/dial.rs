@@ -84,6 +84,7 @@ pub async fn dial(
         true => Some(trust.client_config(&opts.tls, alpn)?),
         false => None,
     };
+    timeline.no_lookup = origin.host.parse::<IpAddr>().is_ok();
     let resolved = resolve(origin, opts).await?;
     mark(timeline, probe, start, Mark::DnsDone);
 

@@ -88,6 +88,9 @@ pub struct Response {
     /// In wire order and original case. Bytes that are not UTF-8 are shown
     /// as `\xNN`; the transcript keeps the originals.
     pub headers: Vec<(String, String)>,
+    /// The exact bytes of each field of `headers`, same order: HTTP/1.1
+    /// as received (obs-fold included), HTTP/2 as HPACK decoded them.
+    pub raw_headers: Vec<(Vec<u8>, Vec<u8>)>,
     pub interim: Vec<Interim>,
     /// Offset of the final status line in `Transcript::received`.
     pub head_start: usize,
@@ -176,19 +179,65 @@ pub struct Negotiated {
     pub why: String,
 }
 
-/// An HTTP/2 connection's bytes from its first one, as recorded when an
-/// exchange on it ended: HPACK state spans the connection, so frames can
-/// only be decoded from the start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A header block's size on the wire and as HTTP/1.1 text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockSize {
+    pub dir: Dir,
+    pub stream: u32,
+    pub wire_len: usize,
+    pub h1_len: usize,
+}
+
+/// Where one of an exchange's own frames sits: in its connection's bytes
+/// and in the exchange's transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placed {
+    pub dir: Dir,
+    pub conn_offset: usize,
+    pub offset: usize,
+    pub len: usize,
+}
+
+/// An HTTP/2 exchange's share of its connection, decoded once as the
+/// bytes arrived (HPACK state spans the connection, so the engine decodes
+/// it live and files each frame under its stream; see `h2_record`).
+#[derive(Debug, Clone, PartialEq)]
 pub struct H2Capture {
     /// The exchange's stream.
     pub stream: u32,
-    /// The whole connection so far (`Transcript` holds only this
-    /// exchange's window of it).
-    pub connection: std::sync::Arc<Transcript>,
-    /// Where this exchange's window starts in `connection.sent` /
-    /// `connection.received`.
-    pub window: (usize, usize),
+    /// Its stream's frames and the connection-level pieces it claimed,
+    /// decoded, on the exchange's clock; offsets are the connection's.
+    pub frames: std::sync::Arc<crate::decode::h2::Connection>,
+    /// The connection-level bytes it claimed (preface, stream 0's
+    /// frames), apart from the exchange's own transcript.
+    pub connection: Transcript,
+    /// Where each of its stream's frames sits in its transcript.
+    pub placed: Vec<Placed>,
+    /// The connection's latest header block sizes, all streams.
+    pub recent_blocks: Vec<BlockSize>,
+    /// Frames not kept because a cap was reached.
+    pub dropped: u64,
+}
+
+impl Eq for H2Capture {}
+
+impl H2Capture {
+    /// Where `range` of the connection's `dir` bytes lies in the
+    /// exchange's transcript, if it is inside one of its own frames.
+    pub fn to_exchange(
+        &self,
+        dir: Dir,
+        range: std::ops::Range<usize>,
+    ) -> Option<std::ops::Range<usize>> {
+        let p = self.placed.iter().find(|p| {
+            p.dir == dir && p.conn_offset <= range.start && range.start < p.conn_offset + p.len
+        })?;
+        if range.end > p.conn_offset + p.len {
+            return None;
+        }
+        let shift = |x: usize| x - p.conn_offset + p.offset;
+        Some(shift(range.start)..shift(range.end))
+    }
 }
 
 /// Everything known about one request/response exchange.

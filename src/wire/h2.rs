@@ -15,10 +15,11 @@ use super::body::BodySink;
 use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
 use super::exchange::{Dir, H2Capture, Transcript};
-use super::h1::USER_AGENT;
+use super::h1::{field_text, USER_AGENT};
+use super::h2_record;
 use super::h2_why::{self, describe};
 use super::spec::{Limits, RequestSpec};
-use super::tap::{self, Io, Recorder, SharedRecorder, Tap};
+use super::tap::{Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
 use super::timeline::Timeline;
 
@@ -58,9 +59,13 @@ pub async fn handshake(
     rec: Recorder,
     limits: Limits,
 ) -> Result<(SendRequest<Bytes>, SharedRecorder, Arc<ConnState>), WireError> {
+    let mut rec = rec;
+    rec.keep_streams();
     let tap = Tap::new(io, rec);
     let shared = tap.shared();
     let (send, conn) = h2::client::Builder::new()
+        // We never accept pushes: say so in our SETTINGS (RFC 9113 §8.4).
+        .enable_push(false)
         .max_header_list_size(u32::try_from(limits.max_head_bytes).unwrap_or(u32::MAX))
         .max_concurrent_reset_streams(50)
         .handshake::<_, Bytes>(tap)
@@ -333,12 +338,12 @@ async fn run_stream(
         headers: parts
             .headers
             .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    crate::report::escape::escape_bytes(v.as_bytes()),
-                )
-            })
+            .map(|(n, v)| (n.as_str().to_string(), field_text(v.as_bytes())))
+            .collect(),
+        raw_headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
             .collect(),
         interim: Vec::new(),
         head_start: 0,
@@ -392,67 +397,118 @@ async fn run_stream(
 /// exchange's future is dropped at the deadline.
 pub(super) struct H2Flight {
     pub(super) rec: SharedRecorder,
-    pub(super) from: tap::Mark,
     pub(super) token: u64,
     pub(super) stream: Option<u32>,
 }
 
-/// Cuts an HTTP/2 exchange's window out of its connection's recording and
-/// keeps the whole connection (rebased to the exchange's clock) for frame
-/// decoding. The request-sent mark moves to when the last request byte
-/// actually left (the connection task writes after `send_request`).
-pub(super) fn window(
+/// Ends an HTTP/2 exchange's record: it takes its stream's frames (and
+/// the connection-level ones since the last exchange ended) from the
+/// connection's per-stream record, and its marks move to where those
+/// frames crossed — request sent when the frame with END_STREAM was
+/// written, first byte when its first HEADERS arrived, done at its last
+/// frame. The h2 crate hands us the response only after its task has
+/// read it, so marks taken in this task would misplace the server's time.
+pub(super) fn settle(
     f: H2Flight,
     start: Instant,
     timeline: &mut Timeline,
+    ok: bool,
 ) -> (Transcript, Option<H2Capture>) {
     let Ok(mut rec) = f.rec.lock() else {
         return (Transcript::default(), None);
     };
     rec.unlisten(f.token);
-    let window = rec.window(f.from, start);
-    let whole = rec.window(tap::Mark::default(), start);
+    let rec_start = rec.start();
+    let rebase = move |at: Duration| (rec_start + at).saturating_duration_since(start);
+    let Some(book) = rec.book() else {
+        return (Transcript::default(), None);
+    };
+    let claimed = book.claim(f.stream);
+    let tables = book.tables();
+    let (sent, first, last) = h2_record::stream_marks(&claimed.own);
+    let stream = f.stream.unwrap_or(0);
+    let (transcript, capture) =
+        h2_record::capture(stream, claimed, rec.transcript(), tables, &rebase);
     drop(rec);
-    if let (Some(sent), Some(first)) = (timeline.request_sent, timeline.first_byte) {
-        let last_write = window
-            .chunks
-            .iter()
-            .filter(|c| c.dir == Dir::Sent && c.at <= first)
-            .map(|c| c.at)
-            .max();
-        if let Some(at) = last_write.filter(|at| *at > sent) {
-            timeline.request_sent = Some(at);
-        }
+    if let (Some(at), true) = (sent, timeline.request_sent.is_some()) {
+        timeline.request_sent = Some(rebase(at));
     }
-    let capture = f.stream.map(|stream| H2Capture {
-        stream,
-        connection: Arc::new(whole),
-        window: (f.from.sent, f.from.received),
-    });
-    (window, capture)
+    if let (Some(at), true) = (first, timeline.first_byte.is_some()) {
+        timeline.first_byte = Some(rebase(at));
+    }
+    if let (Some(at), true) = (last, ok) {
+        timeline.done = Some(rebase(at));
+    }
+    (transcript, f.stream.map(|_| capture))
 }
 
-/// The response's headers in true wire order, as HPACK delivered them
-/// (the `h2` crate hands them over grouped by name). Decoding needs the
-/// connection from its first byte: the dynamic table spans it.
-pub(super) fn headers_in_wire_order(cap: &H2Capture, resp: &mut Response) {
-    let t = &cap.connection;
-    let conn = crate::decode::h2::decode_connection(&t.sent, &t.received, &t.chunks);
-    let block = conn
+/// The response's heads as HPACK delivered them, in wire order (the `h2`
+/// crate hands headers over grouped by name, and never shows 1xx):
+/// informational blocks become `interim`, the final block is its own.
+pub(super) fn heads_in_wire_order(cap: &H2Capture, resp: &mut Response) {
+    let blocks = cap
+        .frames
         .items
         .iter()
         .filter_map(|i| i.frame())
-        .filter(|f| f.dir == Dir::Received && f.stream == cap.stream && f.offset >= cap.window.1)
-        .find_map(|f| f.detail.block());
-    if let Some(block) = block.filter(|b| b.error.is_none()) {
+        .filter(|f| f.dir == Dir::Received && f.stream == cap.stream)
+        .filter_map(|f| f.detail.block())
+        .filter(|b| b.error.is_none());
+    let mut interim = Vec::new();
+    for block in blocks {
+        let status = block
+            .fields
+            .iter()
+            .find(|f| f.name == ":status")
+            .and_then(|f| f.value.parse::<u16>().ok());
         let fields: Vec<(String, String)> = block
             .fields
             .iter()
             .filter(|f| !f.name.is_empty() && !f.name.starts_with(':'))
             .map(|f| (f.name.clone(), f.value.clone()))
             .collect();
-        if fields.len() == resp.headers.len() {
-            resp.headers = fields;
+        match status {
+            Some(s) if (100..200).contains(&s) => interim.push(super::exchange::Interim {
+                status: s,
+                reason: String::new(),
+                headers: fields,
+            }),
+            Some(s) if s == resp.status => {
+                if fields.len() == resp.headers.len() {
+                    reorder(resp, fields);
+                }
+                break;
+            }
+            _ => break,
         }
+    }
+    resp.interim = interim;
+}
+
+/// Puts the h2 crate's fields (grouped by name) in `wire` order, the
+/// exact bytes moving with their text.
+fn reorder(resp: &mut Response, wire: Vec<(String, String)>) {
+    let mut pool: Vec<Option<((String, String), (Vec<u8>, Vec<u8>))>> = resp
+        .headers
+        .drain(..)
+        .zip(resp.raw_headers.drain(..))
+        .map(Some)
+        .collect();
+    for (name, value) in wire {
+        // The decoder's text is `escape_bytes` of the same bytes.
+        let hit = pool.iter_mut().find(|p| {
+            p.as_ref().is_some_and(|((n, _), (_, raw))| {
+                *n == name && crate::report::escape::escape_bytes(raw) == value
+            })
+        });
+        if let Some(((n, v), raw)) = hit.and_then(Option::take) {
+            resp.headers.push((n, v));
+            resp.raw_headers.push(raw);
+        }
+    }
+    // Anything not matched keeps the crate's order at the end.
+    for ((n, v), raw) in pool.into_iter().flatten() {
+        resp.headers.push((n, v));
+        resp.raw_headers.push(raw);
     }
 }

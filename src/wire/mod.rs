@@ -11,6 +11,7 @@ pub mod exchange;
 mod fuzzing;
 mod h1;
 mod h2;
+pub mod h2_record;
 mod h2_why;
 mod jar;
 mod negotiate;

@@ -23,7 +23,7 @@ use super::policy::conditional::Validators;
 use super::pool::{key, Conn, Pool};
 use super::probe::{Probe, Progress};
 use super::spec::{HttpVersion, RequestSpec, Verify};
-use super::tap::{self, Recorder, Tap};
+use super::tap::{Recorder, Tap};
 use super::timeline::{Mark, Timeline};
 use super::tls::Trust;
 
@@ -85,6 +85,12 @@ impl Session {
     pub async fn send(&self, spec: &RequestSpec, probe: Probe) -> Exchange {
         let with_cookies = self.inner.jar.apply(spec);
         let spec = with_cookies.as_ref().unwrap_or(spec);
+        // The trust store is the process's, not the exchange's: if it is
+        // still cold, wait for it before the clock starts and say so.
+        let waited = match spec.url.starts_with("https:") && spec.options.tls.verify == Verify::On {
+            true => super::tls::warm().await,
+            false => std::time::Duration::ZERO,
+        };
         let start = Instant::now();
         let mut flight = Flight {
             timeline: Timeline::new(SystemTime::now()),
@@ -96,6 +102,12 @@ impl Session {
             response: None,
             warnings: Vec::new(),
         };
+        if waited > std::time::Duration::ZERO {
+            flight.warnings.push(format!(
+                "waited {:.1} ms for the system trust store to load (once per process) before this exchange's clock started",
+                waited.as_secs_f64() * 1e3
+            ));
+        }
         let total = spec.options.total_timeout;
         let result = match timeout(total, self.run(spec, &mut flight, start, &probe)).await {
             Ok(r) => r,
@@ -107,7 +119,7 @@ impl Session {
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
         let (transcript, h2) = match flight.h2.take() {
-            Some(f) => h2::window(f, start, &mut flight.timeline),
+            Some(f) => h2::settle(f, start, &mut flight.timeline, result.is_ok()),
             None => (
                 flight
                     .conn
@@ -118,7 +130,7 @@ impl Session {
             ),
         };
         if let (Some(cap), Some(resp)) = (&h2, flight.response.as_mut()) {
-            h2::headers_in_wire_order(cap, resp);
+            h2::heads_in_wire_order(cap, resp);
         }
         let origin = url::Url::parse(&spec.url)
             .ok()
@@ -333,7 +345,11 @@ impl Session {
                 format!("sending the request: {}", describe_io(&e)),
             ));
         }
-        mark(timeline, probe, start, Mark::RequestSent);
+        // The socket accepted the last request byte when the write that
+        // carried it returned: the tap stamped it (on this clock).
+        let sent_at = tap.last_write_at().unwrap_or_else(|| start.elapsed());
+        timeline.mark(Mark::RequestSent, sent_at);
+        probe.send(Progress::Mark(Mark::RequestSent, sent_at));
         let mut first_byte = || mark(timeline, probe, start, Mark::FirstByte);
         let ctx = ReadCtx {
             head_request: method.eq_ignore_ascii_case("HEAD"),
@@ -342,7 +358,12 @@ impl Session {
             on_first_byte: &mut first_byte,
             warnings,
         };
-        h1::read_response(tap, ctx, response).await
+        let result = h1::read_response(tap, ctx, response).await;
+        // The first byte is when the read that brought it returned.
+        if let (Some(_), Some(at)) = (timeline.first_byte, tap.first_read_at()) {
+            timeline.first_byte = Some(at);
+        }
+        result
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -360,22 +381,12 @@ impl Session {
         info.reused = reused;
         flight.timeline.reused = reused;
         self.connected(flight, &info, &conn.tls, &conn.negotiated, start, probe);
-        let (from, token) = match conn.rec.lock() {
-            // A new connection's first exchange owns its first bytes (the
-            // preface and SETTINGS), even those written before this point.
-            Ok(mut r) => (
-                if reused {
-                    r.mark()
-                } else {
-                    tap::Mark::default()
-                },
-                r.listen(probe.clone(), start),
-            ),
-            Err(_) => (tap::Mark::default(), 0),
+        let token = match conn.rec.lock() {
+            Ok(mut r) => r.listen(probe.clone(), start),
+            Err(_) => 0,
         };
         let h2f = flight.h2.insert(h2::H2Flight {
             rec: conn.rec.clone(),
-            from,
             token,
             stream: None,
         });

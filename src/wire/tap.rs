@@ -52,6 +52,12 @@ pub struct Recorder {
     listeners: Vec<Listener>,
     next_token: u64,
     transcript: Transcript,
+    /// For an HTTP/2 connection: its frames, decoded and filed per stream
+    /// as they cross (`h2_record`).
+    book: Option<Box<super::h2_record::StreamBook>>,
+    /// Marks kept even past the chunk-list cap.
+    last_write: Option<Duration>,
+    first_read: Option<Duration>,
 }
 
 impl Recorder {
@@ -63,6 +69,9 @@ impl Recorder {
             listeners: Vec::new(),
             next_token: 0,
             transcript: Transcript::default(),
+            book: None,
+            last_write: None,
+            first_read: None,
         };
         r.listen(probe, start);
         r
@@ -70,6 +79,16 @@ impl Recorder {
 
     pub fn start(&self) -> Instant {
         self.start
+    }
+
+    /// Decodes HTTP/2 frames as they cross and files them per stream.
+    pub fn keep_streams(&mut self) {
+        self.book = Some(Box::default());
+    }
+
+    /// The per-stream record, for an HTTP/2 connection's recorder.
+    pub fn book(&mut self) -> Option<&mut super::h2_record::StreamBook> {
+        self.book.as_deref_mut()
     }
 
     /// Adds a live listener whose times count from `start`.
@@ -95,6 +114,12 @@ impl Recorder {
         }
         let now = Instant::now();
         let at = now.saturating_duration_since(self.start);
+        match dir {
+            Dir::Sent => self.last_write = Some(at),
+            Dir::Received => {
+                self.first_read.get_or_insert(at);
+            }
+        }
         let t = &mut self.transcript;
         let (buf, total) = match dir {
             Dir::Sent => (&mut t.sent, &mut t.sent_total),
@@ -104,6 +129,9 @@ impl Recorder {
         let room = self.keep.saturating_sub(buf.len());
         let kept = &bytes[..bytes.len().min(room)];
         buf.extend_from_slice(kept);
+        if let Some(book) = self.book.as_deref_mut() {
+            book.feed(dir, at, bytes);
+        }
         if t.chunks.len() < MAX_CHUNK_MARKS {
             t.chunks.push(ChunkMark {
                 dir,
@@ -210,6 +238,18 @@ impl<S> Tap<S> {
     pub fn finish(&mut self) -> Transcript {
         let idle = Recorder::new(Instant::now(), 0, Probe::none());
         self.begin(idle)
+    }
+
+    /// When the latest write returned, on the recording's clock.
+    pub fn last_write_at(&self) -> Option<Duration> {
+        let r = self.rec.lock().ok()?;
+        r.last_write
+    }
+
+    /// When the first read of this recording returned.
+    pub fn first_read_at(&self) -> Option<Duration> {
+        let r = self.rec.lock().ok()?;
+        r.first_read
     }
 
     pub fn get_ref(&self) -> &S {

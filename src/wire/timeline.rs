@@ -88,6 +88,10 @@ pub struct Timeline {
     pub reused: bool,
     /// The connection is TLS (so the TLS phase applies when not reused).
     pub tls: bool,
+    /// The host was an IP literal: there was no DNS lookup, so the DNS
+    /// phase does not apply (its mark is taken at once, for curl's
+    /// cumulative points).
+    pub no_lookup: bool,
     pub dns_done: Option<Duration>,
     pub connected: Option<Duration>,
     pub tls_done: Option<Duration>,
@@ -103,6 +107,7 @@ impl Timeline {
             started_at,
             reused: false,
             tls: false,
+            no_lookup: false,
             dns_done: None,
             connected: None,
             tls_done: None,
@@ -144,7 +149,8 @@ impl Timeline {
             .iter()
             .map(|&(phase, start, end)| {
                 let skipped = match phase {
-                    Phase::Dns | Phase::Connect => self.reused,
+                    Phase::Dns => self.reused || self.no_lookup,
+                    Phase::Connect => self.reused,
                     Phase::Tls => self.reused || !self.tls,
                     _ => false,
                 };
@@ -190,8 +196,19 @@ impl Timeline {
         } else {
             (
                 between(connect_end, self.ready),
-                between(Some(Duration::ZERO), self.dns_done),
-                between(self.dns_done, connect_end),
+                match self.no_lookup {
+                    true => -1.0,
+                    false => between(Some(Duration::ZERO), self.dns_done),
+                },
+                // Without a lookup, connecting starts the exchange.
+                between(
+                    if self.no_lookup {
+                        Some(Duration::ZERO)
+                    } else {
+                        self.dns_done
+                    },
+                    connect_end,
+                ),
                 if self.tls {
                     between(self.connected, self.tls_done)
                 } else {
@@ -301,6 +318,18 @@ mod tests {
         let spans = t.spans(None);
         assert_eq!((spans[4].state, spans[4].end), (SpanState::Done, ms(1500)));
         assert_eq!(spans[5].state, SpanState::Pending);
+    }
+
+    #[test]
+    fn an_ip_literal_has_no_dns_phase() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        t.no_lookup = true;
+        for (m, at) in [(Mark::DnsDone, 0), (Mark::Connected, 3), (Mark::Ready, 3)] {
+            t.mark(m, ms(at));
+        }
+        let h = t.har();
+        assert_eq!((h.dns, h.connect), (-1.0, 3.0));
+        assert_eq!(t.spans(None)[0].state, SpanState::Skipped);
     }
 
     #[test]

@@ -22,8 +22,54 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-/// Root stores are slow to load (the system store is read from disk), so a
-/// session builds one per set of TLS options and keeps it.
+/// The system's trust roots, read from disk at most once per process:
+/// reading them (~160 files) takes milliseconds, and no exchange's clock
+/// may include that (it would show as DNS or TLS time that no packet
+/// took). `warm` loads them ahead; a session that finds them cold waits
+/// for them before its exchange's clock starts and says so.
+static SYSTEM_ROOTS: std::sync::OnceLock<Arc<RootCertStore>> = std::sync::OnceLock::new();
+
+/// How many times this process read the system trust store (tests: 1).
+static ROOT_LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The system roots, loading them now if nobody has yet.
+pub fn system_roots() -> Arc<RootCertStore> {
+    SYSTEM_ROOTS
+        .get_or_init(|| {
+            ROOT_LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut store = RootCertStore::empty();
+            let native = rustls_native_certs::load_native_certs();
+            let (added, _) = store.add_parsable_certificates(native.certs);
+            if added == 0 {
+                store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            }
+            Arc::new(store)
+        })
+        .clone()
+}
+
+/// Whether the system roots are loaded already.
+pub fn roots_warm() -> bool {
+    SYSTEM_ROOTS.get().is_some()
+}
+
+/// Times the system trust store was read in this process.
+pub fn root_loads() -> u64 {
+    ROOT_LOADS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Loads the system roots off the async threads; returns how long this
+/// call waited for them (zero when they were warm).
+pub async fn warm() -> std::time::Duration {
+    if roots_warm() {
+        return std::time::Duration::ZERO;
+    }
+    let t = std::time::Instant::now();
+    let _ = tokio::task::spawn_blocking(system_roots).await;
+    t.elapsed()
+}
+
+/// A store per CA file on top of the system roots, built once per session.
 #[derive(Default)]
 pub struct Trust {
     roots: Mutex<HashMap<Option<std::path::PathBuf>, Arc<RootCertStore>>>,
@@ -31,19 +77,15 @@ pub struct Trust {
 
 impl Trust {
     fn roots(&self, ca_file: Option<&std::path::Path>) -> Result<Arc<RootCertStore>, WireError> {
-        let key = ca_file.map(|p| p.to_path_buf());
+        let Some(path) = ca_file else {
+            return Ok(system_roots());
+        };
+        let key = Some(path.to_path_buf());
         if let Some(r) = self.roots.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(r);
         }
-        let mut store = RootCertStore::empty();
-        let native = rustls_native_certs::load_native_certs();
-        let (added, _) = store.add_parsable_certificates(native.certs);
-        if added == 0 {
-            store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        }
-        if let Some(path) = ca_file {
-            add_pem_file(&mut store, path)?;
-        }
+        let mut store = (*system_roots()).clone();
+        add_pem_file(&mut store, path)?;
         let store = Arc::new(store);
         if let Ok(mut m) = self.roots.lock() {
             m.insert(key, store.clone());

@@ -42,6 +42,7 @@ pub fn exchange(
             status,
             reason,
             headers,
+            raw_headers: Vec::new(),
             interim: Vec::new(),
             head_start: 0,
             head_len,

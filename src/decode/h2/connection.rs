@@ -17,7 +17,7 @@ use crate::wire::exchange::{ChunkMark, Dir};
 
 /// Decoded header bytes kept per connection: many small blocks that each
 /// reference a large table entry would otherwise multiply memory.
-const HEADER_BUDGET: usize = 16 * 1024 * 1024;
+pub(super) const HEADER_BUDGET: usize = 16 * 1024 * 1024;
 /// Empty frames in a row (no data, no end flag) before we call it a flood
 /// (the pattern of CVE-2019-9518).
 const EMPTY_FLOOD: usize = 100;
@@ -29,6 +29,7 @@ pub fn decode(sent: &[u8], received: &[u8], chunks: &[ChunkMark]) -> Connection 
         Side::new(sent, Dir::Sent, chunks),
         Side::new(received, Dir::Received, chunks),
     ];
+    let mut states = [SideState::new(Dir::Sent), SideState::new(Dir::Received)];
     let mut items = Vec::new();
     let mut budget = HEADER_BUDGET;
     loop {
@@ -65,7 +66,7 @@ pub fn decode(sent: &[u8], received: &[u8], chunks: &[ChunkMark]) -> Connection 
                 len,
                 why,
             },
-            Piece::Frame(raw) => Item::Frame(frame(&mut sides, i, at, &raw, &mut budget)),
+            Piece::Frame(raw) => Item::Frame(frame(&mut states, i, at, &raw, &mut budget)),
         };
         items.push(item);
     }
@@ -76,7 +77,7 @@ pub fn decode(sent: &[u8], received: &[u8], chunks: &[ChunkMark]) -> Connection 
             _ => 0,
         })
         .sum();
-    let [s, r] = &sides;
+    let [s, r] = &states;
     Connection {
         items,
         tables: [s.decoder.state(), r.decoder.state()],
@@ -95,8 +96,7 @@ struct OpenBlock {
     lost: Option<String>,
 }
 
-/// One direction: its bytes and clock, its HPACK decoder, and the limits
-/// its sender must respect (set by the other side's SETTINGS).
+/// One direction's recorded bytes and clock, walked piece by piece.
 struct Side<'a> {
     dir: Dir,
     len: usize,
@@ -105,7 +105,18 @@ struct Side<'a> {
     /// (offset where a chunk starts, its time), in stream order.
     clock: Vec<(usize, Duration)>,
     last_at: Duration,
-    decoder: Decoder,
+}
+
+/// At most this many SETTINGS frames waiting for their ACK are tracked:
+/// a peer that never acknowledges must not grow the queue.
+const MAX_PENDING_SETTINGS: usize = 64;
+
+/// One direction's state across frames: its HPACK decoder, the block it
+/// has open, and the limits its sender must respect (set by the other
+/// side's SETTINGS). Shared by the whole-capture and the live decoders.
+pub(super) struct SideState {
+    pub(super) dir: Dir,
+    pub(super) decoder: Decoder,
     open: Option<OpenBlock>,
     empty_run: usize,
     /// The largest SETTINGS_MAX_FRAME_SIZE the peer has offered.
@@ -115,6 +126,32 @@ struct Side<'a> {
     /// but not yet acknowledged by this side (one entry per SETTINGS).
     table_acked: usize,
     table_pending: VecDeque<Option<u32>>,
+}
+
+impl SideState {
+    pub(super) fn new(dir: Dir) -> Self {
+        SideState {
+            dir,
+            decoder: Decoder::new(),
+            open: None,
+            empty_run: 0,
+            max_frame: DEFAULT_MAX_FRAME,
+            max_header_list: None,
+            table_acked: DEFAULT_MAX,
+            table_pending: VecDeque::new(),
+        }
+    }
+
+    pub(super) fn tables(&self) -> super::TableState {
+        self.decoder.state()
+    }
+
+    /// The largest size update this side's encoder may send now: the last
+    /// acknowledged HEADER_TABLE_SIZE, or a newer one it may have applied.
+    fn allowed_table(&self) -> usize {
+        let pending = self.table_pending.iter().flatten().map(|v| *v as usize);
+        pending.fold(self.table_acked, usize::max)
+    }
 }
 
 impl<'a> Side<'a> {
@@ -132,13 +169,6 @@ impl<'a> Side<'a> {
             peeked: None,
             clock,
             last_at: Duration::ZERO,
-            decoder: Decoder::new(),
-            open: None,
-            empty_run: 0,
-            max_frame: DEFAULT_MAX_FRAME,
-            max_header_list: None,
-            table_acked: DEFAULT_MAX,
-            table_pending: VecDeque::new(),
         }
     }
 
@@ -181,13 +211,6 @@ impl<'a> Side<'a> {
             why: format!("not decoded: the {MAX_ITEMS}-item cap for one connection was reached"),
         })
     }
-
-    /// The largest size update this side's encoder may send now: the last
-    /// acknowledged HEADER_TABLE_SIZE, or a newer one it may have applied.
-    fn allowed_table(&self) -> usize {
-        let pending = self.table_pending.iter().flatten().map(|v| *v as usize);
-        pending.fold(self.table_acked, usize::max)
-    }
 }
 
 fn other(i: usize) -> usize {
@@ -195,8 +218,8 @@ fn other(i: usize) -> usize {
 }
 
 /// Reads one frame and applies it to the connection's state.
-fn frame(
-    sides: &mut [Side; 2],
+pub(super) fn frame(
+    sides: &mut [SideState; 2],
     i: usize,
     at: Duration,
     raw: &RawFrame,
@@ -306,7 +329,7 @@ fn located<'a>(raw: &RawFrame, fragment: Option<&'a [u8]>) -> Option<(usize, &'a
 
 /// Adds a fragment to a block; on END_HEADERS decodes it and returns it.
 fn feed(
-    side: &mut Side,
+    side: &mut SideState,
     mut open: OpenBlock,
     fragment: Option<(usize, &[u8])>,
     flags: u8,
@@ -352,7 +375,7 @@ fn feed(
 
 /// SETTINGS from side `i` bind the other side's sender; an ACK from side
 /// `i` says its sender now applies the oldest SETTINGS it had not yet.
-fn settings(sides: &mut [Side; 2], i: usize, detail: &Detail) {
+fn settings(sides: &mut [SideState; 2], i: usize, detail: &Detail) {
     let Detail::Settings { ack, values } = detail else {
         return;
     };
@@ -372,6 +395,9 @@ fn settings(sides: &mut [Side; 2], i: usize, detail: &Detail) {
             _ => {}
         }
     }
-    // One entry per SETTINGS frame, so the item cap bounds the queue.
+    // One entry per SETTINGS frame, bounded for a peer that never ACKs.
+    if peer.table_pending.len() >= MAX_PENDING_SETTINGS {
+        peer.table_pending.pop_front();
+    }
     peer.table_pending.push_back(table);
 }

@@ -17,6 +17,7 @@ use crate::wire::exchange::{ChunkMark, Dir};
 mod connection;
 pub mod frame;
 pub mod hpack;
+pub mod live;
 mod measure;
 pub mod names;
 pub mod payload;
@@ -86,6 +87,14 @@ impl Item {
         match self {
             Item::Preface { at, .. } | Item::Partial { at, .. } => *at,
             Item::Frame(f) => f.at,
+        }
+    }
+
+    /// Moves the item to another clock (an exchange's own).
+    pub fn rebase(&mut self, f: impl Fn(Duration) -> Duration) {
+        match self {
+            Item::Preface { at, .. } | Item::Partial { at, .. } => *at = f(*at),
+            Item::Frame(fr) => fr.at = f(fr.at),
         }
     }
 

@@ -40,6 +40,7 @@ pub(super) struct Head {
     pub(super) status: u16,
     pub(super) reason: String,
     pub(super) headers: Vec<(String, String)>,
+    pub(super) raw: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
 pub(super) fn parse_head(
@@ -95,16 +96,18 @@ pub(super) fn parse_head(
         _ => "HTTP/1.1",
     };
     let mut out = Vec::with_capacity(resp.headers.len());
+    let mut raw = Vec::with_capacity(resp.headers.len());
     for h in resp.headers.iter() {
-        let mut value = escape_bytes(h.value);
-        if value.contains("\\r\\n") || value.contains("\\n") {
+        // Decided on the bytes: a value's text may itself hold `\n`.
+        let folded = h.value.iter().any(|&b| b == b'\r' || b == b'\n');
+        if folded {
             warnings.push(format!(
                 "header '{}' uses obsolete line folding; joined with spaces",
                 h.name
             ));
-            value = value.replace("\\r\\n", " ").replace("\\n", " ");
         }
-        out.push((h.name.to_string(), value.replace("\\t", "\t")));
+        out.push((h.name.to_string(), field_text(h.value)));
+        raw.push((h.name.as_bytes().to_vec(), h.value.to_vec()));
     }
     Ok((
         Head {
@@ -112,9 +115,35 @@ pub(super) fn parse_head(
             status: resp.code.unwrap_or_default(),
             reason: escape_bytes(resp.reason.unwrap_or_default().as_bytes()),
             headers: out,
+            raw,
         },
         len,
     ))
+}
+
+/// A field value as text: obs-fold line breaks become spaces, tabs stay
+/// (they are legal in values), anything else unprintable or not UTF-8 is
+/// escaped. The exact bytes are kept beside it (`Response::raw_headers`).
+pub(crate) fn field_text(value: &[u8]) -> String {
+    let mut joined = Vec::with_capacity(value.len());
+    let mut i = 0;
+    while i < value.len() {
+        match value[i] {
+            b'\r' if value.get(i + 1) == Some(&b'\n') => {
+                joined.push(b' ');
+                i += 2;
+                continue;
+            }
+            b'\r' | b'\n' => joined.push(b' '),
+            b => joined.push(b),
+        }
+        i += 1;
+    }
+    joined
+        .split(|&b| b == b'\t')
+        .map(escape_bytes)
+        .collect::<Vec<_>>()
+        .join("\t")
 }
 
 /// The first header line that is not `token: value`, shown escaped.

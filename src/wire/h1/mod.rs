@@ -7,6 +7,7 @@ mod head;
 mod request;
 mod write;
 
+pub(crate) use head::field_text;
 pub use request::{build_request, raw_method, USER_AGENT};
 pub use write::write_request;
 
@@ -181,6 +182,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
         status: head.status,
         reason: head.reason,
         headers: head.headers,
+        raw_headers: head.raw,
         interim,
         head_start: offset,
         head_len,

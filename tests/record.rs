@@ -1,0 +1,434 @@
+//! The record checked against what servers saw: marks against a server's
+//! own timestamps (HTTP/1.1, h2c, HTTP/2 over TLS), no DNS for an IP
+//! literal and the trust store read once, HTTP/2 exchanges that own just
+//! their stream's bytes, and HTTP/2 interim responses.
+
+mod common;
+
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wirescope::decode::h2::frame::{Piece, Splitter};
+use wirescope::demo::{make_pki, server_tls_config};
+use wirescope::wire::exchange::Dir;
+use wirescope::wire::{Exchange, HttpVersion, Probe, RequestSpec, Session, TlsOptions, Verify};
+
+/// The server's think time, and the gap it leaves between head and body:
+/// long enough that the margins below hold on a loaded 2-core machine.
+const THINK: Duration = Duration::from_millis(300);
+const GAP: Duration = Duration::from_millis(300);
+/// How far a mark may sit from the server's own timestamp.
+const MARGIN: Duration = Duration::from_millis(120);
+
+/// What the server saw, on the wall clock the exchange also records.
+#[derive(Debug, Default, Clone, Copy)]
+struct Stamps {
+    /// It had read the request's last byte.
+    read_last: Option<SystemTime>,
+    /// It had written the response head.
+    wrote_head: Option<SystemTime>,
+}
+
+type Shared = Arc<Mutex<Stamps>>;
+
+fn stamp(s: &Shared, f: impl FnOnce(&mut Stamps)) {
+    if let Ok(mut g) = s.lock() {
+        f(&mut g);
+    }
+}
+
+/// HTTP/1.1: reads a head, thinks, writes the head, waits, the body.
+async fn h1_server(stamps: Shared) -> common::TestServer {
+    common::serve(move |mut s| {
+        let stamps = stamps.clone();
+        async move {
+            let _ = common::read_head(&mut s).await;
+            stamp(&stamps, |x| x.read_last = Some(SystemTime::now()));
+            tokio::time::sleep(THINK).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n")
+                .await;
+            stamp(&stamps, |x| x.wrote_head = Some(SystemTime::now()));
+            tokio::time::sleep(GAP).await;
+            let _ = s.write_all(b"hello").await;
+            let _ = s.read(&mut [0u8; 16]).await;
+        }
+    })
+    .await
+}
+
+/// HTTP/2 on any stream: the same script with the h2 crate.
+async fn h2_serve<S>(io: S, stamps: Shared)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let Ok(mut conn) = h2::server::handshake(io).await else {
+        return;
+    };
+    let Some(Ok((_req, mut respond))) = conn.accept().await else {
+        return;
+    };
+    // A GET's HEADERS carry END_STREAM: accept() returns once it is read.
+    stamp(&stamps, |x| x.read_last = Some(SystemTime::now()));
+    let work = async move {
+        tokio::time::sleep(THINK).await;
+        let resp = http::Response::builder().status(200).body(()).unwrap();
+        let Ok(mut body) = respond.send_response(resp, false) else {
+            return;
+        };
+        // The head leaves when the connection task next writes.
+        tokio::task::yield_now().await;
+        stamp(&stamps, |x| x.wrote_head = Some(SystemTime::now()));
+        tokio::time::sleep(GAP).await;
+        let _ = body.send_data(bytes::Bytes::from_static(b"hello"), true);
+        tokio::time::sleep(Duration::from_secs(2)).await;
+    };
+    tokio::select! {
+        _ = work => {}
+        _ = async { while let Some(Ok(_)) = conn.accept().await {} } => {}
+    }
+}
+
+async fn h2c_server(stamps: Shared) -> common::TestServer {
+    common::serve(move |s| h2_serve(s, stamps.clone())).await
+}
+
+/// HTTP/2 over TLS (ALPN h2) with a CA made for the test.
+async fn h2_tls_server(stamps: Shared) -> (std::net::SocketAddr, tempfile::NamedTempFile) {
+    let pki = make_pki(&["127.0.0.1"]).expect("pki");
+    let cfg = server_tls_config(&pki, &[b"h2"]).expect("config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(cfg);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, stamps) = (acceptor.clone(), stamps.clone());
+            tokio::spawn(async move {
+                if let Ok(s) = acceptor.accept(tcp).await {
+                    h2_serve(s, stamps).await;
+                }
+            });
+        }
+    });
+    let mut ca = tempfile::NamedTempFile::new().expect("temp");
+    ca.write_all(pki.ca_pem.as_bytes()).expect("write");
+    (addr, ca)
+}
+
+fn spec(url: String, http: HttpVersion, ca: Option<&std::path::Path>) -> RequestSpec {
+    let mut s = RequestSpec::get(url);
+    s.options.http = http;
+    s.options.read_timeout = Duration::from_secs(5);
+    s.options.tls = TlsOptions {
+        verify: Verify::On,
+        ca_file: ca.map(|p| p.to_path_buf()),
+    };
+    s
+}
+
+/// `a` and `b` within `MARGIN` of each other.
+fn near(what: &str, a: SystemTime, b: SystemTime) {
+    let d = a
+        .duration_since(b)
+        .or_else(|_| b.duration_since(a))
+        .unwrap_or_default();
+    assert!(d < MARGIN, "{what}: {d:?} apart");
+}
+
+fn check_marks(label: &str, ex: &Exchange, stamps: &Shared) {
+    assert!(ex.is_ok(), "{label}: {:?}", ex.error);
+    let s = *stamps.lock().unwrap();
+    let t = &ex.timeline;
+    let h = t.har();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    // The server's think time is waiting, never sending.
+    assert!(h.send < ms(THINK) / 3.0, "{label}: send {} ms", h.send);
+    assert!(h.wait >= ms(THINK) * 0.8, "{label}: wait {} ms", h.wait);
+    // The head/body gap is downloading.
+    assert!(
+        h.receive >= ms(GAP) * 0.8,
+        "{label}: receive {} ms",
+        h.receive
+    );
+    let at = |d: Option<Duration>| t.started_at + d.expect("mark");
+    near(
+        &format!("{label}: request sent vs server read"),
+        at(t.request_sent),
+        s.read_last.expect("server read"),
+    );
+    near(
+        &format!("{label}: first byte vs server wrote head"),
+        at(t.first_byte),
+        s.wrote_head.expect("server wrote"),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn marks_agree_with_the_servers_own_timestamps() {
+    let stamps = Shared::default();
+    let srv = h1_server(stamps.clone()).await;
+    let ex = Session::new()
+        .send(&spec(srv.url("/"), HttpVersion::Http1, None), Probe::none())
+        .await;
+    check_marks("HTTP/1.1", &ex, &stamps);
+
+    let stamps = Shared::default();
+    let srv = h2c_server(stamps.clone()).await;
+    let ex = Session::new()
+        .send(
+            &spec(srv.url("/"), HttpVersion::Http2PriorKnowledge, None),
+            Probe::none(),
+        )
+        .await;
+    check_marks("h2c", &ex, &stamps);
+
+    let stamps = Shared::default();
+    let (addr, ca) = h2_tls_server(stamps.clone()).await;
+    let url = format!("https://{addr}/");
+    let ex = Session::new()
+        .send(
+            &spec(url, HttpVersion::Http2, Some(ca.path())),
+            Probe::none(),
+        )
+        .await;
+    check_marks("h2 over TLS", &ex, &stamps);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ip_literal_has_no_dns_and_the_roots_are_read_once() {
+    let (addr, ca) = h2_tls_server(Shared::default()).await;
+    let url = format!("https://{addr}/");
+    for _ in 0..3 {
+        let ex = Session::new()
+            .send(
+                &spec(url.clone(), HttpVersion::Auto, Some(ca.path())),
+                Probe::none(),
+            )
+            .await;
+        assert!(ex.is_ok(), "{:?}", ex.error);
+        let h = ex.timeline.har();
+        assert_eq!(h.dns, -1.0, "an IP literal is not looked up");
+        assert!(ex.timeline.no_lookup);
+        assert_eq!(
+            ex.timeline.spans(None)[0].state,
+            wirescope::wire::timeline::SpanState::Skipped
+        );
+    }
+    // Three sessions, each with a CA file: the system store was read at
+    // most once in this process (other tests may have read it first).
+    assert!(wirescope::wire::tls::root_loads() <= 1);
+    assert!(wirescope::wire::tls::roots_warm());
+}
+
+/// Counts the bytes a server read and wrote on its connections.
+#[derive(Default)]
+struct Counted {
+    read: AtomicU64,
+    written: AtomicU64,
+}
+
+struct CountingIo<S> {
+    inner: S,
+    counts: Arc<Counted>,
+}
+
+impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for CountingIo<S> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        let n = buf.filled().len() - before;
+        self.counts.read.fetch_add(n as u64, Ordering::SeqCst);
+        r
+    }
+}
+
+impl<S: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for CountingIo<S> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        data: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let r = std::pin::Pin::new(&mut self.inner).poll_write(cx, data);
+        if let std::task::Poll::Ready(Ok(n)) = &r {
+            self.counts.written.fetch_add(*n as u64, Ordering::SeqCst);
+        }
+        r
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// An h2c server answering `/N` with N bytes, counting its bytes.
+async fn sized_h2c(counts: Arc<Counted>) -> common::TestServer {
+    common::serve(move |s| {
+        let io = CountingIo {
+            inner: s,
+            counts: counts.clone(),
+        };
+        async move {
+            let Ok(mut conn) = h2::server::handshake(io).await else {
+                return;
+            };
+            while let Some(Ok((req, mut respond))) = conn.accept().await {
+                let n: usize = req.uri().path()[1..].parse().unwrap_or(0);
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    let resp = http::Response::builder().status(200).body(()).unwrap();
+                    if let Ok(mut body) = respond.send_response(resp, false) {
+                        let _ = body.send_data(vec![b'x'; n].into(), true);
+                    }
+                });
+            }
+        }
+    })
+    .await
+}
+
+/// Every frame in `bytes` whole and on `stream`; returns DATA payload bytes.
+fn own_frames(bytes: &[u8], stream: u32) -> usize {
+    let mut data = 0;
+    for piece in Splitter::new(bytes, Dir::Received) {
+        match piece {
+            Piece::Frame(f) => {
+                assert_eq!(f.stream, stream, "a frame of another stream");
+                if f.type_code == 0 {
+                    data += f.payload.len();
+                }
+            }
+            other => panic!("not whole frames: {other:?}"),
+        }
+    }
+    data
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_http2_exchanges_own_just_their_streams_bytes() {
+    let counts = Arc::new(Counted::default());
+    let srv = sized_h2c(counts.clone()).await;
+    let session = Session::new();
+    let sizes = [100usize, 2000, 30_000, 7];
+    let runs = sizes.map(|n| {
+        let session = session.clone();
+        let s = spec(
+            srv.url(&format!("/{n}")),
+            HttpVersion::Http2PriorKnowledge,
+            None,
+        );
+        tokio::spawn(async move { session.send(&s, Probe::none()).await })
+    });
+    let mut exchanges = Vec::new();
+    for r in runs {
+        exchanges.push(r.await.expect("task"));
+    }
+    let (mut sent, mut received) = (0u64, 0u64);
+    let mut streams = Vec::new();
+    for (ex, n) in exchanges.iter().zip(sizes) {
+        assert!(ex.is_ok(), "{:?}", ex.error);
+        let cap = ex.h2.as_ref().expect("h2");
+        streams.push(cap.stream);
+        own_frames(&ex.transcript.sent, cap.stream);
+        assert_eq!(own_frames(&ex.transcript.received, cap.stream), n);
+        assert_eq!(ex.response.as_ref().unwrap().body_len, n as u64);
+        sent += ex.transcript.sent_total + cap.connection.sent_total;
+        received += ex.transcript.received_total + cap.connection.received_total;
+    }
+    streams.sort();
+    streams.dedup();
+    assert_eq!(streams.len(), 4, "one stream each on one connection");
+    assert_eq!(srv.accepted(), 1);
+    // Nothing counted twice: what the exchanges hold is at most what the
+    // server saw, and what is missing is the connection's tail (frames on
+    // stream 0 after the last exchange ended, such as WINDOW_UPDATE).
+    let (srv_read, srv_written) = (
+        counts.read.load(Ordering::SeqCst),
+        counts.written.load(Ordering::SeqCst),
+    );
+    assert!(sent <= srv_read, "sent {sent} > server read {srv_read}");
+    assert!(received <= srv_written, "{received} > {srv_written}");
+    assert!(srv_read - sent < 200, "sent {sent}, server read {srv_read}");
+    assert!(srv_written - received < 200, "{received} vs {srv_written}");
+}
+
+fn raw_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
+    let mut v = (payload.len() as u32).to_be_bytes()[1..].to_vec();
+    v.extend([kind, flags]);
+    v.extend(stream.to_be_bytes());
+    v.extend(payload);
+    v
+}
+
+/// A literal header field without indexing, new name (RFC 7541 §6.2.2).
+fn literal(name: &str, value: &str) -> Vec<u8> {
+    let mut v = vec![0x00, name.len() as u8];
+    v.extend(name.as_bytes());
+    v.push(value.len() as u8);
+    v.extend(value.as_bytes());
+    v
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http2_103_is_interim_and_the_final_headers_are_its_own() {
+    let srv = common::serve(|mut s| async move {
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 4096];
+        // The preface, the client's SETTINGS and its HEADERS.
+        while seen.len() < 24 + 9 + 9 {
+            match s.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => seen.extend_from_slice(&buf[..n]),
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let mut out = raw_frame(4, 0, 0, &[]);
+        out.extend(raw_frame(4, 1, 0, &[]));
+        // :status 103 (literal, name index 8) + link
+        let mut early = vec![0x08, 3];
+        early.extend(b"103");
+        early.extend(literal("link", "</style.css>; rel=preload"));
+        out.extend(raw_frame(1, 0x4, 1, &early));
+        // :status 200 (static index 8) + its own header
+        let mut fin = vec![0x88];
+        fin.extend(literal("x-final", "yes"));
+        out.extend(raw_frame(1, 0x4, 1, &fin));
+        out.extend(raw_frame(0, 0x1, 1, b"ok"));
+        let _ = s.write_all(&out).await;
+        let _ = s.read(&mut buf).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    })
+    .await;
+    let ex = Session::new()
+        .send(
+            &spec(srv.url("/"), HttpVersion::Http2PriorKnowledge, None),
+            Probe::none(),
+        )
+        .await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let r = ex.response.as_ref().unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(r.headers, vec![("x-final".to_string(), "yes".to_string())]);
+    assert_eq!(r.interim.len(), 1);
+    assert_eq!(r.interim[0].status, 103);
+    assert_eq!(
+        r.interim[0].headers,
+        vec![("link".to_string(), "</style.css>; rel=preload".to_string())]
+    );
+    assert_eq!(r.body, b"ok");
+}
