@@ -20,6 +20,13 @@ pub struct Fact {
 pub fn facts(outcome: &Outcome, expect: &Expect) -> Vec<Fact> {
     let claims: Vec<(&str, String)> = [
         ("status", expect.status.map(|s| s.to_string())),
+        (
+            "statuses",
+            expect.statuses.as_ref().map(|v| {
+                let v: Vec<String> = v.iter().map(u16::to_string).collect();
+                v.join(", ")
+            }),
+        ),
         ("method", expect.method.clone()),
         ("exchanges", expect.exchanges.map(|n| n.to_string())),
         ("connections", expect.connections.map(|n| n.to_string())),
