@@ -93,6 +93,21 @@ async fn lesson_tls() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_idempotency() {
+    run_lesson("idempotency").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_auth() {
+    run_lesson("auth").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_rate_limits() {
+    run_lesson("rate-limits").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn playback_prints_questions_bytes_and_explanations() {
     let (_, text) = builtin::find("raw-get").unwrap();
     let lesson = parse("raw-get", text).unwrap();

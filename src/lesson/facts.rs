@@ -27,6 +27,7 @@ pub fn facts(outcome: &Outcome, expect: &Expect) -> Vec<Fact> {
                 v.join(", ")
             }),
         ),
+        ("headers", expect.each_header.as_ref().map(|v| v.join(", "))),
         ("method", expect.method.clone()),
         ("exchanges", expect.exchanges.map(|n| n.to_string())),
         ("connections", expect.connections.map(|n| n.to_string())),

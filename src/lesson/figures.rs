@@ -210,6 +210,7 @@ pub fn vouched_numbers(step: &Step, out: &Outcome) -> BTreeSet<String> {
     let e = &step.expect;
     set.extend(e.status.map(|s| s.to_string()));
     set.extend(e.statuses.iter().flatten().map(|s| s.to_string()));
+    texts.extend(e.each_header.iter().flatten().cloned());
     set.extend(
         [e.exchanges, e.connections]
             .into_iter()

@@ -84,6 +84,9 @@ pub struct Expect {
     pub status: Option<u16>,
     /// Status of every exchange, in order.
     pub statuses: Option<Vec<u16>>,
+    /// One "Name: value" per exchange, in order: that response header's
+    /// value on each answer ("X-Item-Count: 2").
+    pub each_header: Option<Vec<String>>,
     /// Method of the last exchange (after redirects).
     pub method: Option<String>,
     /// Exchanges the step made in all (hops, attempts, repeats).

@@ -224,6 +224,30 @@ impl Outcome {
             let want: Vec<String> = want.iter().map(u16::to_string).collect();
             claim("statuses", want.join(", "), got.join(", "));
         }
+        if let Some(want) = &expect.each_header {
+            let got: Vec<String> = self
+                .exchanges
+                .iter()
+                .zip(want)
+                .map(|(e, w)| {
+                    let name = w.split_once(':').map_or(w.as_str(), |(n, _)| n.trim());
+                    let value = e.response.as_ref().and_then(|r| {
+                        r.headers
+                            .iter()
+                            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                            .map(|(_, v)| v.clone())
+                    });
+                    format!("{name}: {}", value.as_deref().unwrap_or("(none)"))
+                })
+                .collect();
+            let shown = |v: &[String]| v.join(", ");
+            let got = if got.len() == want.len() {
+                shown(&got)
+            } else {
+                format!("{} answers", self.exchanges.len())
+            };
+            claim("headers", shown(want), got);
+        }
         if let Some(m) = &expect.method {
             claim(
                 "method",
