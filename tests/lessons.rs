@@ -108,6 +108,11 @@ async fn lesson_rate_limits() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_stale_connections() {
+    run_lesson("stale-connections").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn playback_prints_questions_bytes_and_explanations() {
     let (_, text) = builtin::find("raw-get").unwrap();
     let lesson = parse("raw-get", text).unwrap();

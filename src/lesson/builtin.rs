@@ -53,6 +53,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "rate-limits",
         include_str!("../../assets/lessons/15-rate-limits.toml"),
     ),
+    (
+        "stale-connections",
+        include_str!("../../assets/lessons/16-stale-connections.toml"),
+    ),
 ];
 
 /// A built-in lesson by name (or its number, from 1).

@@ -28,6 +28,7 @@ pub fn facts(outcome: &Outcome, expect: &Expect) -> Vec<Fact> {
             }),
         ),
         ("headers", expect.each_header.as_ref().map(|v| v.join(", "))),
+        ("warning", expect.warning.as_ref().map(|w| format!("{w:?}"))),
         ("method", expect.method.clone()),
         ("exchanges", expect.exchanges.map(|n| n.to_string())),
         ("connections", expect.connections.map(|n| n.to_string())),

@@ -211,6 +211,9 @@ pub fn vouched_numbers(step: &Step, out: &Outcome) -> BTreeSet<String> {
     set.extend(e.status.map(|s| s.to_string()));
     set.extend(e.statuses.iter().flatten().map(|s| s.to_string()));
     texts.extend(e.each_header.iter().flatten().cloned());
+    for ex in &out.exchanges {
+        texts.extend(ex.warnings.iter().cloned());
+    }
     set.extend(
         [e.exchanges, e.connections]
             .into_iter()

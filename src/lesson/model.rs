@@ -82,6 +82,8 @@ pub struct StepRequest {
 pub struct Expect {
     /// Status of the last exchange.
     pub status: Option<u16>,
+    /// Words in one of the last exchange's warnings.
+    pub warning: Option<String>,
     /// Status of every exchange, in order.
     pub statuses: Option<Vec<u16>>,
     /// One "Name: value" per exchange, in order: that response header's

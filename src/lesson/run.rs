@@ -211,6 +211,18 @@ impl Outcome {
                 resp.map(|r| r.status.to_string()).unwrap_or("none".into()),
             );
         }
+        if let Some(w) = &expect.warning {
+            let warnings = last.map(|e| e.warnings.clone()).unwrap_or_default();
+            let got = warnings.iter().find(|x| x.contains(w.as_str()));
+            claim(
+                "warning",
+                format!("{w:?}"),
+                match got {
+                    Some(_) => format!("{w:?}"),
+                    None => format!("{warnings:?}"),
+                },
+            );
+        }
         if let Some(want) = &expect.statuses {
             let got: Vec<String> = self
                 .exchanges
