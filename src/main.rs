@@ -23,6 +23,10 @@ fn demo_server(args: wirescope::cli::DemoArgs) -> i32 {
         addr: args.addr,
         tls: args.tls,
         ca_out: args.ca_out,
+        policy: wirescope::demo::ConnPolicy {
+            keep_alive_timeout: args.keep_alive_timeout,
+            max_requests_per_connection: args.max_requests_per_connection,
+        },
     };
     let run = || -> anyhow::Result<()> {
         tokio::runtime::Runtime::new()?.block_on(wirescope::demo::run_cli(cfg))

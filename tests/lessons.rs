@@ -4,7 +4,7 @@
 //! stream count, TLS failure phase). A broken lesson file is reported with
 //! its file, line and problem.
 
-use wirescope::lesson::{builtin, parse, play, Stage};
+use wirescope::lesson::{builtin, figures, parse, play, Stage};
 
 async fn run_lesson(name: &str) {
     let (_, text) = builtin::find(name).expect("built-in lesson");
@@ -20,6 +20,15 @@ async fn run_lesson(name: &str) {
             step.title
         );
         assert!(!outcome.exchanges.is_empty());
+        let filled = figures::fill(&step.explanation, step, &outcome);
+        assert!(filled.is_ok(), "{name} step {}: {filled:?}", i + 1);
+        let unvouched = figures::unvouched(step, &outcome);
+        assert!(
+            unvouched.is_empty(),
+            "{name} step {} ({}) states numbers its run does not show: {unvouched:?}",
+            i + 1,
+            step.title
+        );
     }
 }
 
@@ -81,6 +90,26 @@ async fn lesson_http2() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lesson_tls() {
     run_lesson("tls").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_idempotency() {
+    run_lesson("idempotency").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_auth() {
+    run_lesson("auth").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_rate_limits() {
+    run_lesson("rate-limits").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lesson_stale_connections() {
+    run_lesson("stale-connections").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -296,4 +296,19 @@ pub struct DemoArgs {
     /// Where to write the CA certificate (PEM) with --tls.
     #[arg(long, value_name = "FILE")]
     pub ca_out: Option<PathBuf>,
+    /// Close a kept-alive connection idle this many seconds, without a word (FIN, no Connection: close).
+    #[arg(long, value_name = "S", value_parser = parse_seconds)]
+    pub keep_alive_timeout: Option<std::time::Duration>,
+    /// Close an HTTP/1.1 connection after it has answered N requests, without a word; a request that reuses it anyway is reset.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_requests_per_connection: Option<u64>,
+}
+
+/// Seconds as a number (fractions allowed), for the demo server's knobs.
+fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    s.parse::<f64>()
+        .ok()
+        .filter(|v| *v > 0.0)
+        .and_then(|v| std::time::Duration::try_from_secs_f64(v).ok())
+        .ok_or_else(|| format!("'{s}' is not a number of seconds above 0 (e.g. 5 or 0.5)"))
 }

@@ -1,7 +1,8 @@
 //! Endpoints about authentication challenges.
 //!
 //! Owns: /basic-auth/{user}/{pass} and /bearer — 401 with the matching
-//! WWW-Authenticate challenge until the right Authorization arrives.
+//! WWW-Authenticate challenge until the right Authorization arrives — and
+//! /scoped/{scope}, where a valid token without the scope gets 403.
 
 use base64::Engine as _;
 use hyper::header::{AUTHORIZATION, WWW_AUTHENTICATE};
@@ -52,4 +53,46 @@ pub(crate) fn bearer(req: &Req) -> Resp {
         ),
         None => challenge("Bearer"),
     }
+}
+
+/// The demo's bearer tokens and the scopes each grants.
+const TOKENS: &[(&str, &[&str])] = &[
+    ("read-token", &["read"]),
+    ("admin-token", &["read", "admin"]),
+];
+
+/// /scoped/{scope}: 401 without a token or with one the server does not
+/// know (`invalid_token`); 403 for a known token that lacks `scope`
+/// (`insufficient_scope`, RFC 6750 §3.1); 200 otherwise.
+pub(crate) fn scoped(req: &Req, scope: &str) -> Resp {
+    let Some(token) = credentials(req, "Bearer") else {
+        return challenge("Bearer realm=\"demo\"");
+    };
+    let Some((_, scopes)) = TOKENS.iter().find(|(t, _)| *t == token) else {
+        let mut resp = response::json(
+            StatusCode::UNAUTHORIZED,
+            &json!({ "authenticated": false, "error": "unknown token" }),
+        );
+        response::add(
+            &mut resp,
+            WWW_AUTHENTICATE,
+            "Bearer realm=\"demo\", error=\"invalid_token\"",
+        );
+        return resp;
+    };
+    if !scopes.contains(&scope) {
+        let mut resp = response::json(
+            StatusCode::FORBIDDEN,
+            &json!({ "authenticated": true, "authorized": false, "needed_scope": scope,
+                     "token_scopes": scopes }),
+        );
+        let challenge =
+            format!("Bearer realm=\"demo\", error=\"insufficient_scope\", scope={scope:?}");
+        response::add(&mut resp, WWW_AUTHENTICATE, &challenge);
+        return resp;
+    }
+    response::json(
+        StatusCode::OK,
+        &json!({ "authenticated": true, "authorized": true, "scope": scope }),
+    )
 }

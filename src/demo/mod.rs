@@ -9,10 +9,13 @@
 //! against it, so it must not share the engine's code or its mistakes.
 
 mod auth;
+mod conn;
 mod echo;
 mod encoding;
 mod headers;
+mod items;
 mod pki;
+mod ratelimit;
 mod record;
 mod response;
 mod routes;
@@ -35,8 +38,10 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
+pub use conn::ConnPolicy;
 pub use pki::{make_pki, server_tls_config, TestPki};
 
+use conn::{Active, ConnState};
 use record::{Recorder, Recording};
 
 /// A client that connects and never finishes the handshake must not hold
@@ -60,6 +65,9 @@ pub struct DemoConfig {
     /// temp directory named with the port when `None` (removed again when
     /// the server is dropped).
     pub ca_out: Option<PathBuf>,
+    /// How long kept-alive connections live (`--keep-alive-timeout`,
+    /// `--max-requests-per-connection`).
+    pub policy: ConnPolicy,
 }
 
 impl Default for DemoConfig {
@@ -68,6 +76,7 @@ impl Default for DemoConfig {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: false,
             ca_out: None,
+            policy: ConnPolicy::default(),
         }
     }
 }
@@ -76,6 +85,9 @@ impl Default for DemoConfig {
 pub(crate) struct Shared {
     connections: AtomicU64,
     counters: Mutex<HashMap<String, u64>>,
+    pub(crate) items: Mutex<items::Items>,
+    pub(crate) buckets: Mutex<ratelimit::Buckets>,
+    pub(crate) policy: ConnPolicy,
 }
 
 impl Shared {
@@ -101,6 +113,7 @@ pub(crate) struct ConnInfo {
     pub(crate) tls: bool,
     pub(crate) recording: Arc<Recording>,
     pub(crate) shared: Arc<Shared>,
+    pub(crate) conn: Arc<ConnState>,
 }
 
 /// A running demo server. Dropping it (or `shutdown`) stops accepting and
@@ -143,6 +156,9 @@ impl DemoServer {
         let shared = Arc::new(Shared {
             connections: AtomicU64::new(0),
             counters: Mutex::new(HashMap::new()),
+            items: Mutex::default(),
+            buckets: Mutex::default(),
+            policy: cfg.policy,
         });
         let (stop_tx, stop_rx) = watch::channel(());
         tokio::spawn(accept_loop(listener, acceptor, shared.clone(), stop_rx));
@@ -249,6 +265,10 @@ async fn accept_loop(
             tls: acceptor.is_some(),
             recording: Recording::new(),
             shared: shared.clone(),
+            #[cfg(unix)]
+            conn: ConnState::new(Some(std::os::fd::AsRawFd::as_raw_fd(&tcp))),
+            #[cfg(not(unix))]
+            conn: ConnState::new(),
         });
         tokio::spawn(serve_tcp(tcp, acceptor.clone(), info, stop.clone()));
     }
@@ -262,6 +282,7 @@ async fn serve_tcp(
 ) {
     // Small responses should not wait for Nagle.
     let _ = tcp.set_nodelay(true);
+    let tcp = Active::new(tcp, info.conn.clone());
     match acceptor {
         None => serve_http(tcp, info, stop).await,
         Some(acceptor) => {
@@ -281,6 +302,12 @@ where
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let recording = info.recording.clone();
+    let conn_state = info.conn.clone();
+    let policy = info.shared.policy;
+    // hyper's own idle limit must not cut a longer --keep-alive-timeout short.
+    let header_timeout = policy.keep_alive_timeout.map_or(HEADER_READ_TIMEOUT, |t| {
+        t.max(HEADER_READ_TIMEOUT) + Duration::from_secs(1)
+    });
     let io = TokioIo::new(Recorder::new(stream, recording.clone()));
     let service = service_fn(move |req| {
         let info = info.clone();
@@ -294,7 +321,7 @@ where
         // Response header names go out lowercase (hyper's way): title
         // case would turn ETag into "Etag" and WWW-Authenticate into
         // "Www-Authenticate", which misleads more than it helps.
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(header_timeout);
     builder.http2().timer(TokioTimer::new());
     let conn = builder.serve_connection(io, service);
     tokio::pin!(conn);
@@ -302,6 +329,8 @@ where
         _ = conn.as_mut() => return,
         _ = stop.changed() => conn.as_mut().graceful_shutdown(),
         _ = silent_client(&recording) => return,
+        // Dropping the connection closes (or, after SO_LINGER 0, resets) it.
+        _ = conn::watchdog(&conn_state, policy) => return,
     }
     let _ = conn.await;
 }

@@ -15,9 +15,10 @@ use hyper::body::{Body as _, Incoming};
 use hyper::header::{HeaderValue, CONNECTION};
 use hyper::{HeaderMap, Method, Request, StatusCode, Uri, Version};
 
+use super::conn::{self, Ending};
 use super::record::Keep;
 use super::response::{self, Resp};
-use super::{auth, echo, encoding, headers, status, stream, ConnInfo, Shared};
+use super::{auth, echo, encoding, headers, items, ratelimit, status, stream, ConnInfo, Shared};
 
 /// Largest request body we read; bigger ones get 413.
 const MAX_BODY: usize = 64 * 1024 * 1024;
@@ -97,6 +98,11 @@ impl Req {
 pub(crate) async fn handle(req: Request<Incoming>, info: &ConnInfo) -> Resp {
     let (parts, incoming) = req.into_parts();
     let is_h2 = parts.version == Version::HTTP_2;
+    let (nth, _in_flight) = info.conn.begin();
+    if !is_h2 && conn::over_limit(&info.conn, &info.shared.policy, nth) {
+        // The connection is being reset; this request gets no answer.
+        return std::future::pending().await;
+    }
     if is_h2 {
         // Nothing will ever consume the recording on this connection.
         info.recording.disable(H2_NO_RAW);
@@ -169,7 +175,11 @@ pub(crate) async fn handle(req: Request<Incoming>, info: &ConnInfo) -> Resp {
         tls: info.tls,
         shared: info.shared.clone(),
     };
-    let mut resp = dispatch(&req).await;
+    let mut resp = match req.path() {
+        "/keep-alive/close" => conn::keep_alive(&req, &info.conn, Ending::Close),
+        "/keep-alive/reset" => conn::keep_alive(&req, &info.conn, Ending::Reset),
+        _ => dispatch(&req).await,
+    };
     // Like common tracing middleware: a request id comes back as it went,
     // so clients can see the correlation work.
     if let Some(id) = req.headers.get("x-request-id") {
@@ -242,6 +252,10 @@ async fn dispatch(req: &Req) -> Resp {
         ["cookies", "delete"] => headers::cookies_delete(req),
         ["basic-auth", user, pass] => auth::basic(req, user, pass),
         ["bearer"] => auth::bearer(req),
+        ["scoped", scope] => auth::scoped(req, scope),
+        ["items"] => items::handle(req, None),
+        ["items", id] => items::handle(req, Some(id)),
+        ["rate-limited"] => ratelimit::handle(req),
         _ => response::json(
             StatusCode::NOT_FOUND,
             &serde_json::json!({ "error": "not found", "path": req.path() }),
@@ -283,6 +297,10 @@ Bodies     /stream/{n} (chunked) /bytes/{n}?seed=S /range/{n}
            /gzip /deflate /brotli /zstd /encoding/utf8 /html /json /xml
 Headers    /response-headers?Name=value  /cookies /cookies/set?n=v /cookies/delete?n
 Auth       /basic-auth/{user}/{pass} /bearer
+           /scoped/{scope} (Bearer read-token: read; admin-token: read, admin)
+State      /items /items/{id} (GET POST PUT PATCH DELETE; Idempotency-Key on POST)
+Limits     /rate-limited?limit=N&per=S&key=K (429 + Retry-After beyond N per S s)
+Keep-alive /keep-alive/close?idle=S /keep-alive/reset?idle=S (end the idle connection)
 Server     /stats
 ";
 

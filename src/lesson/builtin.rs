@@ -44,6 +44,19 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("http2", include_str!("../../assets/lessons/11-http2.toml")),
     ("tls", include_str!("../../assets/lessons/12-tls.toml")),
+    (
+        "idempotency",
+        include_str!("../../assets/lessons/13-idempotency.toml"),
+    ),
+    ("auth", include_str!("../../assets/lessons/14-auth.toml")),
+    (
+        "rate-limits",
+        include_str!("../../assets/lessons/15-rate-limits.toml"),
+    ),
+    (
+        "stale-connections",
+        include_str!("../../assets/lessons/16-stale-connections.toml"),
+    ),
 ];
 
 /// A built-in lesson by name (or its number, from 1).

@@ -20,6 +20,15 @@ pub struct Fact {
 pub fn facts(outcome: &Outcome, expect: &Expect) -> Vec<Fact> {
     let claims: Vec<(&str, String)> = [
         ("status", expect.status.map(|s| s.to_string())),
+        (
+            "statuses",
+            expect.statuses.as_ref().map(|v| {
+                let v: Vec<String> = v.iter().map(u16::to_string).collect();
+                v.join(", ")
+            }),
+        ),
+        ("headers", expect.each_header.as_ref().map(|v| v.join(", "))),
+        ("warning", expect.warning.as_ref().map(|w| format!("{w:?}"))),
         ("method", expect.method.clone()),
         ("exchanges", expect.exchanges.map(|n| n.to_string())),
         ("connections", expect.connections.map(|n| n.to_string())),

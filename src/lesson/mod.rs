@@ -6,6 +6,7 @@
 
 pub mod builtin;
 pub mod facts;
+pub mod figures;
 pub mod model;
 pub mod pace;
 pub mod play;

@@ -26,6 +26,12 @@ pub struct Step {
     pub request: StepRequest,
     #[serde(default)]
     pub expect: Expect,
+    /// Numbers the text states that are not about this run (a status it
+    /// is compared with, an RFC section): listed so the lesson test,
+    /// which fails on any other number the recording cannot back, lets
+    /// them through on purpose.
+    #[serde(default)]
+    pub cites: Vec<String>,
 }
 
 /// What to send. URLs and raw bytes may use `{{demo}}` (the demo server's
@@ -36,6 +42,9 @@ pub struct Step {
 pub struct StepRequest {
     pub method: Option<String>,
     pub url: String,
+    /// Instead of `url`: these URLs one after another on one session (a
+    /// table of answers in one step).
+    pub batch: Vec<String>,
     /// "Name: value" lines, in order.
     pub headers: Vec<String>,
     pub body: Option<String>,
@@ -62,6 +71,9 @@ pub struct StepRequest {
     pub fresh: bool,
     /// Send it, then again with the validators of the first answer.
     pub revalidate: bool,
+    /// With `repeat` or `batch`: wait this long between requests (an idle
+    /// kept-alive connection, a rate limit refilling).
+    pub pause_ms: Option<u64>,
 }
 
 /// Facts the step's explanation claims; checked after it runs.
@@ -70,6 +82,13 @@ pub struct StepRequest {
 pub struct Expect {
     /// Status of the last exchange.
     pub status: Option<u16>,
+    /// Words in one of the last exchange's warnings.
+    pub warning: Option<String>,
+    /// Status of every exchange, in order.
+    pub statuses: Option<Vec<u16>>,
+    /// One "Name: value" per exchange, in order: that response header's
+    /// value on each answer ("X-Item-Count: 2").
+    pub each_header: Option<Vec<String>>,
     /// Method of the last exchange (after redirects).
     pub method: Option<String>,
     /// Exchanges the step made in all (hops, attempts, repeats).
@@ -97,9 +116,9 @@ pub fn parse(name: &str, text: &str) -> Result<Lesson, String> {
         return Err(format!("{name}: a lesson needs at least one [[step]]"));
     }
     for (i, s) in lesson.steps.iter().enumerate() {
-        if s.request.url.trim().is_empty() {
+        if s.request.url.trim().is_empty() && s.request.batch.is_empty() {
             return Err(format!(
-                "{name}: step {} ('{}') has no request url",
+                "{name}: step {} ('{}') has no request url (nor batch)",
                 i + 1,
                 s.title
             ));

@@ -5,6 +5,7 @@
 
 use std::io::{BufRead, Write};
 
+use super::figures;
 use super::model::Lesson;
 use super::run::Stage;
 use crate::report::{self, text::Sections};
@@ -58,6 +59,12 @@ pub async fn play(
         let shown = outcome.exchanges.len().min(3);
         for ex in &outcome.exchanges[..shown] {
             writeln!(out)?;
+            // A HEAD answer has no body to preview, whatever its
+            // Content-Type says.
+            let sections = Sections {
+                body: sections.body && ex.method != "HEAD",
+                ..sections
+            };
             write!(out, "{}", report::text::render(ex, &sections))?;
             if let Some(e) = &ex.error {
                 writeln!(
@@ -96,8 +103,15 @@ pub async fn play(
         for n in &outcome.notes {
             writeln!(out, "note: {}", report::escape::sanitize_text(n))?;
         }
-        writeln!(out, "\n! {}", step.explanation.trim())?;
-        let bad = outcome.check(&step.expect);
+        let mut bad = outcome.check(&step.expect);
+        let explanation = match figures::fill(&step.explanation, step, &outcome) {
+            Ok(text) => text,
+            Err(e) => {
+                bad.push(e);
+                step.explanation.clone()
+            }
+        };
+        writeln!(out, "\n! {}", explanation.trim())?;
         if bad.is_empty() {
             writeln!(out, "✓ the facts above are what this run showed")?;
         } else {

@@ -76,7 +76,11 @@ impl Stage {
 
     /// The spec a step's request stands for.
     pub fn spec(&self, r: &StepRequest) -> Result<RequestSpec, String> {
-        let mut spec = RequestSpec::get(self.expand(&r.url));
+        let url = match (r.url.trim().is_empty(), r.batch.first()) {
+            (true, Some(first)) => first,
+            _ => &r.url,
+        };
+        let mut spec = RequestSpec::get(self.expand(url));
         spec.method = match (&r.method, &r.body) {
             (Some(m), _) => m.clone(),
             (None, Some(_)) => "POST".into(),
@@ -139,8 +143,16 @@ impl Stage {
             for t in tasks {
                 out.exchanges.extend(t.await.ok());
             }
+        } else if !r.batch.is_empty() {
+            for (i, url) in r.batch.iter().enumerate() {
+                pause(r, i).await;
+                let mut one = spec.clone();
+                one.url = self.expand(url);
+                out.exchanges.push(session.send(&one, Probe::none()).await);
+            }
         } else if let Some(n) = r.repeat {
-            for _ in 0..n {
+            for i in 0..n {
+                pause(r, i).await;
                 let ex = match r.fresh {
                     true => Session::new().send(&spec, Probe::none()).await,
                     false => session.send(&spec, Probe::none()).await,
@@ -174,6 +186,13 @@ impl Stage {
     }
 }
 
+/// The step's `pause_ms` before every request but the first.
+async fn pause(r: &StepRequest, i: usize) {
+    if let (Some(ms), true) = (r.pause_ms, i > 0) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+    }
+}
+
 impl Outcome {
     /// The claims of `expect` this run does not bear out (empty: all hold).
     pub fn check(&self, expect: &Expect) -> Vec<String> {
@@ -191,6 +210,55 @@ impl Outcome {
                 s.to_string(),
                 resp.map(|r| r.status.to_string()).unwrap_or("none".into()),
             );
+        }
+        if let Some(w) = &expect.warning {
+            let warnings = last.map(|e| e.warnings.clone()).unwrap_or_default();
+            let got = warnings.iter().find(|x| x.contains(w.as_str()));
+            claim(
+                "warning",
+                format!("{w:?}"),
+                match got {
+                    Some(_) => format!("{w:?}"),
+                    None => format!("{warnings:?}"),
+                },
+            );
+        }
+        if let Some(want) = &expect.statuses {
+            let got: Vec<String> = self
+                .exchanges
+                .iter()
+                .map(|e| {
+                    e.response
+                        .as_ref()
+                        .map_or("none".into(), |r| r.status.to_string())
+                })
+                .collect();
+            let want: Vec<String> = want.iter().map(u16::to_string).collect();
+            claim("statuses", want.join(", "), got.join(", "));
+        }
+        if let Some(want) = &expect.each_header {
+            let got: Vec<String> = self
+                .exchanges
+                .iter()
+                .zip(want)
+                .map(|(e, w)| {
+                    let name = w.split_once(':').map_or(w.as_str(), |(n, _)| n.trim());
+                    let value = e.response.as_ref().and_then(|r| {
+                        r.headers
+                            .iter()
+                            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                            .map(|(_, v)| v.clone())
+                    });
+                    format!("{name}: {}", value.as_deref().unwrap_or("(none)"))
+                })
+                .collect();
+            let shown = |v: &[String]| v.join(", ");
+            let got = if got.len() == want.len() {
+                shown(&got)
+            } else {
+                format!("{} answers", self.exchanges.len())
+            };
+            claim("headers", shown(want), got);
         }
         if let Some(m) = &expect.method {
             claim(

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
+use std::time::Instant;
 
 use tokio::io::{AsyncRead, ReadBuf};
 
@@ -36,7 +37,7 @@ pub(super) struct Conn {
 
 #[derive(Default)]
 struct Conns {
-    h1: HashMap<PoolKey, Vec<Conn>>,
+    h1: HashMap<PoolKey, Vec<(Conn, Instant)>>,
     h2: HashMap<PoolKey, H2Conn>,
 }
 
@@ -67,21 +68,49 @@ impl Pool {
         }
     }
 
-    /// An idle HTTP/1.1 connection to this origin that is still open.
-    pub(super) fn checkout(&self, key: &PoolKey) -> Option<Conn> {
-        loop {
-            let mut conn = self.conns.lock().ok()?.h1.get_mut(key)?.pop()?;
-            if still_open(&mut conn.tap) {
-                return Some(conn);
+    /// An idle HTTP/1.1 connection to this origin that is still open, and
+    /// in words the idle ones found dead on the way (the exchange's
+    /// warning: a kept connection the server had closed is what becomes
+    /// "connection reset" in clients that do not look).
+    pub(super) fn checkout(&self, key: &PoolKey) -> Checkout {
+        let mut dead = Vec::new();
+        let conn = loop {
+            let popped = self
+                .conns
+                .lock()
+                .ok()
+                .and_then(|mut p| p.h1.get_mut(key).and_then(Vec::pop));
+            let Some((mut conn, since)) = popped else {
+                break None;
+            };
+            match readiness(&mut conn.tap) {
+                Readiness::Open => break Some(conn),
+                ended => dead.push((conn.info.id, since.elapsed().as_secs_f64(), ended)),
             }
-        }
+        };
+        let then = match conn {
+            Some(_) => "the request went out on another kept connection",
+            None => "the request went out on a new one",
+        };
+        let stale = dead
+            .into_iter()
+            .map(|(id, idle, ended)| {
+                let what = match ended {
+                    Readiness::Closed => "the server had closed this idle connection",
+                    Readiness::Reset => "the server had reset this idle connection",
+                    _ => "the server had sent bytes nobody asked for on this idle connection",
+                };
+                format!("{what} (#{id}) after {idle:.1} s idle; {then}")
+            })
+            .collect();
+        Checkout { conn, stale }
     }
 
     pub(super) fn checkin(&self, key: PoolKey, conn: Conn) {
         if let Ok(mut pool) = self.conns.lock() {
             let idle = pool.h1.entry(key).or_default();
             if idle.len() < MAX_IDLE_PER_ORIGIN {
-                idle.push(conn);
+                idle.push((conn, Instant::now()));
             }
         }
     }
@@ -91,6 +120,26 @@ impl Pool {
             c.h2.insert(key, conn);
         }
     }
+}
+
+/// What `Pool::checkout` found.
+pub(super) struct Checkout {
+    pub(super) conn: Option<Conn>,
+    /// One sentence per idle connection found dead and dropped.
+    pub(super) stale: Vec<String>,
+}
+
+/// What a non-blocking read of an idle connection says about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Readiness {
+    /// Nothing to read: still usable.
+    Open,
+    /// EOF: the server closed it.
+    Closed,
+    /// The read failed (a reset, usually).
+    Reset,
+    /// Bytes nobody asked for: unusable for a new exchange.
+    Unasked,
 }
 
 pub(super) fn key(origin: Origin, spec: &RequestSpec) -> PoolKey {
@@ -105,9 +154,14 @@ pub(super) fn key(origin: Origin, spec: &RequestSpec) -> PoolKey {
 /// nor sent anything unasked; a read that would block says exactly that.
 /// One poll, no timer: a zero timeout would wait for the timer wheel's
 /// next tick (a millisecond on every reused exchange).
-fn still_open(tap: &mut Tap<Box<dyn Io>>) -> bool {
+fn readiness(tap: &mut Tap<Box<dyn Io>>) -> Readiness {
     let mut byte = [0u8; 1];
     let mut buf = ReadBuf::new(&mut byte);
     let mut cx = Context::from_waker(Waker::noop());
-    matches!(Pin::new(tap).poll_read(&mut cx, &mut buf), Poll::Pending)
+    match Pin::new(tap).poll_read(&mut cx, &mut buf) {
+        Poll::Pending => Readiness::Open,
+        Poll::Ready(Ok(())) if buf.filled().is_empty() => Readiness::Closed,
+        Poll::Ready(Ok(())) => Readiness::Unasked,
+        Poll::Ready(Err(_)) => Readiness::Reset,
+    }
 }

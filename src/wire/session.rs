@@ -213,7 +213,9 @@ impl Session {
             }
         }
         if h1_allowed {
-            if let Some(conn) = self.inner.pool.checkout(&key) {
+            let found = self.inner.pool.checkout(&key);
+            flight.warnings.extend(found.stale);
+            if let Some(conn) = found.conn {
                 return self
                     .run_h1(conn, true, spec, &url, flight, start, probe)
                     .await;

@@ -150,10 +150,16 @@ pub fn text(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut Buff
             ));
         }
     } else {
+        // The explanation's figures come from this run's recording.
+        let explanation = match &l.current().run {
+            RunState::Done(r) => crate::lesson::figures::fill(&step.explanation, step, &r.outcome)
+                .unwrap_or_else(|e| format!("{} [{e}]", step.explanation)),
+            _ => step.explanation.clone(),
+        };
         para(
             &mut rows,
             "! ",
-            &step.explanation,
+            &explanation,
             t.base.add_modifier(Modifier::BOLD),
         );
         rows.push(Line::default());
