@@ -90,7 +90,9 @@ async fn head_204_and_close_delimited_bodies() {
 
 #[tokio::test]
 async fn framing_conflicts_are_errors_or_flagged() {
-    let cases: [(&'static [u8], Option<ErrorPhase>, &str); 6] = [
+    let cases: [(&'static [u8], Option<ErrorPhase>, &str); 8] = [
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n", Some(ErrorPhase::Headers), "applies chunked 2 times"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", Some(ErrorPhase::Headers), "RFC 9112 §6.1"),
         (b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!", Some(ErrorPhase::Headers), "conflicting Content-Length"),
         (b"HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\nhello", Some(ErrorPhase::Headers), "only digits"),
         (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", Some(ErrorPhase::Body), "bad chunk size"),

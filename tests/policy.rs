@@ -262,3 +262,21 @@ async fn connection_failures_are_retried() {
         .message()
         .contains("gave up after 3 attempts"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_different_locations_are_not_followed() {
+    let srv = common::canned(
+        b"HTTP/1.1 302 Found\r\nLocation: /a\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n",
+        false,
+    )
+    .await;
+    let mut s = RequestSpec::get(srv.url("/"));
+    s.options.redirects.follow = true;
+    let flow = run(&s).await;
+    assert_eq!(flow.hops.len(), 1, "nothing followed");
+    let Some(Stop::Redirect(why)) = &flow.stopped else {
+        panic!("not stopped: {:?}", flow.stopped);
+    };
+    assert!(why.contains("2 different Location headers"), "{why}");
+    assert!(why.contains("/a | /b"), "{why}");
+}

@@ -432,3 +432,61 @@ async fn an_http2_103_is_interim_and_the_final_headers_are_its_own() {
     );
     assert_eq!(r.body, b"ok");
 }
+
+/// Backslashes, tabs, obs-fold and bytes that are not UTF-8, as a server
+/// really sends them.
+const ODD_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nX-Path: C:\\new\\table\r\nX-Tab: a\tb\r\nX-Fold: one\r\n two\r\nX-Latin: caf\xe9\r\nContent-Length: 2\r\n\r\nok";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_bytes_round_trip_exactly() {
+    let srv = common::canned(ODD_HEAD, false).await;
+    let ex = Session::new()
+        .send(&spec(srv.url("/"), HttpVersion::Http1, None), Probe::none())
+        .await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let r = ex.response.as_ref().unwrap();
+    let raw: Vec<(&[u8], &[u8])> = r
+        .raw_headers
+        .iter()
+        .map(|(n, v)| (n.as_slice(), v.as_slice()))
+        .collect();
+    assert_eq!(raw[0], (&b"X-Path"[..], &b"C:\\new\\table"[..]));
+    assert_eq!(raw[1], (&b"X-Tab"[..], &b"a\tb"[..]));
+    assert_eq!(raw[2], (&b"X-Fold"[..], &b"one\r\n two"[..]));
+    assert_eq!(raw[3], (&b"X-Latin"[..], &b"caf\xe9"[..]));
+    // Each field's bytes are exactly where the transcript has them.
+    for (n, v) in &r.raw_headers {
+        let mut line = n.clone();
+        line.extend(b": ");
+        line.extend(v);
+        assert!(ex
+            .transcript
+            .received
+            .windows(line.len())
+            .any(|w| w == line));
+    }
+    // The text: backslashes as they are, tabs kept, folds joined.
+    assert_eq!(r.headers[0].1, "C:\\new\\table");
+    assert_eq!(r.headers[1].1, "a\tb");
+    assert_eq!(r.headers[2].1, "one  two");
+    assert_eq!(r.headers[3].1, "caf\\xe9");
+    let folds: Vec<_> = ex
+        .warnings
+        .iter()
+        .filter(|w| w.contains("folding"))
+        .collect();
+    assert_eq!(folds.len(), 1, "only X-Fold is folded: {:?}", ex.warnings);
+    assert!(folds[0].contains("X-Fold"));
+
+    // The JSON report keeps the text and adds the exact bytes.
+    let out = common::send_cmd(&[&srv.url("/"), "--format", "json"]).await;
+    let doc = &common::json_lines(&out)[0];
+    assert_eq!(doc["headers"][0][1], "C:\\new\\table");
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let fields = doc["headers_b64"].as_array().expect("headers_b64");
+    let bytes = |i: usize, j: usize| b64.decode(fields[i][j].as_str().unwrap()).unwrap();
+    assert_eq!(bytes(0, 1), b"C:\\new\\table");
+    assert_eq!(bytes(2, 1), b"one\r\n two");
+    assert_eq!(bytes(3, 1), b"caf\xe9");
+}

@@ -25,6 +25,9 @@ pub fn exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
         "status": resp.map(|r| r.status),
         "reason": resp.map(|r| r.reason.clone()),
         "headers": resp.map(|r| r.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>()),
+        // The exact bytes of each field (the text above escapes what is
+        // not printable UTF-8 and joins folded lines).
+        "headers_b64": resp.map(|r| r.raw_headers.iter().map(|(n, v)| json!([b64(n), b64(v)])).collect::<Vec<_>>()),
         "interim": resp.map(|r| r.interim.iter().map(|i| json!({
             "status": i.status,
             "reason": i.reason,

@@ -210,6 +210,17 @@ pub(super) fn framing(
             );
             reuse = Reuse::Close;
         }
+        // RFC 9112 §6.1: chunked may be applied once, and only last.
+        let chunked = te.iter().filter(|t| *t == "chunked").count();
+        if chunked > 1 {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                format!(
+                    "Transfer-Encoding '{}' applies chunked {chunked} times; a sender must not apply it more than once (RFC 9112 §6.1), so the body's framing is unknowable",
+                    te.join(", ")
+                ),
+            ));
+        }
         if te.last().map(String::as_str) == Some("chunked") {
             return Ok((Framing::Chunked, reuse));
         }

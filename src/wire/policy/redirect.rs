@@ -59,8 +59,25 @@ impl Redirects {
                 .collect::<Vec<_>>()
                 .join(" → ")
         };
-        let Some(location) =
-            raw_location(ex).or_else(|| resp.header("location").map(str::to_string))
+        let locations = locations(resp);
+        if let [first, rest @ ..] = locations.as_slice() {
+            if rest.iter().any(|l| l != first) {
+                return Next::Stop(format!(
+                    "{} with {} different Location headers ({}): which one the server meant is unknowable, so none is followed",
+                    resp.status,
+                    locations.len(),
+                    locations
+                        .iter()
+                        .map(|l| crate::report::escape::escape_str(l))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                ));
+            }
+        }
+        let Some(location) = locations
+            .into_iter()
+            .next()
+            .or_else(|| resp.header("location").map(str::to_string))
         else {
             return Next::Stop(format!(
                 "{} without a Location header: nothing to follow",
@@ -132,6 +149,11 @@ impl Redirects {
                 ));
             }
         }
+        if base.scheme() == "https" && target.scheme() == "http" {
+            notes.push(format!(
+                "this redirect leaves https for plain http: the request to {target} and its answer travel unencrypted"
+            ));
+        }
         Next::Follow {
             spec: Box::new(next),
             status: resp.status,
@@ -173,27 +195,25 @@ fn rule(status: u16, method: &str) -> (String, bool, String) {
     }
 }
 
-/// The `Location` value as the server sent it, from the recorded head
-/// (HTTP/1.x): bytes that are not ASCII are percent-encoded, as browsers
+/// Every `Location` value as the server sent it (the exact bytes the
+/// engine kept): bytes that are not ASCII are percent-encoded, as browsers
 /// do, rather than followed as the escaped text the header list shows.
-fn raw_location(ex: &Exchange) -> Option<String> {
-    let resp = ex.response.as_ref()?;
-    let end = resp.head_start.checked_add(resp.head_len)?;
-    let head = ex.transcript.received.get(resp.head_start..end)?;
-    let line = head
-        .split(|&b| b == b'\n')
-        .skip(1)
-        .find(|l| l.len() > 9 && l[..9].eq_ignore_ascii_case(b"location:"))?;
-    let value = line[9..].trim_ascii();
-    let mut out = String::with_capacity(value.len());
-    for &b in value {
-        if b.is_ascii_graphic() || b == b' ' {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    Some(out)
+fn locations(resp: &crate::wire::Response) -> Vec<String> {
+    resp.raw_headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(b"location"))
+        .map(|(_, value)| {
+            let mut out = String::with_capacity(value.len());
+            for &b in value.trim_ascii() {
+                if b.is_ascii_graphic() || b == b' ' {
+                    out.push(char::from(b));
+                } else {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            out
+        })
+        .collect()
 }
 
 #[cfg(test)]
