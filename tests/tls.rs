@@ -213,3 +213,57 @@ async fn a_missing_ca_file_is_an_input_error() {
     assert_eq!(e.phase, ErrorPhase::Input);
     assert!(e.message.contains("/nonexistent/ca.pem"));
 }
+
+/// An https server presenting one self-signed certificate (a CA's when
+/// `ca` is true) for localhost.
+async fn self_signed_server(ca: bool) -> SocketAddr {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "wirescope self-signed test");
+    if ca {
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    }
+    let cert = params.self_signed(&key).expect("cert");
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(
+            vec![cert.der().clone()],
+            rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
+        )
+        .expect("config");
+    let acceptor = tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg));
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let _ = acceptor.accept(tcp).await;
+        }
+    });
+    addr
+}
+
+#[tokio::test]
+async fn self_signed_certificates_are_explained_in_words() {
+    for ca in [false, true] {
+        let addr = self_signed_server(ca).await;
+        let url = format!("https://localhost:{}/", addr.port());
+        let ex = Session::new()
+            .send(&spec(url, TlsOptions::default()), Probe::none())
+            .await;
+        let e = ex.error.expect("must fail");
+        assert_eq!(e.phase, ErrorPhase::Tls);
+        let m = &e.message;
+        assert!(m.starts_with("self-signed:"), "ca={ca}: {m}");
+        assert!(
+            m.contains("wirescope self-signed test"),
+            "the certificate is shown: {m}"
+        );
+        assert!(m.contains("localhost"), "{m}");
+        assert!(!m.contains("Other("), "{m}");
+    }
+}

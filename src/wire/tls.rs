@@ -295,6 +295,21 @@ pub fn version_name(v: rustls::ProtocolVersion) -> String {
 
 /// A handshake failure in words. `host` is the name we asked for; `seen`
 /// is what the server presented, if it got that far.
+/// A certificate in one line: who it names and when it is valid.
+fn shown(c: &CertInfo) -> String {
+    format!(
+        "subject {}, names {}, valid {} to {}",
+        c.subject,
+        if c.san.is_empty() {
+            "none".to_string()
+        } else {
+            c.san.join(", ")
+        },
+        c.not_before,
+        c.not_after
+    )
+}
+
 pub fn describe_handshake_error(
     e: &std::io::Error,
     host: &str,
@@ -317,6 +332,18 @@ pub fn describe_handshake_error(
                 let names = leaf.map(|l| l.san.join(", ")).unwrap_or_default();
                 format!("certificate is not valid for {host} (it names {names})")
             }
+            C::UnknownIssuer if leaf.as_ref().is_some_and(|l| l.subject == l.issuer) => {
+                format!(
+                    "self-signed: the certificate is its own issuer and no trusted CA signed it ({}); trust it with --cacert FILE holding that certificate (or see what it hides with --insecure)",
+                    leaf.as_ref().map(shown).unwrap_or_default()
+                )
+            }
+            // webpki's reason travels as an opaque `Other`: its name is
+            // all rustls exposes of it.
+            C::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => format!(
+                "self-signed: the server presented a CA certificate as its own, and no trusted CA signed it ({}); a server needs a leaf certificate issued by a CA — to trust this one anyway use --cacert FILE holding it (or --insecure)",
+                leaf.as_ref().map(shown).unwrap_or_default()
+            ),
             C::UnknownIssuer => format!(
                 "certificate is signed by an unknown authority{}; trust it with --cacert FILE (or see what it hides with --insecure)",
                 leaf.map(|l| format!(" (issuer: {})", l.issuer)).unwrap_or_default()
