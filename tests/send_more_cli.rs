@@ -286,3 +286,36 @@ async fn batches_refuse_the_policies_they_would_ignore() {
         assert!(err.contains("cannot be used with"), "{err}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_is_never_ranked_faster() {
+    // An h2c-only server: the HTTP/1.1 batches fail at once.
+    let srv = common::serve(|s| async move {
+        let Ok(mut conn) = h2::server::handshake(s).await else {
+            return;
+        };
+        while let Some(Ok((_req, mut respond))) = conn.accept().await {
+            let resp = http::Response::builder().status(200).body(()).unwrap();
+            let _ = respond.send_response(resp, true);
+        }
+    })
+    .await;
+    let out = run(&[&srv.url("/"), "--http2-prior-knowledge", "--parallel", "2"]).await;
+    let s = String::from_utf8_lossy(&out.stdout);
+    assert!(s.contains("HTTP/2, 2 at once on 1 connection"), "{s}");
+    assert!(s.contains("(2 of 2 failed)"), "{s}");
+    assert!(!s.contains("0.00×"), "{s}");
+    let out = run(&[
+        &srv.url("/"),
+        "--http2-prior-knowledge",
+        "--parallel",
+        "2",
+        "--format",
+        "json",
+    ])
+    .await;
+    let docs = json_lines(&out);
+    let summary = &docs.last().unwrap()["batches"];
+    assert_eq!(summary[0]["failed"], 0);
+    assert_eq!(summary[1]["failed"], 2);
+}

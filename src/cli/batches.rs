@@ -43,6 +43,11 @@ impl Batch {
     }
 
     /// Sum of the exchanges' own totals (the work, whatever overlapped).
+    /// Exchanges of the batch that did not end in a response.
+    fn failed(&self) -> usize {
+        self.exchanges.iter().filter(|e| !e.is_ok()).count()
+    }
+
     fn sum(&self) -> Duration {
         self.exchanges.iter().filter_map(|e| e.timeline.done).sum()
     }
@@ -177,7 +182,7 @@ fn json_out(batches: &[Batch], out: &mut dyn Write) -> std::io::Result<()> {
     let summary: Vec<_> = batches
         .iter()
         .map(|b| {
-            json!({"batch": b.name, "connections": b.connections(), "wall_ms": ms(b.wall), "sum_ms": ms(b.sum())})
+            json!({"batch": b.name, "connections": b.connections(), "wall_ms": ms(b.wall), "sum_ms": ms(b.sum()), "failed": b.failed()})
         })
         .collect();
     writeln!(out, "{}", json!({ "batches": summary }))
@@ -215,13 +220,20 @@ fn text(batches: &[Batch]) -> String {
         .map(|b| b.wall.as_secs_f64())
         .unwrap_or(1.0)
         .max(1e-9);
+    // A batch that failed finished nothing: its wall time measures how
+    // fast it failed, so it gets no ratio and cannot look faster.
+    let base_failed = batches.first().is_some_and(|b| b.failed() > 0);
     for b in batches {
+        let ratio = match (b.failed(), base_failed) {
+            (0, false) => format!("{:>5.2}×", b.wall.as_secs_f64() / base),
+            (0, true) => "    —".to_string(),
+            (n, _) => format!("— ({n} of {} failed)", b.exchanges.len()),
+        };
         s.push_str(&format!(
-            "  {:<width$}  {:>11}  {:>7.1} ms  {:>5.2}×\n",
+            "  {:<width$}  {:>11}  {:>7.1} ms  {ratio}\n",
             b.name,
             b.connections(),
             ms(b.wall),
-            b.wall.as_secs_f64() / base
         ));
     }
     s
