@@ -58,7 +58,11 @@ pub fn main(args: SendArgs) -> i32 {
         };
     }
     // Read the trust store before any exchange's clock starts.
-    if specs.iter().any(|s| s.url.starts_with("https:")) {
+    if specs.iter().any(|s| {
+        s.url.starts_with("https:")
+            && s.options.tls.verify == crate::wire::Verify::On
+            && s.options.tls.ca_file.is_none()
+    }) {
         rt.block_on(crate::wire::tls::warm());
     }
     if args.parallel.is_some() || args.repeat.is_some() {

@@ -87,7 +87,13 @@ impl Session {
         let spec = with_cookies.as_ref().unwrap_or(spec);
         // The trust store is the process's, not the exchange's: if it is
         // still cold, wait for it before the clock starts and say so.
-        let waited = match spec.url.starts_with("https:") && spec.options.tls.verify == Verify::On {
+        // (A `--cacert` file is tried first; the system roots only if it
+        // does not vouch for the server.)
+        let tls = &spec.options.tls;
+        let waited = match spec.url.starts_with("https:")
+            && tls.verify == Verify::On
+            && tls.ca_file.is_none()
+        {
             true => super::tls::warm().await,
             false => std::time::Duration::ZERO,
         };

@@ -84,7 +84,10 @@ impl Trust {
         if let Some(r) = self.roots.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(r);
         }
-        let mut store = (*system_roots()).clone();
+        // The file alone: the system roots are consulted only if it does
+        // not vouch for the server (`Recording::verify_server_cert`), so
+        // `--cacert` costs no read of the system store in the common case.
+        let mut store = RootCertStore::empty();
         add_pem_file(&mut store, path)?;
         let store = Arc::new(store);
         if let Ok(mut m) = self.roots.lock() {
@@ -121,6 +124,7 @@ impl Trust {
         };
         let verifier = Arc::new(Recording {
             inner,
+            then_system: opts.verify == Verify::On && opts.ca_file.is_some(),
             provider: provider.clone(),
             seen: Mutex::new(Vec::new()),
         });
@@ -164,6 +168,10 @@ fn add_pem_file(store: &mut RootCertStore, path: &std::path::Path) -> Result<(),
 #[derive(Debug)]
 pub struct Recording {
     inner: Option<Arc<WebPkiServerVerifier>>,
+    /// `inner` trusts only a `--cacert` file: a certificate it does not
+    /// know is tried against the system roots next (the file adds to
+    /// them, as documented).
+    then_system: bool,
     provider: Arc<CryptoProvider>,
     seen: Mutex<Vec<CertificateDer<'static>>>,
 }
@@ -190,7 +198,29 @@ impl ServerCertVerifier for Recording {
                 .collect();
         }
         match &self.inner {
-            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
+            Some(v) => {
+                let first = v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now);
+                let unknown = matches!(
+                    first,
+                    Err(rustls::Error::InvalidCertificate(
+                        rustls::CertificateError::UnknownIssuer
+                    ))
+                );
+                if !(unknown && self.then_system) {
+                    return first;
+                }
+                match WebPkiServerVerifier::builder_with_provider(
+                    system_roots(),
+                    self.provider.clone(),
+                )
+                .build()
+                {
+                    Ok(sys) => {
+                        sys.verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+                    }
+                    Err(_) => first,
+                }
+            }
             None => Ok(ServerCertVerified::assertion()),
         }
     }
