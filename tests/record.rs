@@ -502,3 +502,20 @@ async fn header_bytes_round_trip_exactly() {
     assert_eq!(bytes(2, 1), b"one\r\n two");
     assert_eq!(bytes(3, 1), b"caf\xe9");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_chunk_size_keeps_the_body_received_before_it() {
+    let srv = common::canned(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n4\r\ndefg\r\nzz\r\nlost",
+        true,
+    )
+    .await;
+    let ex = Session::new()
+        .send(&spec(srv.url("/"), HttpVersion::Http1, None), Probe::none())
+        .await;
+    let e = ex.error.as_ref().expect("a bad chunk size is an error");
+    assert!(e.message.contains("chunk"), "{}", e.message);
+    let r = ex.response.as_ref().expect("the head was received");
+    assert_eq!(r.body, b"abcdefg");
+    assert_eq!(r.body_len, 7);
+}

@@ -210,7 +210,7 @@ cases! {
         let pki = self_signed(&["127.0.0.1"]);
         Case::new(https(&pki, OK))
             .https()
-            .want(fails(Tls, "certificate is signed by an unknown authority"))
+            .want(fails(Tls, "self-signed: the certificate is its own issuer"))
             .run()
     };
 

@@ -257,11 +257,16 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
             let mut owned;
             loop {
                 let mut body = Vec::new();
-                let end = dec
-                    .feed(data, &mut |b| body.extend_from_slice(b))
-                    .map_err(|m| WireError::new(ErrorPhase::Body, m))?;
+                let fed = dec.feed(data, &mut |b| body.extend_from_slice(b));
+                // What decoded before a framing error is kept: it arrived.
                 sink.take(resp, &body);
                 resp.chunk_count = dec.chunks;
+                let end = fed.map_err(|m| {
+                    WireError::new(
+                        ErrorPhase::Body,
+                        format!("{m} ({} body bytes in)", resp.body_len),
+                    )
+                })?;
                 if let Some(end) = end {
                     if end < data.len() {
                         stray(warnings, data.len() - end);
