@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use crate::wire::timeline::{Phase, SpanState, Timeline};
+use crate::wire::timeline::{SpanState, Timeline};
 
 /// Width of the bar area in characters.
 const BAR: usize = 48;
@@ -24,10 +24,10 @@ pub fn render(t: &Timeline) -> String {
         let label = s.phase.label();
         match s.state {
             SpanState::Skipped => {
-                let why = match s.phase {
-                    Phase::Tls if !t.reused => "skipped (plain http)",
-                    _ => "skipped (reused connection)",
-                };
+                let why = format!(
+                    "skipped ({})",
+                    crate::wire::timeline::skip_reason(s.phase, t.reused)
+                );
                 out.push_str(&format!("  {label:<15} {:>10}  {why}\n", "-"));
             }
             SpanState::Pending => {

@@ -243,6 +243,18 @@ impl Timeline {
     }
 }
 
+/// Why a phase the waterfall shows as skipped did not happen, in a few
+/// words: a skipped phase of a new connection is TLS on plain http or DNS
+/// for an IP-literal host; anything else was skipped by reuse.
+pub fn skip_reason(phase: Phase, reused: bool) -> &'static str {
+    match phase {
+        _ if reused => "reused connection",
+        Phase::Tls => "plain http",
+        Phase::Dns => "IP address, no lookup",
+        _ => "reused connection",
+    }
+}
+
 /// HAR 1.2 `timings`, milliseconds; `-1` means "does not apply".
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub struct Timings {
@@ -330,6 +342,9 @@ mod tests {
         let h = t.har();
         assert_eq!((h.dns, h.connect), (-1.0, 3.0));
         assert_eq!(t.spans(None)[0].state, SpanState::Skipped);
+        assert_eq!(skip_reason(Phase::Dns, false), "IP address, no lookup");
+        assert_eq!(skip_reason(Phase::Dns, true), "reused connection");
+        assert_eq!(skip_reason(Phase::Tls, false), "plain http");
     }
 
     #[test]

@@ -133,13 +133,13 @@ fn phases(
                 _ => (Span::raw(" ".repeat(bar_w)), String::new()),
             },
             SpanState::Skipped => {
-                let why = match s.phase {
-                    Phase::Tls if !lane.reused => "skipped: plain http",
-                    _ => "skipped: reused connection",
-                };
+                let why = format!(
+                    "skipped: {}",
+                    crate::wire::timeline::skip_reason(s.phase, lane.reused)
+                );
                 let w = bar_w + MS - 2;
                 (
-                    Span::styled(format!("{:<w$}", clip(why, w)), t.dim),
+                    Span::styled(format!("{:<w$}", clip(&why, w)), t.dim),
                     "—".into(),
                 )
             }

@@ -50,10 +50,10 @@ fn summary(e: &Entry, t: &Theme) -> Line<'static> {
     ])
 }
 
-fn skipped_reason(phase: Phase, reused: bool) -> &'static str {
-    match phase {
-        Phase::Tls if !reused => "skipped: plain http",
-        _ => "skipped: reused conn",
+fn skipped_reason(phase: Phase, reused: bool) -> String {
+    match crate::wire::timeline::skip_reason(phase, reused) {
+        "reused connection" => "skipped: reused conn".into(),
+        why => format!("skipped: {why}"),
     }
 }
 
@@ -128,7 +128,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             SpanState::Skipped => {
                 // The reason may use the milliseconds column: there are none.
                 let w = bar_w + MS - 2;
-                let why = clip(skipped_reason(s.phase, reused), w);
+                let why = clip(&skipped_reason(s.phase, reused), w);
                 (Span::styled(format!("{why:<w$}"), t.dim), "—".to_string())
             }
             SpanState::Pending => {
