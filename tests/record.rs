@@ -519,3 +519,53 @@ async fn a_bad_chunk_size_keeps_the_body_received_before_it() {
     assert_eq!(r.body, b"abcdefg");
     assert_eq!(r.body_len, 7);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_says_it_takes_no_pushes() {
+    let srv = sized_h2c(Arc::new(Counted::default())).await;
+    let ex = Session::new()
+        .send(
+            &spec(srv.url("/3"), HttpVersion::Http2PriorKnowledge, None),
+            Probe::none(),
+        )
+        .await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let cap = ex.h2.as_ref().unwrap();
+    let ours = cap
+        .frames
+        .items
+        .iter()
+        .filter_map(|i| i.frame())
+        .find_map(|f| match (&f.dir, &f.detail) {
+            (Dir::Sent, wirescope::decode::h2::Detail::Settings { ack: false, values }) => {
+                Some(values.clone())
+            }
+            _ => None,
+        })
+        .expect("our SETTINGS");
+    // SETTINGS_ENABLE_PUSH (0x2) = 0 (RFC 9113 §6.5.2).
+    assert!(ours.iter().any(|&(id, _, v)| id == 2 && v == 0), "{ours:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_https_for_http_is_said() {
+    use wirescope::demo::{DemoConfig, DemoServer};
+    let plain = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let tls = DemoServer::start(DemoConfig {
+        tls: true,
+        ..DemoConfig::default()
+    })
+    .await
+    .unwrap();
+    let to = format!("{}/get", plain.base_url());
+    let mut s = spec(
+        format!("{}/redirect-to?url={to}", tls.base_url()),
+        HttpVersion::Auto,
+        tls.ca_path(),
+    );
+    s.options.redirects.follow = true;
+    let flow = wirescope::wire::policy::run(&Session::new(), &s, &mut |_| Probe::none()).await;
+    assert_eq!(flow.hops.len(), 2, "{:?}", flow.stopped);
+    let notes = flow.hops[1].notes.join(" ");
+    assert!(notes.contains("travel unencrypted"), "{notes}");
+}
