@@ -25,7 +25,8 @@ pub fn imported(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
 /// The command line's own flags applied on top of an imported request, so
 /// that none is silently dropped: `-H` headers appended after the imported
 /// ones, `-u`/`--bearer`/`--api-key` helpers appended, `-d`/`--data-file`
-/// replacing the body, `-k`, `--cacert`, `-L`, `--http1.1`/`--http2`/
+/// replacing the body, `--accept-encoding`/`--compress-body`/`--request-id`
+/// applied, `-k`, `--cacert`, `-L`, `--http1.1`/`--http2`/
 /// `--http2-prior-knowledge` and `--cookies` set.
 fn overlay(args: &SendArgs, mut spec: RequestSpec) -> Result<RequestSpec, WireError> {
     for h in &args.headers {
@@ -47,6 +48,11 @@ fn overlay(args: &SendArgs, mut spec: RequestSpec) -> Result<RequestSpec, WireEr
             std::fs::read(path)
                 .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
         );
+    }
+    super::body::apply(args, &mut spec.headers, &mut spec.body).map_err(input)?;
+    if helpers.request_id {
+        spec.headers
+            .push(("X-Request-ID".into(), super::auth::uuid_v4()));
     }
     if args.insecure {
         spec.options.tls.verify = crate::wire::Verify::Off;
