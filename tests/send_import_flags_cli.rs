@@ -71,3 +71,34 @@ async fn header_auth_and_body_flags_apply_to_curl_and_file_imports() {
     assert!(s.contains("\r\nX-Extra: 2\r\n"), "{s}");
     assert!(s.contains("\r\nAuthorization: Basic YTpi\r\n"), "{s}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_flags_set_the_imported_requests_options() {
+    let out = run(&[
+        "--curl",
+        "curl http://127.0.0.1:1/x",
+        "-k",
+        "-L",
+        "--http1.1",
+        "--cacert",
+        "/tmp/ca.pem",
+        "--export",
+        "curl",
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let code = String::from_utf8_lossy(&out.stdout);
+    for flag in [
+        "--insecure",
+        "--cacert /tmp/ca.pem",
+        "--location",
+        "--http1.1",
+    ] {
+        assert!(code.contains(flag), "{flag} missing from {code}");
+    }
+}
