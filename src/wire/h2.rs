@@ -488,7 +488,9 @@ pub(super) fn heads_in_wire_order(cap: &H2Capture, resp: &mut Response) {
 /// Puts the h2 crate's fields (grouped by name) in `wire` order, the
 /// exact bytes moving with their text.
 fn reorder(resp: &mut Response, wire: Vec<(String, String)>) {
-    let mut pool: Vec<Option<((String, String), (Vec<u8>, Vec<u8>))>> = resp
+    type Text = (String, String);
+    type Raw = (Vec<u8>, Vec<u8>);
+    let mut pool: Vec<Option<(Text, Raw)>> = resp
         .headers
         .drain(..)
         .zip(resp.raw_headers.drain(..))
