@@ -1,11 +1,12 @@
 //! HTTP/2 over the tap, with the `h2` crate: one connection per origin,
 //! shared by concurrent exchanges (each its own stream). The connection's
-//! recorder lives for the whole connection because HPACK state does; each
-//! exchange takes the window of bytes it lived through.
+//! recorder lives for the whole connection and files its frames per
+//! stream as they cross (`h2_record`); an exchange takes its own when it
+//! ends (`h2_end`).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use bytes::Bytes;
 use h2::client::SendRequest;
@@ -14,14 +15,11 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
-use super::exchange::{Dir, H2Capture, Transcript};
 use super::h1::{field_text, USER_AGENT};
-use super::h2_record;
 use super::h2_why::{self, describe};
 use super::spec::{Limits, RequestSpec};
 use super::tap::{Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
-use super::timeline::Timeline;
 
 /// The connection's fate, written by its driver task.
 #[derive(Debug, Default)]
@@ -391,126 +389,4 @@ async fn run_stream(
     .await;
     sink.finish(resp, warnings);
     result
-}
-
-/// An HTTP/2 exchange in flight: enough to cut its window even if the
-/// exchange's future is dropped at the deadline.
-pub(super) struct H2Flight {
-    pub(super) rec: SharedRecorder,
-    pub(super) token: u64,
-    pub(super) stream: Option<u32>,
-}
-
-/// Ends an HTTP/2 exchange's record: it takes its stream's frames (and
-/// the connection-level ones since the last exchange ended) from the
-/// connection's per-stream record, and its marks move to where those
-/// frames crossed — request sent when the frame with END_STREAM was
-/// written, first byte when its first HEADERS arrived, done at its last
-/// frame. The h2 crate hands us the response only after its task has
-/// read it, so marks taken in this task would misplace the server's time.
-pub(super) fn settle(
-    f: H2Flight,
-    start: Instant,
-    timeline: &mut Timeline,
-    ok: bool,
-) -> (Transcript, Option<H2Capture>) {
-    let Ok(mut rec) = f.rec.lock() else {
-        return (Transcript::default(), None);
-    };
-    rec.unlisten(f.token);
-    let rec_start = rec.start();
-    let rebase = move |at: Duration| (rec_start + at).saturating_duration_since(start);
-    let Some(book) = rec.book() else {
-        return (Transcript::default(), None);
-    };
-    let claimed = book.claim(f.stream);
-    let tables = book.tables();
-    let (sent, first, last) = h2_record::stream_marks(&claimed.own);
-    let stream = f.stream.unwrap_or(0);
-    let (transcript, capture) =
-        h2_record::capture(stream, claimed, rec.transcript(), tables, &rebase);
-    drop(rec);
-    if let (Some(at), true) = (sent, timeline.request_sent.is_some()) {
-        timeline.request_sent = Some(rebase(at));
-    }
-    if let (Some(at), true) = (first, timeline.first_byte.is_some()) {
-        timeline.first_byte = Some(rebase(at));
-    }
-    if let (Some(at), true) = (last, ok) {
-        timeline.done = Some(rebase(at));
-    }
-    (transcript, f.stream.map(|_| capture))
-}
-
-/// The response's heads as HPACK delivered them, in wire order (the `h2`
-/// crate hands headers over grouped by name, and never shows 1xx):
-/// informational blocks become `interim`, the final block is its own.
-pub(super) fn heads_in_wire_order(cap: &H2Capture, resp: &mut Response) {
-    let blocks = cap
-        .frames
-        .items
-        .iter()
-        .filter_map(|i| i.frame())
-        .filter(|f| f.dir == Dir::Received && f.stream == cap.stream)
-        .filter_map(|f| f.detail.block())
-        .filter(|b| b.error.is_none());
-    let mut interim = Vec::new();
-    for block in blocks {
-        let status = block
-            .fields
-            .iter()
-            .find(|f| f.name == ":status")
-            .and_then(|f| f.value.parse::<u16>().ok());
-        let fields: Vec<(String, String)> = block
-            .fields
-            .iter()
-            .filter(|f| !f.name.is_empty() && !f.name.starts_with(':'))
-            .map(|f| (f.name.clone(), f.value.clone()))
-            .collect();
-        match status {
-            Some(s) if (100..200).contains(&s) => interim.push(super::exchange::Interim {
-                status: s,
-                reason: String::new(),
-                headers: fields,
-            }),
-            Some(s) if s == resp.status => {
-                if fields.len() == resp.headers.len() {
-                    reorder(resp, fields);
-                }
-                break;
-            }
-            _ => break,
-        }
-    }
-    resp.interim = interim;
-}
-
-/// Puts the h2 crate's fields (grouped by name) in `wire` order, the
-/// exact bytes moving with their text.
-fn reorder(resp: &mut Response, wire: Vec<(String, String)>) {
-    type Text = (String, String);
-    type Raw = (Vec<u8>, Vec<u8>);
-    let mut pool: Vec<Option<(Text, Raw)>> = resp
-        .headers
-        .drain(..)
-        .zip(resp.raw_headers.drain(..))
-        .map(Some)
-        .collect();
-    for (name, value) in wire {
-        // The decoder's text is `escape_bytes` of the same bytes.
-        let hit = pool.iter_mut().find(|p| {
-            p.as_ref().is_some_and(|((n, _), (_, raw))| {
-                *n == name && crate::report::escape::escape_bytes(raw) == value
-            })
-        });
-        if let Some(((n, v), raw)) = hit.and_then(Option::take) {
-            resp.headers.push((n, v));
-            resp.raw_headers.push(raw);
-        }
-    }
-    // Anything not matched keeps the crate's order at the end.
-    for ((n, v), raw) in pool.into_iter().flatten() {
-        resp.headers.push((n, v));
-        resp.raw_headers.push(raw);
-    }
 }

@@ -11,6 +11,7 @@ pub mod exchange;
 mod fuzzing;
 mod h1;
 mod h2;
+mod h2_end;
 pub mod h2_record;
 mod h2_why;
 mod jar;

@@ -17,6 +17,7 @@ use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Exchange, Negotiated, Response, TlsInfo};
 use super::h1::{self, ReadCtx, Reuse};
 use super::h2::{self, H2Conn};
+use super::h2_end;
 use super::jar::Jar;
 use super::negotiate;
 use super::policy::conditional::Validators;
@@ -53,7 +54,7 @@ pub struct Session {
 struct Flight {
     timeline: Timeline,
     conn: Option<Conn>,
-    h2: Option<h2::H2Flight>,
+    h2: Option<h2_end::H2Flight>,
     connection: Option<ConnectionInfo>,
     tls: Option<TlsInfo>,
     negotiated: Option<Negotiated>,
@@ -125,7 +126,7 @@ impl Session {
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
         let (transcript, h2) = match flight.h2.take() {
-            Some(f) => h2::settle(f, start, &mut flight.timeline, result.is_ok()),
+            Some(f) => h2_end::settle(f, start, &mut flight.timeline, result.is_ok()),
             None => (
                 flight
                     .conn
@@ -136,7 +137,7 @@ impl Session {
             ),
         };
         if let (Some(cap), Some(resp)) = (&h2, flight.response.as_mut()) {
-            h2::heads_in_wire_order(cap, resp);
+            h2_end::heads_in_wire_order(cap, resp);
         }
         let origin = url::Url::parse(&spec.url)
             .ok()
@@ -393,7 +394,7 @@ impl Session {
             Ok(mut r) => r.listen(probe.clone(), start),
             Err(_) => 0,
         };
-        let h2f = flight.h2.insert(h2::H2Flight {
+        let h2f = flight.h2.insert(h2_end::H2Flight {
             rec: conn.rec.clone(),
             token,
             stream: None,

@@ -44,7 +44,8 @@ pub struct Mark {
 
 /// Collects bytes. HTTP/1.1 gives each exchange a fresh recorder; an
 /// HTTP/2 connection keeps one for its whole life (HPACK state spans the
-/// connection) and each exchange takes the window it lived through.
+/// connection), which decodes its frames as they cross and files them per
+/// stream (`h2_record`) for each exchange to take when it ends.
 #[derive(Debug)]
 pub struct Recorder {
     start: Instant,
