@@ -31,17 +31,6 @@ struct Listener {
     start: Instant,
 }
 
-/// Where a window of a recording begins: lengths kept and chunk count at
-/// that moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Mark {
-    pub sent: usize,
-    pub received: usize,
-    pub sent_total: u64,
-    pub received_total: u64,
-    pub chunks: usize,
-}
-
 /// Collects bytes. HTTP/1.1 gives each exchange a fresh recorder; an
 /// HTTP/2 connection keeps one for its whole life (HPACK state spans the
 /// connection), which decodes its frames as they cross and files them per
@@ -156,42 +145,6 @@ impl Recorder {
     /// Bytes received so far (kept or not).
     pub fn received_total(&self) -> u64 {
         self.transcript.received_total
-    }
-
-    /// The current end of the recording, to start a window at.
-    pub fn mark(&self) -> Mark {
-        let t = &self.transcript;
-        Mark {
-            sent: t.sent.len(),
-            received: t.received.len(),
-            sent_total: t.sent_total,
-            received_total: t.received_total,
-            chunks: t.chunks.len(),
-        }
-    }
-
-    /// What was recorded since `from`, timed on a clock that started at
-    /// `start` (an exchange's own clock).
-    pub fn window(&self, from: Mark, start: Instant) -> Transcript {
-        let t = &self.transcript;
-        let rebase = |at: Duration| (self.start + at).saturating_duration_since(start);
-        Transcript {
-            sent: t.sent.get(from.sent..).unwrap_or_default().to_vec(),
-            received: t.received.get(from.received..).unwrap_or_default().to_vec(),
-            sent_total: t.sent_total - from.sent_total,
-            received_total: t.received_total - from.received_total,
-            chunks: t
-                .chunks
-                .get(from.chunks..)
-                .unwrap_or_default()
-                .iter()
-                .map(|c| ChunkMark {
-                    at: rebase(c.at),
-                    ..*c
-                })
-                .collect(),
-            chunks_dropped: 0,
-        }
     }
 
     /// Everything recorded, on the recorder's own clock.
