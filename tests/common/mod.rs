@@ -148,3 +148,24 @@ pub fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("one JSON document per line"))
         .collect()
 }
+
+/// The JSON Lines documents of a run that must have succeeded (exit 0;
+/// stderr shown otherwise).
+pub fn ok_json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    json_lines(out)
+}
+
+/// A JSON document's `sent_b64`, decoded as text.
+pub fn sent_text(doc: &serde_json::Value) -> String {
+    use base64::Engine as _;
+    let b = base64::engine::general_purpose::STANDARD
+        .decode(doc["sent_b64"].as_str().unwrap_or_default())
+        .expect("sent_b64 is base64");
+    String::from_utf8_lossy(&b).into_owned()
+}
