@@ -215,12 +215,39 @@ proptest! {
     /// not overlap.
     #[test]
     fn h1_regions_are_ordered(bytes in prop_oneof![response(), vec(any::<u8>(), 0..300)], head in any::<bool>()) {
-        let regions = wirescope::decode::h1::response_regions(&bytes, head);
+        let layout = wirescope::wire::layout_of(&bytes, head);
+        let regions = wirescope::decode::h1::response_regions(&bytes, layout.as_ref());
         let mut next = 0;
         for r in &regions {
             prop_assert!(r.range.start >= next && r.range.start <= r.range.end, "{regions:?}");
             prop_assert!(r.range.end <= bytes.len());
             next = r.range.end;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(4096))]
+
+    /// The Wire pane frames a stream still arriving (`layout_of`) exactly
+    /// as the reader recorded it once read, failures included: one
+    /// implementation of RFC 9112 §6.3, whichever path draws.
+    #[test]
+    fn pending_framing_is_the_readers_record(
+        bytes in prop_oneof![response(), vec(any::<u8>(), 0..300)],
+        head in any::<bool>(),
+    ) {
+        let (record, _) = wirescope::wire::fuzz_read_record(&bytes, head);
+        let pending = wirescope::wire::layout_of(&bytes, head);
+        match record {
+            Some(r) => {
+                let recorded = wirescope::wire::ResponseLayout {
+                    head: r.head_start..r.head_start + r.head_len,
+                    body: r.body_layout.clone(),
+                };
+                prop_assert_eq!(pending, Some(recorded));
+            }
+            None => prop_assert_eq!(pending, None),
         }
     }
 }

@@ -15,6 +15,7 @@ pub(crate) fn response(headers: &[(&str, &str)], body: &[u8]) -> Response {
         head_start: 0,
         head_len: 0,
         framing: Framing::ContentLength(body.len() as u64),
+        body_layout: Default::default(),
         body: body.to_vec(),
         body_len: body.len() as u64,
         chunk_count: 0,

@@ -4,11 +4,14 @@
 //!
 //! Owns only the *shape* of the bytes; it never decides what they mean and
 //! never fails: truncated or garbage input yields the regions it could
-//! recognise, then one `Unparsed` region for the rest. Must not import the
-//! terminal crates. Cost is O(head + number of chunks): bodies are skipped
-//! by length, never scanned, so a 50 MB body costs what a 50 B one does.
+//! recognise, then one `Unparsed` region for the rest. A response's body
+//! is drawn from the reader's record of its framing (`BodyLayout`), never
+//! framed here. Must not import the terminal crates. Cost is O(head +
+//! number of chunks): bodies are skipped by length, never scanned.
 
 use std::ops::Range;
+
+use crate::wire::{BodyLayout, ResponseLayout};
 
 /// What a run of bytes is, on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -43,17 +46,45 @@ pub struct Region {
     pub range: Range<usize>,
 }
 
-/// Regions of a recorded stream: a request, or a response stream (interim
-/// 1xx heads, then the final response). Which one is told by the start
-/// line; a response to HEAD needs `response_regions` to know it has no body.
+/// Regions of a request stream (what we sent): heads, and bodies framed
+/// by their own `Content-Length` or chunked coding. The engine writes a
+/// request as built and frames nothing, so there is no record to draw
+/// from; several requests (raw mode) follow one another.
 pub fn regions(bytes: &[u8]) -> Vec<Region> {
-    Parser::new(bytes, false).run()
+    Parser::new(bytes).run()
 }
 
-/// Regions of a received stream; `head_request` says the request was HEAD,
-/// so the final response carries no body whatever its headers say.
-pub fn response_regions(bytes: &[u8], head_request: bool) -> Vec<Region> {
-    Parser::new(bytes, head_request).run()
+/// Regions of a received stream, the body drawn from the reader's record
+/// of where it lay (`layout`: `Response::body_layout` of a finished
+/// exchange, or `wire::layout_of` — the reader's own rules — for bytes
+/// still arriving). Without a layout (no final head yet, or one the reader
+/// refused) the heads are shown and what follows them is `Unparsed`. The
+/// pane never decides framing itself.
+pub fn response_regions(bytes: &[u8], layout: Option<&ResponseLayout>) -> Vec<Region> {
+    let mut p = Parser::new(bytes);
+    match layout {
+        Some(l) => {
+            // Interim heads, then the final one, then its body.
+            while p.pos < l.head.start.min(bytes.len()) {
+                if p.head().is_none() {
+                    break;
+                }
+            }
+            if p.pos == l.head.start && p.head().is_some() {
+                p.body(&l.body);
+            }
+        }
+        None => {
+            while p.pos < bytes.len() {
+                match p.head() {
+                    Some(Some(s)) if (100..200).contains(&s) && s != 101 => {}
+                    _ => break,
+                }
+            }
+        }
+    }
+    p.rest_unparsed();
+    p.out
 }
 
 /// Byte ranges of the header lines (name through line ending) of the head
@@ -90,11 +121,10 @@ pub fn first_region_at(regions: &[Region], offset: usize) -> usize {
 struct Parser<'a> {
     b: &'a [u8],
     pos: usize,
-    head_request: bool,
     out: Vec<Region>,
 }
 
-/// What a head says about the body that follows it.
+/// What a request head says about the body that follows it.
 #[derive(Default)]
 struct Framing {
     content_length: Option<u64>,
@@ -102,16 +132,19 @@ struct Framing {
 }
 
 impl<'a> Parser<'a> {
-    fn new(b: &'a [u8], head_request: bool) -> Self {
+    fn new(b: &'a [u8]) -> Self {
         Parser {
             b,
             pos: 0,
-            head_request,
             out: Vec::new(),
         }
     }
 
+    /// Adds a region, clipped to the bytes and to what is already covered
+    /// (a record may reach past a truncated transcript).
     fn push(&mut self, kind: RegionKind, start: usize, end: usize) {
+        let covered = self.out.last().map_or(0, |r| r.range.end);
+        let (start, end) = (start.max(covered), end.min(self.b.len()));
         if end > start {
             self.out.push(Region {
                 kind,
@@ -140,16 +173,18 @@ impl<'a> Parser<'a> {
 
     fn run(mut self) -> Vec<Region> {
         while self.pos < self.b.len() {
-            if !self.message() {
+            if !self.request() {
                 break;
             }
         }
+        self.rest_unparsed();
         self.out
     }
 
-    /// One message; false when the stream cannot go on (truncated, garbage
-    /// or a body that runs to the end).
-    fn message(&mut self) -> bool {
+    /// One head: start line, fields, blank line. `Some(status)` once the
+    /// head is complete (`None` inside for a request line); `None` when the
+    /// input ends first or the start line is not HTTP.
+    fn head(&mut self) -> Option<Option<u16>> {
         let start = self.pos;
         let (content_end, line_end) = match self.line(start) {
             Some(l) => l,
@@ -157,7 +192,58 @@ impl<'a> Parser<'a> {
         };
         let line = &self.b[start..content_end];
         if !plausible_start_line(line) {
-            self.rest_unparsed();
+            return None;
+        }
+        let status = response_status(line);
+        self.push(RegionKind::StartLine, start, content_end);
+        self.push(RegionKind::Crlf, content_end, line_end);
+        self.pos = line_end;
+        self.fields(RegionKind::HeaderName)?;
+        Some(status)
+    }
+
+    /// A body as the reader framed it.
+    fn body(&mut self, layout: &BodyLayout) {
+        if layout.chunks.is_empty() {
+            self.push(RegionKind::Body, layout.range.start, layout.range.end);
+            self.pos = self.pos.max(layout.range.end.min(self.b.len()));
+            return;
+        }
+        let mut chunks = layout.chunks.iter().peekable();
+        while let Some(c) = chunks.next() {
+            self.push(RegionKind::ChunkSize, c.size_line.start, c.size_line.end);
+            self.push(RegionKind::Crlf, c.size_line.end, c.data.start);
+            self.push(RegionKind::Body, c.data.start, c.data.end);
+            self.pos = c.data.end;
+            if let Some(next) = chunks.peek() {
+                self.push(RegionKind::Crlf, c.data.end, next.size_line.start);
+            }
+        }
+        if layout.chunks_dropped > 0 {
+            // Chunks past the record's cap: body, not told apart.
+            let end = layout
+                .trailers
+                .as_ref()
+                .map_or(layout.range.end, |t| t.start);
+            self.push(RegionKind::Body, self.pos, end);
+        }
+        if let Some(t) = &layout.trailers {
+            self.pos = t.start.min(self.b.len());
+            let _ = self.fields(RegionKind::HeaderName);
+        }
+        self.pos = self.pos.max(self.out.last().map_or(0, |r| r.range.end));
+    }
+
+    /// One request; false when the stream cannot go on (truncated, garbage
+    /// or a body that runs to the end).
+    fn request(&mut self) -> bool {
+        let start = self.pos;
+        let (content_end, line_end) = match self.line(start) {
+            Some(l) => l,
+            None => (self.b.len(), self.b.len()),
+        };
+        let line = &self.b[start..content_end];
+        if !plausible_start_line(line) {
             return false;
         }
         self.push(RegionKind::StartLine, start, content_end);
@@ -166,19 +252,11 @@ impl<'a> Parser<'a> {
         if line_end == self.b.len() && content_end == line_end {
             return false;
         }
-        let status = response_status(line);
         let Some(framing) = self.fields(RegionKind::HeaderName) else {
             return false;
         };
-        match status {
-            // Interim heads carry no body; the next head follows at once.
-            Some(s) if (100..200).contains(&s) && s != 101 => return true,
-            // After 101 the bytes are another protocol.
-            Some(101) => return self.rest_body(),
-            Some(204) | Some(304) => return true,
-            Some(_) if self.head_request => return true,
-            _ => {}
-        }
+        // RFC 9112 §6.3 for requests: chunked, else Content-Length, else
+        // no body.
         if framing.chunked {
             self.chunks()
         } else if let Some(n) = framing.content_length {
@@ -188,19 +266,9 @@ impl<'a> Parser<'a> {
             self.push(RegionKind::Body, start, end);
             self.pos = end;
             end < self.b.len()
-        } else if status.is_some() {
-            // No length: a response body runs until the connection closes.
-            self.rest_body()
         } else {
             true
         }
-    }
-
-    fn rest_body(&mut self) -> bool {
-        let (start, end) = (self.pos, self.b.len());
-        self.push(RegionKind::Body, start, end);
-        self.pos = end;
-        false
     }
 
     /// Header (or trailer) lines up to and including the blank line. `None`

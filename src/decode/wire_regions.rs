@@ -7,6 +7,7 @@ use super::h1::{self, Region, RegionKind};
 use super::h2::frame::{Piece, Splitter};
 use super::h2::PREFACE;
 use crate::wire::exchange::Dir;
+use crate::wire::{layout_of, Response, ResponseLayout};
 
 /// Which protocol a transcript holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,12 +16,45 @@ pub enum Protocol {
     Http2,
 }
 
-/// Regions of one direction of a transcript. `head_request` matters only
-/// for HTTP/1 responses (a HEAD response has no body).
-pub fn regions(bytes: &[u8], dir: Dir, protocol: Protocol, head_request: bool) -> Vec<Region> {
+/// What says where an HTTP/1.x response's body lies: the reader, always.
+#[derive(Debug, Clone, Copy)]
+pub enum Framed<'a> {
+    /// The reader's record of a finished (or failed) exchange.
+    Recorded(&'a Response),
+    /// No record yet (bytes still arriving, or a stored stream): the
+    /// reader's rules run over the bytes (`wire::layout_of`). `head_request`
+    /// says the request was HEAD, so the response has no body.
+    Pending { head_request: bool },
+}
+
+impl<'a> Framed<'a> {
+    /// The record when there is one.
+    pub fn of(response: Option<&'a Response>, head_request: bool) -> Self {
+        match response {
+            Some(r) => Framed::Recorded(r),
+            None => Framed::Pending { head_request },
+        }
+    }
+
+    fn layout(self, bytes: &[u8]) -> Option<ResponseLayout> {
+        match self {
+            Framed::Recorded(r) => Some(ResponseLayout {
+                head: r.head_start..r.head_start + r.head_len,
+                body: r.body_layout.clone(),
+            }),
+            Framed::Pending { head_request } => layout_of(bytes, head_request),
+        }
+    }
+}
+
+/// Regions of one direction of a transcript; `framed` matters only for
+/// HTTP/1.x responses.
+pub fn regions(bytes: &[u8], dir: Dir, protocol: Protocol, framed: Framed) -> Vec<Region> {
     match (protocol, dir) {
         (Protocol::Http1, Dir::Sent) => h1::regions(bytes),
-        (Protocol::Http1, Dir::Received) => h1::response_regions(bytes, head_request),
+        (Protocol::Http1, Dir::Received) => {
+            h1::response_regions(bytes, framed.layout(bytes).as_ref())
+        }
         (Protocol::Http2, _) => h2_regions(bytes, dir),
     }
 }

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use crate::decode::h1::{Region, RegionKind};
 use crate::decode::h2::{Connection, Detail, HeaderBlock, TableState};
-use crate::decode::wire_regions::{protocol_of, regions, Protocol};
+use crate::decode::wire_regions::{protocol_of, regions, Framed, Protocol};
 use crate::report::escape::escape_bytes;
 use crate::wire::exchange::{Dir, H2Capture};
 use crate::wire::Exchange;
@@ -208,11 +208,16 @@ pub fn exchange_secrets(ex: &Exchange, h2: Option<&Connection>) -> [Vec<Range<us
     [
         secret_ranges(
             &t.sent,
-            &regions(&t.sent, Dir::Sent, Protocol::Http1, false),
+            &regions(&t.sent, Dir::Sent, Protocol::Http1, Framed::of(None, false)),
         ),
         secret_ranges(
             &t.received,
-            &regions(&t.received, Dir::Received, Protocol::Http1, head),
+            &regions(
+                &t.received,
+                Dir::Received,
+                Protocol::Http1,
+                Framed::of(ex.response.as_ref(), head),
+            ),
         ),
     ]
 }
@@ -321,10 +326,10 @@ mod tests {
 
     #[test]
     fn wire_ranges_come_from_the_regions() {
-        use crate::decode::wire_regions::{regions, Protocol};
+        use crate::decode::wire_regions::{regions, Framed, Protocol};
         use crate::wire::exchange::Dir;
         let bytes = b"GET / HTTP/1.1\r\nAuthorization: Basic Zm9v\r\nCookie: a=b\r\nX: y\r\n\r\n";
-        let regs = regions(bytes, Dir::Sent, Protocol::Http1, false);
+        let regs = regions(bytes, Dir::Sent, Protocol::Http1, Framed::of(None, false));
         let got: Vec<&[u8]> = secret_ranges(bytes, &regs)
             .into_iter()
             .map(|r| &bytes[r])

@@ -83,6 +83,13 @@ fn exchange_from(
     }
 }
 
+/// Where the reader frames `received`'s body (what a real exchange records).
+fn recorded_layout(received: &[u8]) -> crate::wire::BodyLayout {
+    crate::wire::layout_of(received, false)
+        .map(|l| l.body)
+        .unwrap_or_default()
+}
+
 /// A chunked JSON response to a GET.
 pub fn exchange() -> Exchange {
     let mut received = HEAD.as_bytes().to_vec();
@@ -97,6 +104,7 @@ pub fn exchange() -> Exchange {
         head_start: 0,
         head_len: HEAD.len(),
         framing: Framing::Chunked,
+        body_layout: recorded_layout(&received),
         body: BODY.as_bytes().to_vec(),
         body_len: BODY.len() as u64,
         chunk_count: 1,
@@ -122,6 +130,7 @@ pub fn big_exchange(len: usize) -> Exchange {
         head_start: 0,
         head_len: head.len(),
         framing: Framing::ContentLength(len as u64),
+        body_layout: recorded_layout(&received),
         body_len: len as u64,
         body,
         chunk_count: 0,

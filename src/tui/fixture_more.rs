@@ -105,6 +105,7 @@ fn h2_exchange(
         head_start: 0,
         head_len: 0,
         framing: Framing::Http2,
+        body_layout: Default::default(),
         body_len: body.len() as u64,
         body,
         chunk_count: 0,

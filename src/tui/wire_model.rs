@@ -9,7 +9,7 @@ use super::app::WireView;
 use super::entry::Entry;
 use crate::decode::h1::{header_lines, Region};
 use crate::decode::text::LineIndex;
-use crate::decode::wire_regions::{protocol_of, regions, Protocol};
+use crate::decode::wire_regions::{protocol_of, regions, Framed, Protocol};
 use crate::wire::exchange::Dir;
 use crate::worker::ExchangeId;
 
@@ -33,12 +33,12 @@ impl StreamModel {
         bytes: &[u8],
         dir: Dir,
         protocol: Protocol,
-        head: bool,
+        framed: Framed,
         text_width: Option<usize>,
         complete: bool,
     ) {
         if bytes.len() != self.len || self.regions.is_empty() {
-            self.regions = regions(bytes, dir, protocol, head);
+            self.regions = regions(bytes, dir, protocol, framed);
             self.secrets = crate::report::mask::secret_ranges(bytes, &self.regions);
             self.len = bytes.len();
         }
@@ -91,11 +91,12 @@ fn reading(e: &Entry) -> (Protocol, bool) {
 /// for whoever needs them without a synced model (search).
 pub fn secrets_of(e: &Entry, dir: Dir) -> Vec<Range<usize>> {
     let (protocol, head) = reading(e);
-    let (bytes, head) = match dir {
-        Dir::Sent => (e.sent(), false),
-        Dir::Received => (e.received(), head),
+    let bytes = match dir {
+        Dir::Sent => e.sent(),
+        Dir::Received => e.received(),
     };
-    crate::report::mask::secret_ranges(bytes, &regions(bytes, dir, protocol, head))
+    let framed = Framed::of(e.response(), head);
+    crate::report::mask::secret_ranges(bytes, &regions(bytes, dir, protocol, framed))
 }
 
 /// A row of the Wire pane's virtual document: a section title, then the
@@ -145,13 +146,14 @@ impl WireModel {
         }
         let text_width = (view == WireView::Text).then_some(width.max(1));
         let (protocol, head) = reading(e);
+        let framed = Framed::of(e.response(), head);
         self.sent
-            .sync(sent, Dir::Sent, protocol, false, text_width, e.complete());
+            .sync(sent, Dir::Sent, protocol, framed, text_width, e.complete());
         self.received.sync(
             received,
             Dir::Received,
             protocol,
-            head,
+            framed,
             text_width,
             e.complete(),
         );

@@ -7,7 +7,7 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
-use super::exchange::Response;
+use super::exchange::{Framing, Response};
 use super::spec::{Limits, Spill};
 
 /// A body kept on disk; the file is removed when the last clone goes.
@@ -58,8 +58,16 @@ impl BodySink {
         }
     }
 
+    /// Takes body bytes (de-chunked). For bodies framed without chunks the
+    /// layout's end moves with them, so the record is current at any await.
     pub(crate) fn take(&mut self, resp: &mut Response, data: &[u8]) {
         resp.body_len += data.len() as u64;
+        if matches!(
+            resp.framing,
+            Framing::ContentLength(_) | Framing::CloseDelimited
+        ) {
+            resp.body_layout.range.end += data.len();
+        }
         let room = self.keep.saturating_sub(resp.body.len());
         resp.body.extend_from_slice(&data[..data.len().min(room)]);
         if self.spill == Spill::Off || self.failed.is_some() {

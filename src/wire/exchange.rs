@@ -3,6 +3,7 @@
 //! over which connection and TLS session, and how it ended.
 
 use std::net::{IpAddr, SocketAddr};
+use std::ops::Range;
 use std::time::Duration;
 
 use super::error::WireError;
@@ -70,6 +71,37 @@ pub enum Framing {
     Http2,
 }
 
+/// Where the final response's body lay in `Transcript::received`, as the
+/// reader framed it (RFC 9112 §6.3). The Wire pane draws its regions from
+/// this record, so the bytes are never framed twice, differently.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BodyLayout {
+    /// The message body on the wire: chunk lines and trailers included.
+    /// Ends where the reader stopped, also when it failed.
+    pub range: Range<usize>,
+    /// Chunked: each chunk as framed, the last (zero-size) one included,
+    /// up to `MAX_CHUNK_SPANS`.
+    pub chunks: Vec<ChunkSpan>,
+    /// Chunks not listed in `chunks` because the list hit its cap.
+    pub chunks_dropped: u64,
+    /// Chunked: the trailer section after the last chunk, through its
+    /// blank line, once it is complete.
+    pub trailers: Option<Range<usize>>,
+}
+
+/// Chunk spans a layout lists; past this they are counted (a peer sending
+/// one-byte chunks must not make the record grow without bound).
+pub const MAX_CHUNK_SPANS: usize = 65_536;
+
+/// One chunk of a chunked body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkSpan {
+    /// The chunk-size line (`1a;ext=1`) without its line end.
+    pub size_line: Range<usize>,
+    /// The chunk's data as received so far (empty for the last chunk).
+    pub data: Range<usize>,
+}
+
 /// An interim (1xx) response received before the final one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interim {
@@ -97,6 +129,9 @@ pub struct Response {
     /// Length of the final head (status line through the blank line).
     pub head_len: usize,
     pub framing: Framing,
+    /// Where the body's framing lay on the wire (HTTP/1.x; empty for
+    /// HTTP/2, whose framing is its frames).
+    pub body_layout: BodyLayout,
     /// The body with transfer framing removed (content codings untouched),
     /// kept up to the body cap.
     pub body: Vec<u8>,

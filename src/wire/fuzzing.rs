@@ -14,12 +14,27 @@ use super::spec::Limits;
 /// limits, so hostile lengths stay cheap). `Ok` when a whole response was
 /// read; the stream ends after `bytes`.
 pub fn fuzz_read_response(bytes: &[u8], head_request: bool) -> Result<Response, WireError> {
+    match fuzz_read_record(bytes, head_request) {
+        (Some(r), None) => Ok(r),
+        (_, Some(e)) => Err(e),
+        (None, None) => Err(WireError::new(super::ErrorPhase::StatusLine, "no response")),
+    }
+}
+
+/// What the reader recorded of `bytes` and how it ended: a failure in the
+/// body still leaves the response (head and body layout so far).
+pub fn fuzz_read_record(bytes: &[u8], head_request: bool) -> (Option<Response>, Option<WireError>) {
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => return Err(WireError::new(super::ErrorPhase::Input, e.to_string())),
+        Err(e) => {
+            return (
+                None,
+                Some(WireError::new(super::ErrorPhase::Input, e.to_string())),
+            )
+        }
     };
     let limits = Limits {
         max_head_bytes: 64 * 1024,
@@ -40,8 +55,8 @@ pub fn fuzz_read_response(bytes: &[u8], head_request: bool) -> Result<Response, 
             on_first_byte: &mut first,
             warnings: &mut warnings,
         };
-        h1::read_response(&mut io, ctx, &mut slot).await?;
-        slot.ok_or_else(|| WireError::new(super::ErrorPhase::StatusLine, "no response"))
+        let err = h1::read_response(&mut io, ctx, &mut slot).await.err();
+        (slot, err)
     })
 }
 
@@ -49,8 +64,9 @@ pub fn fuzz_read_response(bytes: &[u8], head_request: bool) -> Result<Response, 
 /// ended (`None` if it needs more).
 pub fn fuzz_chunked(bytes: &[u8]) -> Result<(Vec<u8>, Option<usize>), String> {
     let mut dec = ChunkedDecoder::default();
+    let mut layout = dec.layout();
     let mut body = Vec::new();
-    let end = dec.feed(bytes, &mut |b| body.extend_from_slice(b))?;
+    let end = dec.feed(bytes, &mut |b| body.extend_from_slice(b), &mut layout)?;
     Ok((body, end))
 }
 

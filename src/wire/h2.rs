@@ -347,6 +347,7 @@ async fn run_stream(
         head_start: 0,
         head_len: 0,
         framing: Framing::Http2,
+        body_layout: Default::default(),
         body: Vec::new(),
         body_len: 0,
         chunk_count: 0,

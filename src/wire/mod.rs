@@ -29,9 +29,11 @@ pub mod tls;
 
 pub use error::{ErrorPhase, TimeoutKind, WireError};
 pub use exchange::{
-    ConnectionInfo, Exchange, H2Capture, Interim, Negotiated, Response, Transcript,
+    BodyLayout, ChunkSpan, ConnectionInfo, Exchange, H2Capture, Interim, Negotiated, Response,
+    Transcript,
 };
-pub use fuzzing::{fuzz_chunked, fuzz_read_response};
+pub use fuzzing::{fuzz_chunked, fuzz_read_record, fuzz_read_response};
+pub use h1::{layout_of, ResponseLayout};
 pub use probe::{Probe, Progress};
 pub use session::Session;
 pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, Spill, TlsOptions, Verify};

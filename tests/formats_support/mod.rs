@@ -47,6 +47,7 @@ pub fn exchange(
             head_start: 0,
             head_len,
             framing: Framing::ContentLength(body.len() as u64),
+            body_layout: Default::default(),
             body_len: body.len() as u64,
             body,
             chunk_count: 0,

@@ -366,6 +366,7 @@ impl Case {
         );
         bounded(&spec, &ex);
         terminal_safe(&ex);
+        pane_frames_as_engine(&ex);
         for f in self.extra {
             f(&ex);
         }
@@ -488,6 +489,59 @@ pub fn judge(spec: &RequestSpec, ex: &Exchange, want: &Want) {
                 ex.warnings
             );
         }
+    }
+}
+
+/// The Wire pane draws the reader's framing, not its own: its body regions
+/// are the record's body (or chunk data), its chunk-size regions the
+/// record's size lines; and the same bytes still arriving (`layout_of`)
+/// would be framed the same.
+pub fn pane_frames_as_engine(ex: &Exchange) {
+    use wirescope::decode::h1::RegionKind;
+    use wirescope::decode::wire_regions::{regions, Framed, Protocol};
+    use wirescope::wire::exchange::{Dir, Framing};
+    let Some(r) = &ex.response else { return };
+    if r.framing == Framing::Http2 {
+        return;
+    }
+    let t = &ex.transcript;
+    let len = t.received.len();
+    let clip = |x: &std::ops::Range<usize>| x.start.min(len)..x.end.min(len);
+    let shown = regions(
+        &t.received,
+        Dir::Received,
+        Protocol::Http1,
+        Framed::Recorded(r),
+    );
+    let of = |k: RegionKind| {
+        shown
+            .iter()
+            .filter(|x| x.kind == k)
+            .map(|x| x.range.clone())
+            .collect::<Vec<_>>()
+    };
+    let l = &r.body_layout;
+    let mut body: Vec<_> = if l.chunks.is_empty() {
+        vec![clip(&l.range)]
+    } else {
+        l.chunks.iter().map(|c| clip(&c.data)).collect()
+    };
+    body.retain(|x| !x.is_empty());
+    let mut lines: Vec<_> = l.chunks.iter().map(|c| clip(&c.size_line)).collect();
+    lines.retain(|x| !x.is_empty());
+    if l.chunks_dropped == 0 {
+        assert_eq!(of(RegionKind::Body), body, "{}: body regions", ex.url);
+    }
+    assert_eq!(of(RegionKind::ChunkSize), lines, "{}: chunk lines", ex.url);
+    assert_eq!(l.range.start, r.head_start + r.head_len);
+    if !t.truncated() && l.chunks_dropped == 0 && !l.chunks.is_empty() {
+        let data: usize = l.chunks.iter().map(|c| c.data.len()).sum();
+        assert_eq!(data as u64, r.body_len, "{}: chunk data vs body", ex.url);
+    }
+    if !t.truncated() {
+        let head = ex.method.eq_ignore_ascii_case("HEAD");
+        let pending = wirescope::wire::layout_of(&t.received, head).map(|p| p.body);
+        assert_eq!(pending.as_ref(), Some(l), "{}: pending framing", ex.url);
     }
 }
 

@@ -4,10 +4,12 @@
 //! must not guess about are errors; tolerable oddities are warnings.
 
 mod head;
+mod layout;
 mod request;
 mod write;
 
 pub(crate) use head::field_text;
+pub use layout::{layout_of, ResponseLayout};
 pub use request::{build_request, raw_method, USER_AGENT};
 pub use write::write_request;
 
@@ -21,7 +23,7 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::chunked::ChunkedDecoder;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
-use super::exchange::{Framing, Interim, Response};
+use super::exchange::{Framing, Interim, Response, MAX_CHUNK_SPANS};
 use super::sendq::{SendQueue, Silence};
 use super::spec::Limits;
 
@@ -187,6 +189,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
         head_start: offset,
         head_len,
         framing,
+        body_layout: Default::default(),
         body: Vec::new(),
         body_len: 0,
         chunk_count: 0,
@@ -214,6 +217,11 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
         ));
     };
 
+    // The body's layout is kept current as bytes arrive, so whatever ends
+    // the read (a failure, or the total timeout dropping this future)
+    // leaves the record of what was framed.
+    let body_start = offset + head_len;
+    resp.body_layout.range = body_start..body_start;
     // Every exit from the body, early or not, hands the sink's file over.
     let result = async {
     match framing {
@@ -252,12 +260,19 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
             }
         }
         Framing::Chunked => {
-            let mut dec = ChunkedDecoder::default();
+            let mut dec = ChunkedDecoder::at(body_start);
+            let mut capped = false;
             let mut data: &[u8] = &leftover;
             let mut owned;
             loop {
                 let mut body = Vec::new();
-                let fed = dec.feed(data, &mut |b| body.extend_from_slice(b));
+                let fed = dec.feed(data, &mut |b| body.extend_from_slice(b), &mut resp.body_layout);
+                if resp.body_layout.chunks_dropped > 0 && !capped {
+                    capped = true;
+                    warnings.push(format!(
+                        "more than {MAX_CHUNK_SPANS} chunks: the record lists where the first {MAX_CHUNK_SPANS} lay and counts the rest"
+                    ));
+                }
                 // What decoded before a framing error is kept: it arrived.
                 sink.take(resp, &body);
                 resp.chunk_count = dec.chunks;
