@@ -84,11 +84,14 @@ async fn h2c_prior_knowledge_and_its_misuse() {
     assert!(ex.negotiated.unwrap().why.contains("h2c"));
     let echoed: serde_json::Value = serde_json::from_slice(&ex.response.unwrap().body).unwrap();
     assert_eq!(echoed["body"], "{\"a\":1}");
-    assert!(ex.warnings.iter().any(|w| w.contains("lowercase")));
+    use wirescope::wire::Warning;
     assert!(ex
         .warnings
         .iter()
-        .any(|w| w.contains("'Connection' is connection-specific")));
+        .any(|w| matches!(w, Warning::H2Lowercased(_))));
+    assert!(ex.warnings.contains(&Warning::H2ConnectionSpecific {
+        name: "Connection".into()
+    }));
 
     let ex = Session::new()
         .send(&spec(url, None, HttpVersion::Http2), Probe::none())

@@ -153,7 +153,7 @@ async fn unknown_issuer_fails_and_insecure_is_loud() {
     let ex = Session::new().send(&spec(url, off), Probe::none()).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
     assert!(ex.insecure && ex.tls.as_ref().unwrap().insecure);
-    assert!(ex.warnings[0].contains("verification was OFF"));
+    assert_eq!(ex.warnings[0], wirescope::wire::Warning::VerifyOff);
     let text = wirescope::report::text::render(&ex, &Default::default());
     assert!(text.contains("INSECURE"));
     let json = wirescope::report::json::exchange(&ex);

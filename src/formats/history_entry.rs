@@ -162,7 +162,7 @@ impl HistoryEntry {
             remote: ex.connection.as_ref().map(|c| c.remote.to_string()),
             connection_id: ex.connection.as_ref().map(|c| c.id),
             insecure: ex.insecure,
-            warnings: ex.warnings.iter().map(|w| text(w)).collect(),
+            warnings: ex.warnings.iter().map(|w| text(&w.to_string())).collect(),
             error: ex.error.as_ref().map(|e| text(&e.to_string())),
             redacted: on,
             notes,

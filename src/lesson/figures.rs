@@ -212,7 +212,7 @@ pub fn vouched_numbers(step: &Step, out: &Outcome) -> BTreeSet<String> {
     set.extend(e.statuses.iter().flatten().map(|s| s.to_string()));
     texts.extend(e.each_header.iter().flatten().cloned());
     for ex in &out.exchanges {
-        texts.extend(ex.warnings.iter().cloned());
+        texts.extend(ex.warnings.iter().map(ToString::to_string));
     }
     set.extend(
         [e.exchanges, e.connections]

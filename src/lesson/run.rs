@@ -212,7 +212,10 @@ impl Outcome {
             );
         }
         if let Some(w) = &expect.warning {
-            let warnings = last.map(|e| e.warnings.clone()).unwrap_or_default();
+            // A lesson quotes the words the learner reads on screen.
+            let warnings: Vec<String> = last
+                .map(|e| e.warnings.iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
             let got = warnings.iter().find(|x| x.contains(w.as_str()));
             claim(
                 "warning",

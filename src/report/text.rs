@@ -225,7 +225,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
         connection_facts(ex, &mut out);
     }
     for w in &ex.warnings {
-        let _ = writeln!(out, "warning: {}", sanitize_text(w));
+        let _ = writeln!(out, "warning: {}", sanitize_text(&w.to_string()));
     }
     if sections.timing && ex.connection.is_some() {
         out.push('\n');

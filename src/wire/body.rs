@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use super::exchange::{Framing, Response};
 use super::spec::{Limits, Spill};
+use super::warning::Warning;
 
 /// A body kept on disk; the file is removed when the last clone goes.
 #[derive(Debug, Clone)]
@@ -106,7 +107,7 @@ impl BodySink {
 
     /// Flushes the file into `resp.body_file`; a disk problem becomes a
     /// warning, never a failed exchange.
-    pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<String>) {
+    pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<Warning>) {
         if let Some((mut w, path)) = self.file.take() {
             match w.flush() {
                 Ok(()) => {
@@ -119,10 +120,10 @@ impl BodySink {
             }
         }
         if let Some(e) = self.failed {
-            warnings.push(format!(
-                "the body could not be written to a temporary file ({e}); only the first {} bytes are kept",
-                resp.body.len()
-            ));
+            warnings.push(Warning::SpillFailed {
+                error: e,
+                kept: resp.body.len(),
+            });
         }
     }
 }

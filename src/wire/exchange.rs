@@ -291,7 +291,7 @@ pub struct Exchange {
     /// TLS verification was off: shown as a loud warning wherever shown.
     pub insecure: bool,
     /// Things a careful client noticed but tolerated.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<super::warning::Warning>,
     pub error: Option<WireError>,
 }
 

@@ -20,6 +20,7 @@ use super::h2_why::{self, describe};
 use super::spec::{Limits, RequestSpec};
 use super::tap::{Io, Recorder, SharedRecorder, Tap};
 use super::timeline::Mark;
+use super::warning::Warning;
 
 /// The connection's fate, written by its driver task.
 #[derive(Debug, Default)]
@@ -146,7 +147,7 @@ const FORBIDDEN: &[&str] = &[
 fn build(
     spec: &RequestSpec,
     url: &url::Url,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<http::Request<()>, WireError> {
     let input = |m: String| WireError::new(ErrorPhase::Input, m);
     let method = http::Method::from_bytes(spec.method.as_bytes())
@@ -172,15 +173,13 @@ fn build(
         if FORBIDDEN.contains(&lower.as_str())
             || (lower == "te" && !value.eq_ignore_ascii_case("trailers"))
         {
-            warnings.push(format!(
-                "'{name}' is connection-specific and not allowed in HTTP/2: not sent"
-            ));
+            warnings.push(Warning::H2ConnectionSpecific { name: name.clone() });
             continue;
         }
         if lower == "host" {
-            warnings.push(format!(
-                "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
-            ));
+            warnings.push(Warning::H2Host {
+                value: value.clone(),
+            });
             continue;
         }
         if lower != *name {
@@ -193,10 +192,7 @@ fn build(
         req = req.header(n, v);
     }
     if !lowered.is_empty() {
-        warnings.push(format!(
-            "HTTP/2 sends header names in lowercase: {} went out lowercased",
-            lowered.join(", ")
-        ));
+        warnings.push(Warning::H2Lowercased(lowered));
     }
     if let Some(body) = &spec.body {
         if !has("content-length") {
@@ -221,7 +217,7 @@ pub async fn exchange(
     limits: Limits,
     marks: Marks<'_>,
     slot: &mut Option<Response>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
     stream_id: &mut Option<u32>,
 ) -> Result<(), WireError> {
     let req = build(spec, url, warnings)?;
@@ -271,7 +267,7 @@ async fn run_stream(
     marks: Marks<'_>,
     slot: &mut Option<Response>,
     stream_id: &mut Option<u32>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(), WireError> {
     let closed = |fallback: String| conn.state.error().unwrap_or(fallback);
     let mut send = match timeout(read_timeout, conn.send.clone().ready()).await {

@@ -26,6 +26,7 @@ pub mod spec;
 pub mod tap;
 pub mod timeline;
 pub mod tls;
+pub mod warning;
 
 pub use error::{ErrorPhase, TimeoutKind, WireError};
 pub use exchange::{
@@ -38,6 +39,7 @@ pub use probe::{Probe, Progress};
 pub use session::Session;
 pub use spec::{CookieJar, HttpVersion, Limits, Options, RequestSpec, Spill, TlsOptions, Verify};
 pub use timeline::{Mark, Timeline, Timings};
+pub use warning::Warning;
 
 /// The exact HTTP/1.1 bytes the engine would write for `spec` (the raw
 /// bytes in raw mode), for exports that must match the wire.

@@ -16,6 +16,7 @@ use super::exchange::{ConnectionInfo, Negotiated, TlsInfo};
 use super::h2::H2Conn;
 use super::spec::{HttpVersion, RequestSpec, TlsOptions};
 use super::tap::{Io, Tap};
+use super::warning::{IdleEnd, Warning};
 
 /// Idle HTTP/1.1 connections kept per origin.
 const MAX_IDLE_PER_ORIGIN: usize = 8;
@@ -85,22 +86,20 @@ impl Pool {
             };
             match readiness(&mut conn.tap) {
                 Readiness::Open => break Some(conn),
-                ended => dead.push((conn.info.id, since.elapsed().as_secs_f64(), ended)),
+                ended => dead.push((conn.info.id, since.elapsed(), ended)),
             }
-        };
-        let then = match conn {
-            Some(_) => "the request went out on another kept connection",
-            None => "the request went out on a new one",
         };
         let stale = dead
             .into_iter()
-            .map(|(id, idle, ended)| {
-                let what = match ended {
-                    Readiness::Closed => "the server had closed this idle connection",
-                    Readiness::Reset => "the server had reset this idle connection",
-                    _ => "the server had sent bytes nobody asked for on this idle connection",
-                };
-                format!("{what} (#{id}) after {idle:.1} s idle; {then}")
+            .map(|(id, idle, ended)| Warning::StaleConnection {
+                id,
+                idle,
+                ended: match ended {
+                    Readiness::Closed => IdleEnd::Closed,
+                    Readiness::Reset => IdleEnd::Reset,
+                    _ => IdleEnd::Unsolicited,
+                },
+                then_kept: conn.is_some(),
             })
             .collect();
         Checkout { conn, stale }
@@ -125,8 +124,8 @@ impl Pool {
 /// What `Pool::checkout` found.
 pub(super) struct Checkout {
     pub(super) conn: Option<Conn>,
-    /// One sentence per idle connection found dead and dropped.
-    pub(super) stale: Vec<String>,
+    /// One per idle connection found dead and dropped.
+    pub(super) stale: Vec<Warning>,
 }
 
 /// What a non-blocking read of an idle connection says about it.

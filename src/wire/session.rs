@@ -27,6 +27,7 @@ use super::spec::{HttpVersion, RequestSpec, Verify};
 use super::tap::{Recorder, Tap};
 use super::timeline::{Mark, Timeline};
 use super::tls::Trust;
+use super::warning::Warning;
 
 #[derive(Default)]
 struct Inner {
@@ -59,7 +60,7 @@ struct Flight {
     tls: Option<TlsInfo>,
     negotiated: Option<Negotiated>,
     response: Option<Response>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 impl Session {
@@ -110,10 +111,7 @@ impl Session {
             warnings: Vec::new(),
         };
         if waited > std::time::Duration::ZERO {
-            flight.warnings.push(format!(
-                "waited {:.1} ms for the system trust store to load (once per process) before this exchange's clock started",
-                waited.as_secs_f64() * 1e3
-            ));
+            flight.warnings.push(Warning::TrustStoreWait(waited));
         }
         let total = spec.options.total_timeout;
         let result = match timeout(total, self.run(spec, &mut flight, start, &probe)).await {
@@ -149,10 +147,7 @@ impl Session {
         }
         let insecure = spec.options.tls.verify == Verify::Off && origin.is_some_and(|o| o.tls);
         if insecure {
-            flight.warnings.insert(
-                0,
-                "TLS certificate verification was OFF (--insecure): anyone on the path could have read or changed this exchange".into(),
-            );
+            flight.warnings.insert(0, Warning::VerifyOff);
         }
         let ex = Exchange {
             method: match &spec.raw {

@@ -84,7 +84,7 @@ pub fn exchange(
         }),
         h2: None,
         insecure: false,
-        warnings: vec!["a warning".into()],
+        warnings: vec![wirescope::wire::Warning::ContentLengthRepeated],
         error: None,
     }
 }

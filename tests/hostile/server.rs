@@ -483,7 +483,7 @@ pub fn judge(spec: &RequestSpec, ex: &Exchange, want: &Want) {
             let r = ex.response.as_ref().expect("a response");
             assert_eq!(r.status, *status);
             assert!(
-                warns.is_empty() || ex.warnings.iter().any(|w| w.contains(warns)),
+                warns.is_empty() || ex.warnings.iter().any(|w| w.to_string().contains(warns)),
                 "{}: warnings {:?} lack {warns:?}",
                 spec.url,
                 ex.warnings

@@ -17,6 +17,7 @@ use crate::report::escape::sanitize_text;
 use crate::tui::app::{fmt_bytes, fmt_ms, App, PaneId};
 use crate::tui::entry::EntryState;
 use crate::tui::theme::Theme;
+use crate::wire::Warning;
 
 /// The pane's lines above the body preview, and where the headers start.
 struct Head {
@@ -115,8 +116,12 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
         ));
     }
     for w in x.map(|x| x.warnings.as_slice()).unwrap_or_default() {
-        if !w.starts_with("TLS certificate verification was OFF") {
-            lines.push(Line::styled(format!("  ⚠ {}", sanitize_text(w)), t.warning));
+        // Verification off has its own banner.
+        if *w != Warning::VerifyOff {
+            lines.push(Line::styled(
+                format!("  ⚠ {}", sanitize_text(&w.to_string())),
+                t.warning,
+            ));
         }
     }
     for lint in explain::response_lints(resp.status, &resp.headers) {

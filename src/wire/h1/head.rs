@@ -5,6 +5,7 @@
 use super::super::error::{ErrorPhase, WireError};
 use super::super::exchange::Framing;
 use super::super::spec::Limits;
+use super::super::warning::Warning;
 use super::request::is_tchar;
 use super::Reuse;
 use crate::report::escape::escape_bytes;
@@ -46,7 +47,7 @@ pub(super) struct Head {
 pub(super) fn parse_head(
     bytes: &[u8],
     limits: Limits,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(Head, usize), WireError> {
     let mut headers = vec![httparse::EMPTY_HEADER; limits.max_header_lines];
     let mut resp = httparse::Response::new(&mut headers);
@@ -101,10 +102,9 @@ pub(super) fn parse_head(
         // Decided on the bytes: a value's text may itself hold `\n`.
         let folded = h.value.iter().any(|&b| b == b'\r' || b == b'\n');
         if folded {
-            warnings.push(format!(
-                "header '{}' uses obsolete line folding; joined with spaces",
-                h.name
-            ));
+            warnings.push(Warning::ObsFold {
+                name: h.name.to_string(),
+            });
         }
         out.push((h.name.to_string(), field_text(h.value)));
         raw.push((h.name.as_bytes().to_vec(), h.value.to_vec()));
@@ -173,7 +173,7 @@ fn bad_header_line(bytes: &[u8]) -> String {
 pub(super) fn framing(
     head: &Head,
     head_request: bool,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Result<(Framing, Reuse), WireError> {
     let values = |name: &str| {
         head.headers
@@ -203,11 +203,7 @@ pub(super) fn framing(
     let cl_values = values("content-length");
     if !te.is_empty() {
         if !cl_values.is_empty() {
-            warnings.push(
-                "both Transfer-Encoding and Content-Length were sent: Transfer-Encoding wins, \
-                 Content-Length is ignored and the connection will not be reused (RFC 9112 §6.3)"
-                    .into(),
-            );
+            warnings.push(Warning::TeWithContentLength);
             reuse = Reuse::Close;
         }
         // RFC 9112 §6.1: chunked may be applied once, and only last.
@@ -224,10 +220,9 @@ pub(super) fn framing(
         if te.last().map(String::as_str) == Some("chunked") {
             return Ok((Framing::Chunked, reuse));
         }
-        warnings.push(format!(
-            "Transfer-Encoding '{}' does not end in chunked: the body runs until the server closes",
-            te.join(", ")
-        ));
+        warnings.push(Warning::TeNotChunked {
+            codings: te.join(", "),
+        });
         return Ok((Framing::CloseDelimited, Reuse::Close));
     }
     if !cl_values.is_empty() {
@@ -260,7 +255,7 @@ pub(super) fn framing(
             }
         }
         if cl_values.len() > 1 || cl_values.iter().any(|v| v.contains(',')) {
-            warnings.push("Content-Length was repeated (with the same value)".into());
+            warnings.push(Warning::ContentLengthRepeated);
         }
         return Ok((Framing::ContentLength(seen.unwrap_or(0)), reuse));
     }

@@ -23,9 +23,10 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::chunked::ChunkedDecoder;
 use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
-use super::exchange::{Framing, Interim, Response, MAX_CHUNK_SPANS};
+use super::exchange::{Framing, Interim, Response};
 use super::sendq::{SendQueue, Silence};
 use super::spec::Limits;
+use super::warning::Warning;
 
 /// Whether the connection can carry another exchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +66,7 @@ pub struct ReadCtx<'a> {
     pub read_timeout: Duration,
     /// Called once, when the first response byte arrives.
     pub on_first_byte: &'a mut (dyn FnMut() + Send),
-    pub warnings: &'a mut Vec<String>,
+    pub warnings: &'a mut Vec<Warning>,
 }
 
 /// Bytes asked of the socket per read: large reads keep syscalls (and
@@ -211,11 +212,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
             ),
         ),
     };
-    let stray = |warnings: &mut Vec<String>, n: usize| {
-        warnings.push(format!(
-            "{n} unexpected bytes after the end of the response; the connection will not be reused"
-        ));
-    };
+    let stray = |warnings: &mut Vec<Warning>, n: usize| warnings.push(Warning::StrayBytes(n));
 
     // The body's layout is kept current as bytes arrive, so whatever ends
     // the read (a failure, or the total timeout dropping this future)
@@ -269,9 +266,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
                 let fed = dec.feed(data, &mut |b| body.extend_from_slice(b), &mut resp.body_layout);
                 if resp.body_layout.chunks_dropped > 0 && !capped {
                     capped = true;
-                    warnings.push(format!(
-                        "more than {MAX_CHUNK_SPANS} chunks: the record lists where the first {MAX_CHUNK_SPANS} lay and counts the rest"
-                    ));
+                    warnings.push(Warning::ChunksCapped);
                 }
                 // What decoded before a framing error is kept: it arrived.
                 sink.take(resp, &body);

@@ -1,0 +1,158 @@
+//! What the engine noticed and did not fail on. Each kind is a variant
+//! with its own sentence (`Display`), so views and tests match on kinds,
+//! never on text; reports print the sentence.
+
+use std::fmt;
+use std::time::Duration;
+
+use super::exchange::MAX_CHUNK_SPANS;
+
+/// How an idle pooled connection turned out to have ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleEnd {
+    Closed,
+    Reset,
+    /// The server sent bytes nobody asked for.
+    Unsolicited,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    /// `--insecure` on an https exchange.
+    VerifyOff,
+    /// The exchange waited for the system trust store before its clock.
+    TrustStoreWait(Duration),
+    /// An idle kept connection was found dead and dropped before use.
+    StaleConnection {
+        id: u64,
+        idle: Duration,
+        ended: IdleEnd,
+        /// The request then went out on another kept connection (not a
+        /// new one).
+        then_kept: bool,
+    },
+    /// A header value used obs-fold (RFC 9112 §5.2).
+    ObsFold { name: String },
+    /// Transfer-Encoding and Content-Length together (RFC 9112 §6.3).
+    TeWithContentLength,
+    /// Transfer-Encoding that does not end in chunked.
+    TeNotChunked { codings: String },
+    /// Content-Length repeated with one value.
+    ContentLengthRepeated,
+    /// Bytes after the end of the response.
+    StrayBytes(usize),
+    /// The chunk list of the body layout hit `MAX_CHUNK_SPANS`.
+    ChunksCapped,
+    /// The body could not be spilled to a temporary file.
+    SpillFailed { error: String, kept: usize },
+    /// A connection-specific header HTTP/2 forbids was not sent.
+    H2ConnectionSpecific { name: String },
+    /// HTTP/2 carries Host as :authority.
+    H2Host { value: String },
+    /// HTTP/2 lowercases header names.
+    H2Lowercased(Vec<String>),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::VerifyOff => f.write_str(
+                "TLS certificate verification was OFF (--insecure): anyone on the path could have read or changed this exchange",
+            ),
+            Warning::TrustStoreWait(d) => write!(
+                f,
+                "waited {:.1} ms for the system trust store to load (once per process) before this exchange's clock started",
+                d.as_secs_f64() * 1e3
+            ),
+            Warning::StaleConnection {
+                id,
+                idle,
+                ended,
+                then_kept,
+            } => {
+                let what = match ended {
+                    IdleEnd::Closed => "the server had closed this idle connection",
+                    IdleEnd::Reset => "the server had reset this idle connection",
+                    IdleEnd::Unsolicited => {
+                        "the server had sent bytes nobody asked for on this idle connection"
+                    }
+                };
+                let then = if *then_kept {
+                    "the request went out on another kept connection"
+                } else {
+                    "the request went out on a new one"
+                };
+                write!(f, "{what} (#{id}) after {:.1} s idle; {then}", idle.as_secs_f64())
+            }
+            Warning::ObsFold { name } => write!(
+                f,
+                "header '{name}' uses obsolete line folding; joined with spaces"
+            ),
+            Warning::TeWithContentLength => f.write_str(
+                "both Transfer-Encoding and Content-Length were sent: Transfer-Encoding wins, \
+                 Content-Length is ignored and the connection will not be reused (RFC 9112 §6.3)",
+            ),
+            Warning::TeNotChunked { codings } => write!(
+                f,
+                "Transfer-Encoding '{codings}' does not end in chunked: the body runs until the server closes"
+            ),
+            Warning::ContentLengthRepeated => {
+                f.write_str("Content-Length was repeated (with the same value)")
+            }
+            Warning::StrayBytes(n) => write!(
+                f,
+                "{n} unexpected bytes after the end of the response; the connection will not be reused"
+            ),
+            Warning::ChunksCapped => write!(
+                f,
+                "more than {MAX_CHUNK_SPANS} chunks: the record lists where the first {MAX_CHUNK_SPANS} lay and counts the rest"
+            ),
+            Warning::SpillFailed { error, kept } => write!(
+                f,
+                "the body could not be written to a temporary file ({error}); only the first {kept} bytes are kept"
+            ),
+            Warning::H2ConnectionSpecific { name } => write!(
+                f,
+                "'{name}' is connection-specific and not allowed in HTTP/2: not sent"
+            ),
+            Warning::H2Host { value } => write!(
+                f,
+                "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+            ),
+            Warning::H2Lowercased(names) => write!(
+                f,
+                "HTTP/2 sends header names in lowercase: {} went out lowercased",
+                names.join(", ")
+            ),
+        }
+    }
+}
+
+/// Reports (JSON, HAR) carry the sentence.
+impl serde::Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_says_a_sentence() {
+        let w = Warning::StaleConnection {
+            id: 3,
+            idle: Duration::from_millis(1500),
+            ended: IdleEnd::Reset,
+            then_kept: false,
+        };
+        assert_eq!(
+            w.to_string(),
+            "the server had reset this idle connection (#3) after 1.5 s idle; the request went out on a new one"
+        );
+        assert!(Warning::StrayBytes(5)
+            .to_string()
+            .starts_with("5 unexpected bytes"));
+    }
+}
