@@ -314,6 +314,11 @@ pub async fn run_with(
     for task in running.values() {
         task.abort();
     }
+    // Say GOAWAY on the way out (bounded by `Session::close`'s wait).
+    session.close().await;
+    for b in batches.values() {
+        b.close().await;
+    }
 }
 
 /// One exchange: forwards its progress while it runs, then its record.

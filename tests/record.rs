@@ -576,3 +576,94 @@ async fn leaving_https_for_http_is_said() {
     let notes = flow.hops[1].notes.join(" ");
     assert!(notes.contains("travel unencrypted"), "{notes}");
 }
+
+/// A server's stream that keeps every byte it read: the independent
+/// record of what the client sent.
+struct Heard {
+    inner: tokio::net::TcpStream,
+    read: Arc<Mutex<Vec<u8>>>,
+}
+
+impl tokio::io::AsyncRead for Heard {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
+        if let Ok(mut r) = self.read.lock() {
+            r.extend_from_slice(&buf.filled()[before..]);
+        }
+        polled
+    }
+}
+
+impl tokio::io::AsyncWrite for Heard {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        b: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::pin::Pin::new(&mut self.inner).poll_write(cx, b)
+    }
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
+    }
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+/// `send` closes its HTTP/2 connection with GOAWAY (NO_ERROR), as the
+/// server read it off its socket, before the process exits.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn send_says_goaway_when_it_closes_an_http2_connection() {
+    let heard = Arc::new(Mutex::new(Vec::new()));
+    let ended = Arc::new(tokio::sync::Notify::new());
+    let (h, e) = (heard.clone(), ended.clone());
+    let srv = common::serve(move |s| {
+        let (h, e) = (h.clone(), e.clone());
+        async move {
+            let io = Heard { inner: s, read: h };
+            if let Ok(mut conn) = h2::server::handshake(io).await {
+                while let Some(Ok((_req, mut respond))) = conn.accept().await {
+                    let resp = http::Response::builder().status(200).body(()).unwrap();
+                    let _ = respond.send_response(resp, true);
+                }
+            }
+            e.notify_one();
+        }
+    })
+    .await;
+    let out = common::send_cmd(&["--http2-prior-knowledge", &srv.url("/a"), &srv.url("/b")]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(5), ended.notified()).await;
+    let bytes = heard.lock().unwrap().clone();
+    let frames: Vec<(u8, Vec<u8>)> = Splitter::new(&bytes, Dir::Sent)
+        .filter_map(|p| match p {
+            Piece::Frame(f) => Some((f.type_code, f.payload.to_vec())),
+            _ => None,
+        })
+        .collect();
+    let goaway = frames.iter().find(|(t, _)| *t == 7);
+    let Some((_, payload)) = goaway else {
+        panic!("no GOAWAY among the frames the server read: {frames:?}");
+    };
+    assert_eq!(&payload[4..8], &[0, 0, 0, 0], "error code NO_ERROR");
+    assert_eq!(
+        frames.iter().filter(|(t, _)| *t == 1).count(),
+        2,
+        "two requests"
+    );
+}

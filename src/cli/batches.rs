@@ -86,6 +86,7 @@ async fn run_batch(spec: &RequestSpec, n: usize, http: HttpVersion, mode: Mode) 
         }
     }
     let wall = started.elapsed();
+    session.close().await;
     let version = exchanges
         .iter()
         .find_map(|e| e.negotiated.as_ref().map(|p| p.version))

@@ -173,6 +173,7 @@ pub fn main(args: SendArgs) -> i32 {
             flows.push(flow);
         }
     }
+    rt.block_on(session.close());
     if let Some(path) = &args.har {
         if let Err(e) = super::import::write_har(path, &flows, args.har_keep_secrets) {
             eprintln!("wirescope send: --har: {e}");

@@ -114,6 +114,14 @@ impl Pool {
         }
     }
 
+    /// Every live HTTP/2 connection, taken out of the pool to be closed.
+    pub(super) fn take_h2(&self) -> Vec<H2Conn> {
+        match self.conns.lock() {
+            Ok(mut c) => c.h2.drain().map(|(_, conn)| conn).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
     pub(super) fn insert_h2(&self, key: PoolKey, conn: H2Conn) {
         if let Ok(mut c) = self.conns.lock() {
             c.h2.insert(key, conn);

@@ -39,6 +39,9 @@ struct Inner {
     jar: Jar,
 }
 
+/// How long `Session::close` waits for HTTP/2 drivers to say GOAWAY.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
+
 /// Connection ids are unique in the process, so exchanges of different
 /// sessions (a `--repeat --fresh` batch) never seem to share a connection.
 static NEXT_CONN_ID: AtomicU64 = AtomicU64::new(1);
@@ -64,6 +67,20 @@ struct Flight {
 }
 
 impl Session {
+    /// Closes the session's HTTP/2 connections as a client should: once
+    /// their last handle is gone the driver sends GOAWAY (NO_ERROR) and
+    /// ends. Waits for that, up to `CLOSE_WAIT`, so the frame leaves before
+    /// the process does. Idle HTTP/1.1 connections just close (FIN).
+    pub async fn close(&self) {
+        let conns = self.inner.pool.take_h2();
+        let states: Vec<_> = conns.iter().map(|c| c.state.clone()).collect();
+        drop(conns);
+        let deadline = std::time::Instant::now() + CLOSE_WAIT;
+        while states.iter().any(|s| !s.is_closed()) && std::time::Instant::now() < deadline {
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+        }
+    }
+
     pub fn new() -> Self {
         Session::default()
     }

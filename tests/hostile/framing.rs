@@ -154,6 +154,15 @@ cases! {
         .want(fails(StatusLine, "HTTP/1.x"))
         .run();
 
+    http1_to_an_http2_only_server => Case::new(handler(|s| async move {
+            // A real HTTP/2 server: its first bytes are its SETTINGS.
+            if let Ok(mut conn) = h2::server::handshake(s).await {
+                while let Some(Ok(_)) = conn.accept().await {}
+            }
+        }))
+        .want(fails(StatusLine, "it speaks only HTTP/2 here"))
+        .run();
+
     binary_garbage_reply => Case::new(reply(
             (0u8..=255).rev().cycle().take(2000).collect::<Vec<_>>(),
             Then::Hold,

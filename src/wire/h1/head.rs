@@ -11,11 +11,36 @@ use super::Reuse;
 use crate::report::escape::escape_bytes;
 
 pub(super) fn not_http(buf: &[u8]) -> WireError {
+    if h2_settings(buf) {
+        return WireError::new(
+            ErrorPhase::StatusLine,
+            "the server answered with an HTTP/2 SETTINGS frame, not an HTTP/1.x status line: it speaks only HTTP/2 here (for plain http, try --http2-prior-knowledge)",
+        );
+    }
     let shown = escape_bytes(&buf[..buf.len().min(60)]);
     WireError::new(
         ErrorPhase::StatusLine,
         format!("the reply does not start with an HTTP/1.x status line (got «{shown}»)"),
     )
+}
+
+/// The start of an HTTP/2 server's connection preface: a SETTINGS frame
+/// (type 4, flags none or ACK) on stream 0 whose length is a multiple of
+/// six. That is how a server speaking only HTTP/2 answers HTTP/1.1.
+pub(super) fn h2_settings(buf: &[u8]) -> bool {
+    match buf.get(..9) {
+        Some(h) => {
+            let len = u32::from_be_bytes([0, h[0], h[1], h[2]]);
+            h[3] == 0x04 && h[4] & !0x01 == 0 && h[5..9] == [0, 0, 0, 0] && len.is_multiple_of(6)
+        }
+        None => false,
+    }
+}
+
+/// Fewer than nine bytes that could still open a SETTINGS frame: worth
+/// reading on before calling the reply "not HTTP".
+pub(super) fn maybe_h2_settings(buf: &[u8]) -> bool {
+    buf.len() < 9 && buf.get(3) == Some(&0x04) && buf[..3.min(buf.len())] < [0, 0x40, 0][..]
 }
 
 /// End of the head (index just past the blank line), searching from `from`.

@@ -13,7 +13,7 @@ pub use layout::{layout_of, ResponseLayout};
 pub use request::{build_request, raw_method, USER_AGENT};
 pub use write::write_request;
 
-use head::{find_head_end, framing, head_too_large, not_http, parse_head};
+use head::{find_head_end, framing, head_too_large, maybe_h2_settings, not_http, parse_head};
 
 use std::time::Duration;
 
@@ -129,7 +129,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
             break (head, len);
         }
         scanned = buf.len().saturating_sub(3);
-        if buf.len() >= 5 && !buf.starts_with(b"HTTP/") {
+        if buf.len() >= 5 && !buf.starts_with(b"HTTP/") && !maybe_h2_settings(&buf) {
             return Err(not_http(&buf));
         }
         if buf.len() > limits.max_head_bytes {
