@@ -75,7 +75,10 @@ impl StreamBook {
                     });
                 }
             }
-            if self.pending >= MAX_PENDING {
+            // Connection-level frames wait for the next exchange to end;
+            // a flood of them is capped at what one exchange may keep.
+            let stream0_full = done.item.stream() == 0 && self.connection.len() >= MAX_PER_EXCHANGE;
+            if self.pending >= MAX_PENDING || stream0_full {
                 self.dropped += 1;
                 continue;
             }

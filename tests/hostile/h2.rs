@@ -319,6 +319,27 @@ cases! {
         .want(Want::FailsIn(&[READ_TIMEOUT, Headers, Send], &["no response", "GOAWAY", "calm"]))
         .run();
 
+    settings_entry_flood => Case::new(h2_raw(vec![], settings(&[(0x3, 100); 2730]).repeat(40)))
+        .h2c()
+        .want(Want::FailsIn(&[READ_TIMEOUT, Headers, Send], &["no response", "GOAWAY", "calm"]))
+        .check(|ex| {
+            // What the record keeps of each SETTINGS frame is capped.
+            let cap = ex.h2.as_ref().expect("an HTTP/2 capture");
+            let most = cap
+                .frames
+                .items
+                .iter()
+                .filter_map(|i| match &i.frame()?.detail {
+                    wirescope::decode::h2::Detail::Settings { values, .. } => Some(values.len()),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            assert!(most <= wirescope::decode::h2::payload::MAX_SETTINGS_LISTED, "{most}");
+            assert!(cap.frames.items.len() <= wirescope::decode::h2::MAX_ITEMS + 2);
+        })
+        .run();
+
     settings_flood => Case::new(h2_raw(vec![], settings(&[(0x3, 100)]).repeat(500)))
         .h2c()
         .want(Want::FailsIn(&[READ_TIMEOUT, Headers, Send], &["no response", "GOAWAY", "calm"]))

@@ -223,6 +223,11 @@ fn read_priority(b: &[u8], stream: u32, problems: &mut Vec<String>) -> Priority 
     }
 }
 
+/// Entries of one SETTINGS frame kept in the record: RFC 9113 defines six,
+/// extensions a few more; a peer sending thousands per frame (a flood) must
+/// not make the record grow with them.
+pub const MAX_SETTINGS_LISTED: usize = 32;
+
 fn read_settings(f: &RawFrame, problems: &mut Vec<String>) -> Detail {
     let ack = f.flags & ACK != 0;
     let p = f.payload;
@@ -237,8 +242,14 @@ fn read_settings(f: &RawFrame, problems: &mut Vec<String>) -> Detail {
             p.len()
         ));
     }
-    let mut values = Vec::with_capacity(p.len() / 6);
-    for e in p.chunks_exact(6) {
+    let entries = p.len() / 6;
+    if entries > MAX_SETTINGS_LISTED {
+        problems.push(format!(
+            "{entries} entries in one SETTINGS frame: the first {MAX_SETTINGS_LISTED} are listed, the rest counted (a flood)"
+        ));
+    }
+    let mut values = Vec::with_capacity(entries.min(MAX_SETTINGS_LISTED));
+    for e in p.chunks_exact(6).take(MAX_SETTINGS_LISTED) {
         let id = u16::from_be_bytes([e[0], e[1]]);
         let value = u32::from_be_bytes([e[2], e[3], e[4], e[5]]);
         let bad = match id {
