@@ -238,13 +238,18 @@ async fn streamed_har_is_the_session_har() {
         let file: Value = serde_json::from_str(&text).expect("the HAR is JSON");
         assert_eq!(validate_har(&file), Ok(()));
         // Indented as to_string_pretty would have (objects' key order
-        // aside: entries come before pages).
+        // aside: entries come before pages), each entry on one line.
         assert!(text.starts_with(
             "{\n  \"log\": {\n    \"version\": \"1.2\",\n    \"creator\": {\n      \"name\""
         ));
         let whole = har_session(&flows, redaction);
         assert_eq!(file, reparsed(&whole));
+        let lines = text
+            .lines()
+            .filter(|l| l.starts_with("      {") && l.contains("\"pageref\""))
+            .count();
         let entries = file["log"]["entries"].as_array().expect("entries");
+        assert_eq!(lines, entries.len(), "{text}");
         let hops: usize = flows.iter().map(|f| f.hops.len()).sum();
         assert_eq!(entries.len(), hops);
         assert_eq!(
