@@ -1,14 +1,13 @@
 //! `send`'s ways in and out besides the command line itself: a request
 //! from a curl command (`--curl`) or a `.http` file (`--file`, `--name`,
-//! `--env`), the request as code (`--export`), and the session as a HAR
-//! file (`--har`).
+//! `--env`), the request as code (`--export`), and HAR files in
+//! (`import-har`; `--har` is written as the run goes, by
+//! `formats::HarWriter`).
 
 use std::io::Write;
-use std::path::Path;
 
 use super::SendArgs;
 use crate::formats::{self, ExportFormat, Redaction};
-use crate::wire::policy::Flow;
 use crate::wire::{ErrorPhase, RequestSpec, WireError};
 
 fn input(msg: impl Into<String>) -> WireError {
@@ -114,19 +113,6 @@ pub fn export(specs: &[RequestSpec], format: &str, keep_secrets: bool) -> Result
         );
     }
     Ok(())
-}
-
-/// `--har FILE`: the session's flows (every hop and attempt an entry, one
-/// page per request), credentials redacted unless `keep_secrets`.
-pub fn write_har(path: &Path, flows: &[Flow], keep_secrets: bool) -> Result<(), String> {
-    let redaction = if keep_secrets {
-        Redaction::Off
-    } else {
-        Redaction::On
-    };
-    let har = formats::har_session(flows, redaction);
-    let text = serde_json::to_string_pretty(&har).map_err(|e| e.to_string())?;
-    std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// `wirescope import-har FILE`: the HAR's entries go into the history (in

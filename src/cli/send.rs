@@ -5,8 +5,8 @@ use std::io::Write;
 use std::time::Duration;
 
 use super::{Format, SendArgs};
-use crate::decode::coding::DecodeLimits;
 use crate::explain::Lint;
+use crate::formats::{HarWriter, Redaction};
 use crate::report::{self, text::Sections};
 use crate::wire::policy::{self, Cause, Flow, Redirects, Retry, Stop};
 use crate::wire::{
@@ -31,7 +31,7 @@ Exit codes:
 With several URLs, the code is the first failure's. With -L or --retry, the last exchange decides.";
 
 pub fn main(args: SendArgs) -> i32 {
-    let (specs, sections) = match build(&args) {
+    let (plan, sections) = match build(&args) {
         Ok(v) => v,
         Err(e) => {
             eprintln!("wirescope send: {e}");
@@ -49,6 +49,7 @@ pub fn main(args: SendArgs) -> i32 {
         }
     };
     if let Some(format) = &args.export {
+        let specs: Vec<RequestSpec> = plan.specs().collect();
         return match super::import::export(&specs, format, args.export_keep_secrets) {
             Ok(()) => 0,
             Err(e) => {
@@ -58,7 +59,7 @@ pub fn main(args: SendArgs) -> i32 {
         };
     }
     // Read the trust store before any exchange's clock starts.
-    if specs.iter().any(|s| {
+    if plan.specs().any(|s| {
         s.url.starts_with("https:")
             && s.options.tls.verify == crate::wire::Verify::On
             && s.options.tls.ca_file.is_none()
@@ -66,22 +67,41 @@ pub fn main(args: SendArgs) -> i32 {
         rt.block_on(crate::wire::tls::warm());
     }
     if args.parallel.is_some() || args.repeat.is_some() {
-        if specs.len() != 1 {
+        if plan.len() != 1 {
             eprintln!("wirescope send: --parallel and --repeat take exactly one URL");
             return ErrorPhase::Input.exit_code();
         }
+        let spec = plan.spec(0);
         return match (args.parallel, args.repeat) {
-            (Some(n), _) => super::batches::parallel(&rt, &specs[0], usize::from(n), args.format),
+            (Some(n), _) => super::batches::parallel(&rt, &spec, usize::from(n), args.format),
             (_, Some(n)) => {
-                super::batches::repeat(&rt, &specs[0], usize::from(n), args.fresh, args.format)
+                super::batches::repeat(&rt, &spec, usize::from(n), args.fresh, args.format)
             }
             _ => 0,
         };
     }
+    // The HAR file is created before anything is sent, and each flow is
+    // written to it as it ends.
+    let mut har = match &args.har {
+        Some(path) => {
+            let redaction = match args.har_keep_secrets {
+                true => Redaction::Off,
+                false => Redaction::On,
+            };
+            match HarWriter::create(path, redaction) {
+                Ok(w) => Some(w),
+                Err(e) => {
+                    eprintln!("wirescope send: --har: {e}");
+                    return ErrorPhase::Input.exit_code();
+                }
+            }
+        }
+        None => None,
+    };
     let session = Session::new();
     let mut code = 0;
-    let mut flows = Vec::new();
-    for (i, spec) in specs.iter().enumerate() {
+    for i in 0..plan.len() {
+        let spec = &plan.spec(i);
         let mut flow = rt.block_on(policy::run(&session, spec, &mut |_| Probe::none()));
         let mut revalidated = None;
         if args.revalidate {
@@ -101,9 +121,9 @@ pub fn main(args: SendArgs) -> i32 {
             }
         }
         let lints = report::lints::for_flow(spec, &flow);
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let written = match args.format {
-            Format::Json => json_flow(
+            Format::Json => report::json::write_flow(
                 &flow,
                 &lints,
                 revalidated.as_deref(),
@@ -111,12 +131,12 @@ pub fn main(args: SendArgs) -> i32 {
                 &mut out,
             ),
             Format::Text => {
-                if specs.len() > 1 {
+                if plan.len() > 1 {
                     let _ = writeln!(
                         out,
                         "── {}/{} {} {} ──",
                         i + 1,
-                        specs.len(),
+                        plan.len(),
                         spec.method,
                         spec.url
                     );
@@ -124,9 +144,14 @@ pub fn main(args: SendArgs) -> i32 {
                 text_flow(&flow, &sections, &lints, &mut out)
             }
         };
-        let _ = out.flush();
+        let written = written.and_then(|()| out.flush());
+        drop(out);
         if written.is_err() {
-            // Stdout closed (e.g. piped into `head`): nothing more to say.
+            // Stdout closed (e.g. piped into `head`): nothing more to say,
+            // but the HAR file is left a whole document.
+            if let Some(mut w) = har.take() {
+                let _ = w.flow(&flow).and_then(|()| w.finish());
+            }
             return code.max(1);
         }
         if let (Some(line), Format::Text) = (&revalidated, args.format) {
@@ -169,14 +194,23 @@ pub fn main(args: SendArgs) -> i32 {
         if code == 0 {
             code = this;
         }
-        if args.har.is_some() {
-            flows.push(flow);
+        if let (Some(w), Some(path)) = (&mut har, &args.har) {
+            if let Err(e) = w.flow(&flow) {
+                eprintln!(
+                    "wirescope send: --har: cannot write {}: {e}",
+                    path.display()
+                );
+                return code.max(1);
+            }
         }
     }
     rt.block_on(session.close());
-    if let Some(path) = &args.har {
-        if let Err(e) = super::import::write_har(path, &flows, args.har_keep_secrets) {
-            eprintln!("wirescope send: --har: {e}");
+    if let (Some(w), Some(path)) = (har, &args.har) {
+        if let Err(e) = w.finish() {
+            eprintln!(
+                "wirescope send: --har: cannot write {}: {e}",
+                path.display()
+            );
             return code.max(1);
         }
     }
@@ -304,56 +338,59 @@ fn text_flow(
     Ok(())
 }
 
-fn json_flow(
-    flow: &Flow,
-    lints: &[Lint],
-    revalidation: Option<&str>,
-    limits: DecodeLimits,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    let last = flow.hops.len().saturating_sub(1);
-    for (i, hop) in flow.hops.iter().enumerate() {
-        let mut doc = report::json::exchange_with(&hop.exchange, limits);
-        doc["hop"] = serde_json::json!(hop.hop);
-        doc["attempt"] = serde_json::json!(hop.attempt);
-        doc["cause"] = match &hop.cause {
-            Cause::First => serde_json::json!({"kind": "first"}),
-            Cause::Redirect { status, rule } => {
-                serde_json::json!({"kind": "redirect", "status": status, "rule": rule})
-            }
-            Cause::Retry {
-                attempt,
-                waited,
-                reason,
-            } => serde_json::json!({
-                "kind": "retry", "attempt": attempt, "waited_ms": waited.as_secs_f64() * 1000.0, "reason": reason
-            }),
-        };
-        doc["notes"] = serde_json::json!(hop.notes);
-        if i == last {
-            doc["stopped"] = serde_json::json!(flow.stopped.as_ref().map(Stop::message));
-            doc["revalidation"] = serde_json::json!(revalidation);
-            doc["lints"] = lints
-                .iter()
-                .map(|l| serde_json::json!({"severity": report::lints::severity_name(l.severity), "code": l.code, "message": l.message}))
-                .collect();
-        }
-        writeln!(out, "{doc}")?;
-    }
-    Ok(())
-}
-
 fn input(msg: impl Into<String>) -> WireError {
     WireError::new(ErrorPhase::Input, msg)
 }
 
-/// The specs to send and the sections to print.
-fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
+/// What `send` sends: one request per URL, each made when its turn comes
+/// (20,000 URLs hold the 20,000 strings typed, not 20,000 requests).
+struct Plan<'a> {
+    /// Everything but the URL (and the request id).
+    template: RequestSpec,
+    /// The URLs as typed; `None`: the template is the one request
+    /// (`--curl`, `--file`).
+    urls: Option<&'a [String]>,
+    query: Vec<(String, String)>,
+    request_id: bool,
+}
+
+impl Plan<'_> {
+    fn len(&self) -> usize {
+        self.urls.map_or(1, <[String]>::len)
+    }
+
+    /// The `i`th request (a fresh request id each time, if asked for).
+    fn spec(&self, i: usize) -> RequestSpec {
+        let Some(url) = self.urls.and_then(|u| u.get(i)) else {
+            return self.template.clone();
+        };
+        let mut spec = self.template.clone();
+        spec.url = super::auth::with_query(&with_scheme(url), &self.query);
+        if self.request_id {
+            spec.headers
+                .push(("X-Request-ID".into(), super::auth::uuid_v4()));
+        }
+        spec
+    }
+
+    fn specs(&self) -> impl Iterator<Item = RequestSpec> + '_ {
+        (0..self.len()).map(|i| self.spec(i))
+    }
+}
+
+/// The requests to send and the sections to print.
+fn build(args: &SendArgs) -> Result<(Plan<'_>, Sections), WireError> {
     let mut sections = Sections::parse(&args.print).map_err(input)?;
     sections.decode = args.decode_limits();
     sections.show_secrets = args.show_secrets;
     if let Some(spec) = super::import::imported(args)? {
-        return Ok((vec![spec], sections));
+        let plan = Plan {
+            template: spec,
+            urls: None,
+            query: Vec::new(),
+            request_id: false,
+        };
+        return Ok((plan, sections));
     }
     let (method, urls) = split_method(&args.targets);
     if urls.is_empty() {
@@ -422,24 +459,20 @@ fn build(args: &SendArgs) -> Result<(Vec<RequestSpec>, Sections), WireError> {
             _ => HttpVersion::Auto,
         },
     };
-    let specs = urls
-        .iter()
-        .map(|u| RequestSpec {
-            method: method.clone(),
-            url: super::auth::with_query(&with_scheme(u), &helpers.query),
-            headers: {
-                let mut h = headers.clone();
-                if helpers.request_id {
-                    h.push(("X-Request-ID".into(), super::auth::uuid_v4()));
-                }
-                h
-            },
-            body: body.clone(),
-            raw: raw.clone(),
-            options: options.clone(),
-        })
-        .collect();
-    Ok((specs, sections))
+    let plan = Plan {
+        template: RequestSpec {
+            method,
+            url: String::new(),
+            headers,
+            body,
+            raw,
+            options,
+        },
+        urls: Some(urls),
+        query: helpers.query,
+        request_id: helpers.request_id,
+    };
+    Ok((plan, sections))
 }
 
 /// `[METHOD] URL...`: a first word that is a method token (and not a URL)

@@ -230,6 +230,38 @@ impl Body {
     }
 }
 
+/// Undoes `resp`'s codings into `out` (at most `limits.max_decoded`
+/// bytes), reading the body where the response keeps it — its memory or
+/// its file — without copying it first, as a report that only hashes
+/// the decoded bytes needs. The description's `raw` is left empty.
+pub fn decode_response_to(
+    resp: &Response,
+    limits: DecodeLimits,
+    out: &mut dyn Write,
+) -> (Body, Outcome) {
+    let (body, _) = describe_head(resp, 0, limits);
+    let reader: Box<dyn std::io::Read + '_> = match &resp.body_file {
+        Some(f) if f.len >= resp.body_len => match Source::File(FileSource::engine(f)).reader() {
+            Ok(r) => r,
+            Err(e) => {
+                let outcome = Outcome {
+                    error: Some(format!("cannot read the body: {e}")),
+                    ..Outcome::default()
+                };
+                return (body, outcome);
+            }
+        },
+        _ => Box::new(&resp.body[..]),
+    };
+    let codings = if body.refused.is_some() {
+        &[][..]
+    } else {
+        &body.codings[..]
+    };
+    let outcome = coding::decode_into(codings, reader, out, limits.max_decoded);
+    (body, outcome)
+}
+
 /// Describes and decodes `resp`'s body in one go.
 pub fn decode_response(resp: &Response, limits: DecodeLimits) -> Body {
     let mut body = describe(resp, limits);

@@ -14,13 +14,15 @@
 
 use std::time::Duration;
 
-use base64::Engine as _;
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 
 use super::har_parts::{request, response, round3};
 use super::history_entry::HistoryEntry;
 use super::redact::{self, Redaction};
 use super::time::rfc3339;
+use crate::report::stream::{Node, Obj};
 use crate::wire::policy::{Cause, Flow, Hop};
 use crate::wire::Exchange;
 
@@ -32,39 +34,71 @@ pub fn har(exchanges: &[Exchange], redaction: Redaction) -> Value {
 
 /// The HAR document for a session: a page per flow (one request the user
 /// made) and an entry per hop and attempt, in the order they happened.
+/// (`send --har` writes the same pages and entries as each flow ends:
+/// `har_stream::HarWriter`.)
 pub fn har_session(flows: &[Flow], redaction: Redaction) -> Value {
     let mut pages = Vec::new();
     let mut entries = Vec::new();
     for (i, flow) in flows.iter().enumerate() {
-        let id = format!("page_{}", i + 1);
+        let id = page_id(i);
         pages.push(page(flow, &id, redaction));
         for hop in &flow.hops {
-            let mut e = entry(&hop.exchange, redaction);
-            e["pageref"] = json!(id);
-            e["_wirescope"]["flow"] = hop_extras(hop, redaction);
-            entries.push(e);
+            entries.push(flow_entry(hop, &id, redaction).to_value());
         }
     }
     document(pages, entries, redaction)
 }
 
+/// The id of the `i`th page (from 0) of a session.
+pub(super) fn page_id(i: usize) -> String {
+    format!("page_{}", i + 1)
+}
+
+/// A session's entry for one hop or attempt: the exchange's entry, its
+/// page and why it happened.
+pub(super) fn flow_entry<'a>(hop: &'a Hop, page: &str, redaction: Redaction) -> Obj<'a> {
+    let mut e = entry_doc(&hop.exchange, redaction);
+    e.put("pageref", json!(page));
+    if let Some(w) = e.object_mut("_wirescope") {
+        w.put("flow", hop_extras(hop, redaction));
+    }
+    e
+}
+
 fn document(pages: Vec<Value>, entries: Vec<Value>, redaction: Redaction) -> Value {
+    let mut log = serde_json::Map::new();
+    log.extend(log_head().into_iter().map(|(k, v)| (k.to_string(), v)));
+    log.insert("pages".into(), Value::Array(pages));
+    log.insert("entries".into(), Value::Array(entries));
+    log.extend(
+        log_tail(redaction)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+    );
+    json!({ "log": log })
+}
+
+/// `log`'s fields before its lists.
+pub(super) fn log_head() -> [(&'static str, Value); 2] {
+    [
+        ("version", json!("1.2")),
+        (
+            "creator",
+            json!({"name": "wirescope", "version": env!("CARGO_PKG_VERSION")}),
+        ),
+    ]
+}
+
+/// `log`'s fields after its lists.
+pub(super) fn log_tail(redaction: Redaction) -> [(&'static str, Value); 1] {
     let comment = match redaction {
         Redaction::On => "credentials redacted (Authorization, cookies, token-like headers and query parameters, URL passwords); bodies as they crossed the wire",
         Redaction::Off => "not redacted: this file may hold credentials",
     };
-    json!({
-        "log": {
-            "version": "1.2",
-            "creator": {"name": "wirescope", "version": env!("CARGO_PKG_VERSION")},
-            "pages": pages,
-            "entries": entries,
-            "comment": comment,
-        }
-    })
+    [("comment", json!(comment))]
 }
 
-fn page(flow: &Flow, id: &str, redaction: Redaction) -> Value {
+pub(super) fn page(flow: &Flow, id: &str, redaction: Redaction) -> Value {
     let first = flow.hops.first().map(|h| &h.exchange);
     let title = first.map_or(String::new(), |ex| {
         format!("{} {}", ex.method, scrub(redaction, &ex.url))
@@ -128,7 +162,14 @@ fn scrub(redaction: Redaction, text: &str) -> String {
 
 /// One `log.entries[]` item.
 pub fn entry(ex: &Exchange, redaction: Redaction) -> Value {
-    let stored = HistoryEntry::from_exchange(ex, redaction);
+    entry_doc(ex, redaction).to_value()
+}
+
+/// One `log.entries[]` item, ready to be written: the response body is
+/// borrowed from the exchange, the (redacted) wire bytes and request body
+/// moved in, and all of them written in pieces.
+pub fn entry_doc(ex: &Exchange, redaction: Redaction) -> Obj<'_> {
+    let mut stored = HistoryEntry::from_exchange(ex, redaction);
     let t = ex.timeline.har();
     // HAR requires send/wait/receive to be real durations; a phase an
     // exchange never reached took no time. blocked/dns/connect/ssl keep
@@ -139,47 +180,71 @@ pub fn entry(ex: &Exchange, redaction: Redaction) -> Value {
     // `time` is the sum of the phases (ssl is inside connect), which is
     // the exchange's total whenever every mark was taken.
     let time = round3(phases.iter().filter(|v| **v >= 0.0).sum());
-    let b64 = base64::engine::general_purpose::STANDARD;
-    let mut e = json!({
-        "startedDateTime": rfc3339(ex.timeline.started_at),
-        "time": time,
-        "request": request(ex, &stored),
-        "response": response(ex, &stored),
-        "cache": {},
-        "timings": {
-            "blocked": t.blocked,
-            "dns": t.dns,
-            "connect": t.connect,
-            "ssl": t.ssl,
-            "send": send,
-            "wait": wait,
-            "receive": receive,
-        },
-        "_wirescope": {
-            "protocol": ex.negotiated.as_ref().map(|n| json!({"version": n.version, "why": n.why})),
-            "insecure": ex.insecure,
-            "warnings": stored.warnings,
-            "error": ex.error.as_ref().map(|e| json!({
+    let request = request(ex, &mut stored);
+    let response = response(ex, &stored);
+    let extras = Obj::new()
+        .with(
+            "protocol",
+            json!(ex
+                .negotiated
+                .as_ref()
+                .map(|n| json!({"version": n.version, "why": n.why}))),
+        )
+        .with("insecure", json!(ex.insecure))
+        .with("warnings", json!(stored.warnings))
+        .with(
+            "error",
+            json!(ex.error.as_ref().map(|e| json!({
                 "phase": e.phase.name(),
                 "message": scrub(redaction, &e.message),
-            })),
-            "reused": ex.timeline.reused,
-            "total": t.total,
-            "tls": ex.tls.as_ref().map(|s| json!({"version": s.version, "cipher": s.cipher, "alpn": s.alpn})),
-            "truncated": ex.transcript.truncated(),
-            "redacted": stored.redacted,
-            "remote": stored.remote,
-            "notes": stored.notes,
-            "timeline": stored.timeline,
-            "sent": b64.encode(&stored.sent),
-            "received": b64.encode(&stored.received),
-            "sent_total": stored.sent_total,
-            "received_total": stored.received_total,
-        },
-    });
-    if let (Some(c), Some(obj)) = (&ex.connection, e.as_object_mut()) {
-        obj.insert("serverIPAddress".into(), json!(c.remote.ip().to_string()));
-        obj.insert("connection".into(), json!(c.id.to_string()));
+            }))),
+        )
+        .with("reused", json!(ex.timeline.reused))
+        .with("total", json!(t.total))
+        .with(
+            "tls",
+            json!(ex
+                .tls
+                .as_ref()
+                .map(|s| json!({"version": s.version, "cipher": s.cipher, "alpn": s.alpn}))),
+        )
+        .with("truncated", json!(ex.transcript.truncated()))
+        .with("redacted", json!(stored.redacted))
+        .with("remote", json!(stored.remote))
+        .with("notes", json!(stored.notes))
+        .with("timeline", json!(stored.timeline))
+        .with(
+            "sent",
+            Node::B64(Cow::Owned(std::mem::take(&mut stored.sent))),
+        )
+        .with(
+            "received",
+            Node::B64(Cow::Owned(std::mem::take(&mut stored.received))),
+        )
+        .with("sent_total", json!(stored.sent_total))
+        .with("received_total", json!(stored.received_total));
+    let mut e = Obj::new()
+        .with("startedDateTime", json!(rfc3339(ex.timeline.started_at)))
+        .with("time", json!(time))
+        .with("request", request)
+        .with("response", response)
+        .with("cache", json!({}))
+        .with(
+            "timings",
+            json!({
+                "blocked": t.blocked,
+                "dns": t.dns,
+                "connect": t.connect,
+                "ssl": t.ssl,
+                "send": send,
+                "wait": wait,
+                "receive": receive,
+            }),
+        )
+        .with("_wirescope", extras);
+    if let Some(c) = &ex.connection {
+        e.put("serverIPAddress", json!(c.remote.ip().to_string()));
+        e.put("connection", json!(c.id.to_string()));
     }
     e
 }

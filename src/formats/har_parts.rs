@@ -3,11 +3,13 @@
 //! redacted exactly as history redacts them); the response content from
 //! the exchange, decoded from its content coding as HAR asks.
 
-use base64::Engine as _;
+use std::borrow::Cow;
+
 use serde_json::{json, Value};
 
 use super::history_entry::HistoryEntry;
 use super::wire_view;
+use crate::report::stream::{Node, Obj};
 use crate::wire::Exchange;
 
 /// Milliseconds to three decimals: HAR's precision is the microsecond.
@@ -27,7 +29,9 @@ fn header<'a>(list: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-pub(super) fn request(ex: &Exchange, stored: &HistoryEntry) -> Value {
+/// The `request` object; the request body is moved out of `stored`
+/// (written as it is, never copied).
+pub(super) fn request<'a>(ex: &Exchange, stored: &mut HistoryEntry) -> Obj<'a> {
     let view = wire_view::request(ex);
     let query = url::Url::parse(&stored.url)
         .map(|u| {
@@ -44,86 +48,135 @@ pub(super) fn request(ex: &Exchange, stored: &HistoryEntry) -> Value {
         .filter_map(|c| c.split_once('='))
         .map(|(n, v)| json!({"name": n.trim(), "value": v.trim()}))
         .collect();
-    let mut r = json!({
-        "method": stored.method,
-        "url": stored.url,
-        "httpVersion": if view.version.is_empty() { "HTTP/1.1".into() } else { view.version.clone() },
-        "cookies": cookies,
-        "headers": pairs(headers),
-        "queryString": query,
-        "headersSize": view.head_size.map_or(-1, |n| n as i64),
-        "bodySize": stored.request_body.len(),
-    });
+    let mut r = Obj::new()
+        .with("method", json!(stored.method))
+        .with("url", json!(stored.url))
+        .with(
+            "httpVersion",
+            json!(if view.version.is_empty() {
+                "HTTP/1.1".into()
+            } else {
+                view.version.clone()
+            }),
+        )
+        .with("cookies", json!(cookies))
+        .with("headers", json!(pairs(headers)))
+        .with("queryString", json!(query))
+        .with(
+            "headersSize",
+            json!(view.head_size.map_or(-1, |n| n as i64)),
+        )
+        .with("bodySize", json!(stored.request_body.len()));
     if !stored.request_body.is_empty() {
         let mime = header(headers, "content-type").unwrap_or_default();
-        let mut post = json!({"mimeType": mime});
-        put_text(&mut post, &stored.request_body);
-        r["postData"] = post;
+        let mut post = Obj::new().with("mimeType", json!(mime));
+        put_text(
+            &mut post,
+            Cow::Owned(std::mem::take(&mut stored.request_body)),
+        );
+        r.put("postData", post);
     }
     r
 }
 
-pub(super) fn response(ex: &Exchange, stored: &HistoryEntry) -> Value {
+/// The `response` object; the body is borrowed from the exchange (or,
+/// when it had a content coding, the decoded bytes are moved in).
+pub(super) fn response<'a>(ex: &'a Exchange, stored: &HistoryEntry) -> Obj<'a> {
     let Some(resp) = &ex.response else {
         // HAR has no "no response": browsers write status 0, as here.
-        return json!({
-            "status": 0, "statusText": "", "httpVersion": "", "cookies": [], "headers": [],
-            "content": {"size": 0, "mimeType": "x-unknown"},
-            "redirectURL": "", "headersSize": -1, "bodySize": -1,
-        });
+        return Obj::new()
+            .with("status", json!(0))
+            .with("statusText", json!(""))
+            .with("httpVersion", json!(""))
+            .with("cookies", json!([]))
+            .with("headers", json!([]))
+            .with("content", json!({"size": 0, "mimeType": "x-unknown"}))
+            .with("redirectURL", json!(""))
+            .with("headersSize", json!(-1))
+            .with("bodySize", json!(-1));
     };
     let headers = &stored.response_headers;
     let mime = header(headers, "content-type").unwrap_or("x-unknown");
-    let mut content = json!({"mimeType": mime});
+    let mut content = Obj::new().with("mimeType", json!(mime));
     // HAR's content.text is the decoded entity; the wire form's size is
     // bodySize, and the difference is `compression`.
     let decoded = resp
         .header("content-encoding")
         .and_then(|enc| crate::decode::coding::decode(enc, &resp.body, Default::default()).ok())
         .flatten();
-    let text = match &decoded {
+    let text: Cow<'a, [u8]> = match decoded {
         Some(d) => {
-            content["compression"] = json!(d.bytes.len() as i64 - resp.body.len() as i64);
-            &d.bytes
+            content.put(
+                "compression",
+                json!(d.bytes.len() as i64 - resp.body.len() as i64),
+            );
+            Cow::Owned(d.bytes)
         }
-        None => &resp.body,
+        None => Cow::Borrowed(&resp.body),
     };
-    content["size"] = json!(text.len());
+    content.put("size", json!(text.len()));
     put_text(&mut content, text);
     if resp.body_truncated() {
-        content["comment"] = json!(format!(
-            "body cut at {} of {} bytes (wirescope's memory cap)",
-            resp.body.len(),
-            resp.body_len
-        ));
+        content.put(
+            "comment",
+            json!(format!(
+                "body cut at {} of {} bytes (wirescope's memory cap)",
+                resp.body.len(),
+                resp.body_len
+            )),
+        );
     }
     let version = match &ex.negotiated {
         Some(n) if n.version == "HTTP/2" => "HTTP/2".to_string(),
         _ => resp.version.clone(),
     };
-    json!({
-        "status": resp.status,
-        "statusText": resp.reason,
-        "httpVersion": version,
-        "cookies": headers.iter()
-            .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
-            .map(|(_, v)| set_cookie(v))
-            .collect::<Vec<_>>(),
-        "headers": pairs(headers),
-        "content": content,
-        "redirectURL": header(headers, "location").unwrap_or(""),
-        "headersSize": if ex.h2.is_some() { -1 } else { resp.head_len as i64 },
-        "bodySize": resp.body_len,
-    })
+    Obj::new()
+        .with("status", json!(resp.status))
+        .with("statusText", json!(resp.reason))
+        .with("httpVersion", json!(version))
+        .with(
+            "cookies",
+            json!(headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case("set-cookie"))
+                .map(|(_, v)| set_cookie(v))
+                .collect::<Vec<_>>()),
+        )
+        .with("headers", json!(pairs(headers)))
+        .with("content", content)
+        .with(
+            "redirectURL",
+            json!(header(headers, "location").unwrap_or("")),
+        )
+        .with(
+            "headersSize",
+            json!(if ex.h2.is_some() {
+                -1
+            } else {
+                resp.head_len as i64
+            }),
+        )
+        .with("bodySize", json!(resp.body_len))
 }
 
-/// `text`, or base64 with `encoding` when the bytes are not UTF-8.
-fn put_text(obj: &mut Value, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => obj["text"] = json!(s),
-        Err(_) => {
-            obj["text"] = json!(base64::engine::general_purpose::STANDARD.encode(bytes));
-            obj["encoding"] = json!("base64");
+/// `text`, or base64 with `encoding` when the bytes are not UTF-8;
+/// either way written from the bytes given, in pieces, never copied.
+fn put_text<'a>(obj: &mut Obj<'a>, bytes: Cow<'a, [u8]>) {
+    let text = match bytes {
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(s) => Ok(Node::Text(s)),
+            Err(_) => Err(Cow::Borrowed(b)),
+        },
+        Cow::Owned(v) => match String::from_utf8(v) {
+            Ok(s) => Ok(Node::Value(Value::String(s))),
+            Err(e) => Err(Cow::Owned(e.into_bytes())),
+        },
+    };
+    match text {
+        Ok(node) => obj.put("text", node),
+        Err(bytes) => {
+            obj.put("text", Node::B64(bytes));
+            obj.put("encoding", json!("base64"));
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod export;
 pub mod files;
 pub mod har;
 pub mod har_import;
+pub mod har_stream;
 pub mod har_validate;
 pub mod history;
 pub mod http_file;
@@ -56,6 +57,7 @@ pub use export::{
 };
 pub use har::{har, har_session};
 pub use har_import::import_har;
+pub use har_stream::HarWriter;
 pub use har_validate::validate_har;
 pub use history::{History, HistoryEntry, HistoryLimits};
 pub use http_file::{HttpFile, HttpRequestEntry};

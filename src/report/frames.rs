@@ -265,13 +265,19 @@ fn summary(out: &mut String, conn: &Connection, only: Option<&[u32]>) {
 /// The JSON `frames` array: `[{dir, at_ms, type, flags, stream, len,
 /// headers?: [[name, value, representation]], ...detail fields}]`.
 pub fn json(conn: &Connection, only_streams: Option<&[u32]>) -> Value {
-    Value::Array(
-        conn.items
-            .iter()
-            .filter(|i| keep(i, only_streams))
-            .map(item_json)
-            .collect(),
-    )
+    Value::Array(json_items(conn, only_streams).collect())
+}
+
+/// The elements of `json`, made one at a time (a report writing them
+/// out never holds the whole array).
+pub fn json_items<'a>(
+    conn: &'a Connection,
+    only_streams: Option<&'a [u32]>,
+) -> impl Iterator<Item = Value> + 'a {
+    conn.items
+        .iter()
+        .filter(move |i| keep(i, only_streams))
+        .map(item_json)
 }
 
 fn item_json(item: &Item) -> Value {

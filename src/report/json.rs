@@ -1,10 +1,16 @@
 //! The `--format json` document for one exchange (one per line, JSON
 //! Lines). Field names are a public interface: add, never rename.
 
+use std::borrow::Cow;
+use std::io::Write;
+
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+use super::stream::{Node, Obj};
 use crate::decode::coding::DecodeLimits;
+use crate::explain::Lint;
+use crate::wire::policy::{Cause, Flow, Stop};
 use crate::wire::{Exchange, Response};
 
 /// The document, decoding bodies up to the default cap (64 MiB).
@@ -12,91 +18,230 @@ pub fn exchange(ex: &Exchange) -> Value {
     exchange_with(ex, DecodeLimits::default())
 }
 
-/// The document, decoding the body within `limits` for `body`.
+/// The document as a `Value`, decoding the body within `limits` for
+/// `body` (the base64 fields made whole; `send` writes `document`
+/// instead, which never holds them).
 pub fn exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
+    document(ex, limits).to_value()
+}
+
+/// The document for one exchange, ready to be written: the transcript's
+/// bytes are borrowed and base64-encoded piece by piece as they are
+/// written, lists are made as they are written.
+pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
     let b64 = |b: &[u8]| base64::engine::general_purpose::STANDARD.encode(b);
     let t = &ex.transcript;
     let resp = ex.response.as_ref();
     let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
-    json!({
-        "url": ex.url,
-        "method": ex.method,
-        "http_version": resp.map(|r| r.version.clone()),
-        "status": resp.map(|r| r.status),
-        "reason": resp.map(|r| r.reason.clone()),
-        "headers": resp.map(|r| r.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>()),
+    Obj::new()
+        .with("url", json!(ex.url))
+        .with("method", json!(ex.method))
+        .with("http_version", json!(resp.map(|r| r.version.clone())))
+        .with("status", json!(resp.map(|r| r.status)))
+        .with("reason", json!(resp.map(|r| r.reason.clone())))
+        .with(
+            "headers",
+            or_null(resp.map(|r| Node::values(&r.headers, |(n, v)| json!([n, v])))),
+        )
         // The exact bytes of each field (the text above escapes what is
         // not printable UTF-8 and joins folded lines).
-        "headers_b64": resp.map(|r| r.raw_headers.iter().map(|(n, v)| json!([b64(n), b64(v)])).collect::<Vec<_>>()),
-        "interim": resp.map(|r| r.interim.iter().map(|i| json!({
-            "status": i.status,
-            "reason": i.reason,
-            "headers": i.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>()).unwrap_or_default(),
-        "body_len": resp.map(|r| r.body_len),
-        "framing": resp.map(|r| format!("{:?}", r.framing)),
-        "body": resp.map(|r| body(r, limits)),
-        "sent_b64": b64(&t.sent),
-        "received_b64": b64(&t.received),
-        "sent_total": t.sent_total,
-        "received_total": t.received_total,
-        "sent_dropped": t.sent_dropped(),
-        "received_dropped": t.received_dropped(),
-        "truncated": t.truncated(),
-        "chunks": t.chunks.iter().map(|c| json!({
-            "dir": c.dir.name(),
-            "at_ms": ms(c.at),
-            "len": c.len,
-        })).collect::<Vec<_>>(),
-        "chunks_dropped": t.chunks_dropped,
-        "timings": ex.timeline.har(),
-        "curl_timings": ex.timeline.curl_points().iter().map(|(k, v)| (k.to_string(), json!(v))).collect::<serde_json::Map<_, _>>(),
-        "connection": ex.connection.as_ref().map(|c| {
-            let mut v = json!({
-                "id": c.id,
-                "reused": c.reused,
-                "remote": c.remote.to_string(),
-                "local": c.local.map(|l| l.to_string()),
-                "resolved": c.resolved.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                "failed_attempts": c.failed_attempts.iter().map(|(a, m)| json!([a.to_string(), m])).collect::<Vec<_>>(),
-            });
-            // HTTP/2: the connection-level bytes (preface, stream 0's
-            // frames) this exchange claimed, apart from its own stream's.
-            if let (Some(cap), Some(map)) = (&ex.h2, v.as_object_mut()) {
-                let ct = &cap.connection;
-                map.insert("sent_b64".into(), json!(b64(&ct.sent)));
-                map.insert("received_b64".into(), json!(b64(&ct.received)));
-                map.insert("sent_total".into(), json!(ct.sent_total));
-                map.insert("received_total".into(), json!(ct.received_total));
-                map.insert("frames_dropped".into(), json!(cap.dropped));
-            }
-            v
-        }),
-        "tls": ex.tls.as_ref().map(|t| json!({
-            "version": t.version,
-            "cipher": t.cipher,
-            "alpn": t.alpn,
-            "server_name": t.server_name,
-            "chain": t.chain.iter().map(|c| json!({
-                "subject": c.subject,
-                "issuer": c.issuer,
-                "not_before": c.not_before,
-                "not_after": c.not_after,
-                "san": c.san,
-            })).collect::<Vec<_>>(),
-            "handshake_records": t.handshake_records.iter().map(|r| json!({
-                "dir": r.dir.name(),
-                "at_ms": ms(r.at),
-                "type": r.content_type,
-                "len": r.len,
-            })).collect::<Vec<_>>(),
-        })),
-        "protocol": ex.negotiated.as_ref().map(|n| json!({"version": n.version, "why": n.why})),
-        "frames": super::h2view::frames(ex).map(|c| super::frames::json(&c, None)),
-        "insecure": ex.insecure,
-        "warnings": ex.warnings,
-        "error": ex.error.as_ref().map(|e| json!({"phase": e.phase.name(), "message": e.message})),
-    })
+        .with(
+            "headers_b64",
+            or_null(
+                resp.map(|r| Node::values(&r.raw_headers, move |(n, v)| json!([b64(n), b64(v)]))),
+            ),
+        )
+        .with(
+            "interim",
+            json!(resp
+                .map(|r| r
+                    .interim
+                    .iter()
+                    .map(|i| json!({
+                        "status": i.status,
+                        "reason": i.reason,
+                        "headers": i.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
+                    }))
+                    .collect::<Vec<_>>())
+                .unwrap_or_default()),
+        )
+        .with("body_len", json!(resp.map(|r| r.body_len)))
+        .with("framing", json!(resp.map(|r| format!("{:?}", r.framing))))
+        .with("body", json!(resp.map(|r| body(r, limits))))
+        .with("sent_b64", bytes(&t.sent))
+        .with("received_b64", bytes(&t.received))
+        .with("sent_total", json!(t.sent_total))
+        .with("received_total", json!(t.received_total))
+        .with("sent_dropped", json!(t.sent_dropped()))
+        .with("received_dropped", json!(t.received_dropped()))
+        .with("truncated", json!(t.truncated()))
+        .with(
+            "chunks",
+            Node::values(&t.chunks, move |c| {
+                json!({
+                    "dir": c.dir.name(),
+                    "at_ms": ms(c.at),
+                    "len": c.len,
+                })
+            }),
+        )
+        .with("chunks_dropped", json!(t.chunks_dropped))
+        .with("timings", json!(ex.timeline.har()))
+        .with(
+            "curl_timings",
+            Value::Object(
+                ex.timeline
+                    .curl_points()
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), json!(v)))
+                    .collect(),
+            ),
+        )
+        .with(
+            "connection",
+            or_null(ex.connection.as_ref().map(|c| {
+                let mut v = Obj::new()
+                    .with("id", json!(c.id))
+                    .with("reused", json!(c.reused))
+                    .with("remote", json!(c.remote.to_string()))
+                    .with("local", json!(c.local.map(|l| l.to_string())))
+                    .with(
+                        "resolved",
+                        json!(c
+                            .resolved
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()),
+                    )
+                    .with(
+                        "failed_attempts",
+                        json!(c
+                            .failed_attempts
+                            .iter()
+                            .map(|(a, m)| json!([a.to_string(), m]))
+                            .collect::<Vec<_>>()),
+                    );
+                // HTTP/2: the connection-level bytes (preface, stream 0's
+                // frames) this exchange claimed, apart from its own stream's.
+                if let Some(cap) = &ex.h2 {
+                    let ct = &cap.connection;
+                    v.put("sent_b64", bytes(&ct.sent));
+                    v.put("received_b64", bytes(&ct.received));
+                    v.put("sent_total", json!(ct.sent_total));
+                    v.put("received_total", json!(ct.received_total));
+                    v.put("frames_dropped", json!(cap.dropped));
+                }
+                Node::Object(v)
+            })),
+        )
+        .with(
+            "tls",
+            json!(ex.tls.as_ref().map(|t| json!({
+                "version": t.version,
+                "cipher": t.cipher,
+                "alpn": t.alpn,
+                "server_name": t.server_name,
+                "chain": t.chain.iter().map(|c| json!({
+                    "subject": c.subject,
+                    "issuer": c.issuer,
+                    "not_before": c.not_before,
+                    "not_after": c.not_after,
+                    "san": c.san,
+                })).collect::<Vec<_>>(),
+                "handshake_records": t.handshake_records.iter().map(|r| json!({
+                    "dir": r.dir.name(),
+                    "at_ms": ms(r.at),
+                    "type": r.content_type,
+                    "len": r.len,
+                })).collect::<Vec<_>>(),
+            }))),
+        )
+        .with(
+            "protocol",
+            json!(ex
+                .negotiated
+                .as_ref()
+                .map(|n| json!({"version": n.version, "why": n.why}))),
+        )
+        .with(
+            "frames",
+            or_null(ex.h2.as_ref().map(|cap| {
+                let conn = &*cap.frames;
+                Node::Values(Box::new(move || {
+                    Box::new(super::frames::json_items(conn, None))
+                }))
+            })),
+        )
+        .with("insecure", json!(ex.insecure))
+        .with("warnings", json!(ex.warnings))
+        .with(
+            "error",
+            json!(ex
+                .error
+                .as_ref()
+                .map(|e| json!({"phase": e.phase.name(), "message": e.message}))),
+        )
+}
+
+/// Bytes, written as base64 in pieces.
+fn bytes(b: &[u8]) -> Node<'_> {
+    Node::B64(Cow::Borrowed(b))
+}
+
+fn or_null(n: Option<Node<'_>>) -> Node<'_> {
+    n.unwrap_or(Node::Value(Value::Null))
+}
+
+/// `send --format json`: one line per hop and attempt of `flow`, each the
+/// exchange's `document` plus why it happened (`hop`, `attempt`, `cause`,
+/// `notes`); the last also says how the flow ended (`stopped`,
+/// `revalidation`, `lints`). Written as it is made: no line is held.
+pub fn write_flow(
+    flow: &Flow,
+    lints: &[Lint],
+    revalidation: Option<&str>,
+    limits: DecodeLimits,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let last = flow.hops.len().saturating_sub(1);
+    for (i, hop) in flow.hops.iter().enumerate() {
+        let mut doc = document(&hop.exchange, limits);
+        doc.put("hop", json!(hop.hop));
+        doc.put("attempt", json!(hop.attempt));
+        doc.put(
+            "cause",
+            match &hop.cause {
+                Cause::First => json!({"kind": "first"}),
+                Cause::Redirect { status, rule } => {
+                    json!({"kind": "redirect", "status": status, "rule": rule})
+                }
+                Cause::Retry {
+                    attempt,
+                    waited,
+                    reason,
+                } => json!({
+                    "kind": "retry", "attempt": attempt, "waited_ms": waited.as_secs_f64() * 1000.0, "reason": reason
+                }),
+            },
+        );
+        doc.put("notes", json!(hop.notes));
+        if i == last {
+            doc.put("stopped", json!(flow.stopped.as_ref().map(Stop::message)));
+            doc.put("revalidation", json!(revalidation));
+            doc.put(
+                "lints",
+                Value::Array(
+                    lints
+                        .iter()
+                        .map(|l| json!({"severity": super::lints::severity_name(l.severity), "code": l.code, "message": l.message}))
+                        .collect(),
+                ),
+            );
+        }
+        serde_json::to_writer(&mut *out, &doc)?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
 }
 
 /// Hashes and counts what is written.
@@ -116,9 +261,8 @@ impl std::io::Write for Digest {
 /// sha256, and whether the decoded body is less than the whole (bytes not
 /// kept, the decoded cap reached, or decoding failed — `error` says why).
 pub fn body(resp: &Response, limits: DecodeLimits) -> Value {
-    let b = crate::decode::body::describe(resp, limits);
     let mut digest = Digest(ring::digest::Context::new(&ring::digest::SHA256));
-    let outcome = b.decode_to(&mut digest);
+    let (b, outcome) = crate::decode::body::decode_response_to(resp, limits, &mut digest);
     let sha: String = digest
         .0
         .finish()

@@ -10,5 +10,6 @@ pub mod json;
 pub mod lanes;
 pub mod lints;
 pub mod mask;
+pub mod stream;
 pub mod text;
 pub mod waterfall;
