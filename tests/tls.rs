@@ -81,7 +81,7 @@ async fn trusted_through_cacert_with_details_and_reuse() {
     let s = spec(format!("https://127.0.0.1:{}/", addr.port()), tls);
     let a = session.send(&s, Probe::none()).await;
     assert!(a.is_ok(), "{:?}", a.error);
-    assert_eq!(a.response.as_ref().unwrap().body, b"secret");
+    assert_eq!(&a.response.as_ref().unwrap().body[..], b"secret");
     assert!(
         a.transcript.received.ends_with(b"secret"),
         "the tap sits above TLS"

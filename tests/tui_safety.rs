@@ -60,11 +60,14 @@ fn hostile_exchange() -> Exchange {
     resp.head_start = 0;
     resp.head_len = head.len();
     resp.framing = wirescope::wire::exchange::Framing::ContentLength(all.len() as u64);
-    resp.body = all.clone();
+    resp.body = all.clone().into();
     resp.body_len = all.len() as u64;
     resp.chunk_count = 0;
+    resp.body_layout = wirescope::wire::layout_of(&received, false)
+        .map(|l| l.body)
+        .unwrap_or_default();
     x.transcript.received_total = received.len() as u64;
-    x.transcript.received = received;
+    x.transcript.received = received.into();
     x.url = lossy(b"http://127.0.0.1:8080/\x1b[2J\x1b]8;;http://x\x1b\\");
     x
 }

@@ -213,8 +213,10 @@ fn server_control_bytes_never_reach_a_cell() {
     let resp = x.response.as_mut().unwrap();
     resp.headers.push(("X-Evil".into(), evil.into()));
     resp.reason = format!("OK{evil}");
-    resp.body = format!("line{evil}\r\nmore").into_bytes();
-    x.transcript.received.extend_from_slice(evil.as_bytes());
+    resp.body = format!("line{evil}\r\nmore").into_bytes().into();
+    let mut received = x.transcript.received.to_vec();
+    received.extend_from_slice(evil.as_bytes());
+    x.transcript.received = received.into();
     fixture::push_done(&mut app, x);
     for (w, h) in SIZES {
         for view_kind in [WireView::Text, WireView::Hex] {

@@ -105,8 +105,8 @@ fn save_wire(dir: &Path, ex: &Exchange) -> Result<Vec<String>, String> {
     let t = &ex.transcript;
     let mut notes = Vec::new();
     for (name, bytes, total) in [
-        ("sent.bin", &t.sent, t.sent_total),
-        ("received.bin", &t.received, t.received_total),
+        ("sent.bin", &t.sent[..], t.sent_total),
+        ("received.bin", &t.received[..], t.received_total),
     ] {
         let path = dir.join(name);
         std::fs::write(&path, bytes)

@@ -103,7 +103,7 @@ impl HistoryEntry {
         let t = &ex.transcript;
         let mut notes = Vec::new();
         let (sent, received) = match (on, ex.h2.is_some()) {
-            (false, _) => (t.sent.clone(), t.received.clone()),
+            (false, _) => (t.sent.clone(), t.received.to_vec()),
             (true, false) => (
                 redact::h1_bytes(&t.sent, Dir::Sent),
                 redact::h1_bytes(&t.received, Dir::Received),

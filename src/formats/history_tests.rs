@@ -107,7 +107,7 @@ fn a_big_exchange_keeps_only_its_first_mebibyte_each_way() {
         url: "http://h/".into(),
         transcript: Transcript {
             sent: b"GET / HTTP/1.1\r\nHost: h\r\n\r\n".to_vec(),
-            received: big.clone(),
+            received: big.clone().into(),
             sent_total: 27,
             received_total: big.len() as u64,
             ..Transcript::default()

@@ -170,7 +170,7 @@ mod tests {
             "{p:?}"
         );
         assert_eq!(p[2], "  \"zipped\": true");
-        r.body = gz[..gz.len() - 5].to_vec();
+        r.body = gz[..gz.len() - 5].to_vec().into();
         r.body_len = r.body.len() as u64;
         let p = preview(&r, 10, DecodeLimits::default());
         assert!(

@@ -130,7 +130,7 @@ mod tests {
         let mut x = crate::tui::fixture::exchange();
         let r = x.response.as_mut().unwrap();
         r.body_len = s.len() as u64;
-        r.body = s.into_bytes();
+        r.body = s.into_bytes().into();
         let p = preview(&x, DecodeLimits::default());
         assert_eq!(p.kind, "JSON");
         assert_eq!(p.lines[..3], ["{", "  \"items\": [", "    {"]);

@@ -18,7 +18,7 @@ pub fn body_exchange(headers: &[(&str, &str)], body: Vec<u8>) -> Exchange {
     // The transcript keeps what the engine would (a 16 MiB cap).
     received.extend_from_slice(&body[..body.len().min(16 << 20)]);
     x.transcript.received_total = (head.len() + body.len()) as u64;
-    x.transcript.received = received;
+    x.transcript.received = received.into();
     let r = x.response.as_mut().expect("the fixture has a response");
     r.headers = headers
         .iter()
@@ -32,7 +32,10 @@ pub fn body_exchange(headers: &[(&str, &str)], body: Vec<u8>) -> Exchange {
     r.framing = Framing::ContentLength(body.len() as u64);
     r.chunk_count = 0;
     r.body_len = body.len() as u64;
-    r.body = body;
+    r.body = body.into();
+    r.body_layout = crate::wire::layout_of(&x.transcript.received, false)
+        .map(|l| l.body)
+        .unwrap_or_default();
     x
 }
 

@@ -51,10 +51,11 @@ fn chunks() -> Vec<(Dir, f64, Vec<u8>)> {
 /// Chunks `from..to` as a transcript on a clock starting at `zero` ms.
 fn transcript(all: &[(Dir, f64, Vec<u8>)], from: usize, to: usize, zero: f64) -> Transcript {
     let mut t = Transcript::default();
+    let mut received = Vec::new();
     for (dir, at, bytes) in &all[from..to] {
         match dir {
             Dir::Sent => t.sent.extend_from_slice(bytes),
-            Dir::Received => t.received.extend_from_slice(bytes),
+            Dir::Received => received.extend_from_slice(bytes),
         }
         t.chunks.push(ChunkMark {
             dir: *dir,
@@ -62,6 +63,7 @@ fn transcript(all: &[(Dir, f64, Vec<u8>)], from: usize, to: usize, zero: f64) ->
             len: bytes.len(),
         });
     }
+    t.received = received.into();
     t.sent_total = t.sent.len() as u64;
     t.received_total = t.received.len() as u64;
     t
@@ -107,7 +109,8 @@ fn h2_exchange(
         framing: Framing::Http2,
         body_layout: Default::default(),
         body_len: body.len() as u64,
-        body,
+        body: body.into(),
+        arriving: Vec::new(),
         chunk_count: 0,
         body_file: None,
     };

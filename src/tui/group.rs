@@ -224,7 +224,7 @@ pub fn light(ex: &Exchange) -> Exchange {
         response: ex.response.as_ref().map(|r| {
             // The body is cloned once and dropped: the flow's end only.
             let mut r = r.clone();
-            r.body = Vec::new();
+            r.body = Default::default();
             r
         }),
         connection: None,

@@ -7,6 +7,8 @@ use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::Arc;
 
+use bytes::Bytes;
+
 use super::exchange::{Framing, Response};
 use super::spec::{Limits, Spill};
 use super::warning::Warning;
@@ -45,15 +47,21 @@ impl BodyFile {
 pub(crate) struct BodySink {
     keep: usize,
     spill: Spill,
+    /// Copy what arrives into `Response::arriving`. Not for an
+    /// identity-coded HTTP/1.1 body kept in memory only: that one is a
+    /// slice of the transcript (`settle`).
+    copy: bool,
     file: Option<(BufWriter<File>, tempfile::TempPath)>,
     failed: Option<String>,
 }
 
 impl BodySink {
-    pub(crate) fn new(limits: &Limits) -> Self {
+    pub(crate) fn new(limits: &Limits, framing: Framing) -> Self {
+        let identity = matches!(framing, Framing::ContentLength(_) | Framing::CloseDelimited);
         BodySink {
             keep: limits.max_body_kept,
             spill: limits.spill,
+            copy: !identity || limits.spill != Spill::Off,
             file: None,
             failed: None,
         }
@@ -69,8 +77,11 @@ impl BodySink {
         ) {
             resp.body_layout.range.end += data.len();
         }
-        let room = self.keep.saturating_sub(resp.body.len());
-        resp.body.extend_from_slice(&data[..data.len().min(room)]);
+        let room = self.keep.saturating_sub(resp.arriving.len());
+        if self.copy {
+            resp.arriving
+                .extend_from_slice(&data[..data.len().min(room)]);
+        }
         if self.spill == Spill::Off || self.failed.is_some() {
             return;
         }
@@ -84,7 +95,7 @@ impl BodySink {
                 Ok(f) => {
                     let (file, path) = f.into_parts();
                     let mut w = BufWriter::with_capacity(1 << 20, file);
-                    let before = &resp.body[..resp.body.len() - data.len().min(room)];
+                    let before = &resp.arriving[..resp.arriving.len() - data.len().min(room)];
                     if let Err(e) = w.write_all(before) {
                         self.failed = Some(e.to_string());
                         return;
@@ -122,8 +133,34 @@ impl BodySink {
         if let Some(e) = self.failed {
             warnings.push(Warning::SpillFailed {
                 error: e,
-                kept: resp.body.len(),
+                kept: resp.arriving.len(),
             });
         }
+    }
+
+    /// Room for a body whose length is announced, sized once.
+    pub(crate) fn expect(&self, resp: &mut Response, len: usize) {
+        if self.copy {
+            resp.arriving.reserve_exact(len.min(self.keep));
+        }
+    }
+}
+
+/// Settles the kept body when the exchange ends, however it ended (a
+/// failure, the total deadline dropping the read): an identity-coded
+/// HTTP/1.1 body becomes the slice of the transcript it arrived in, up to
+/// `keep` bytes (one copy in memory, not two); any other body is what
+/// arrived, de-framed.
+pub fn settle(resp: &mut Response, received: &Bytes, keep: usize) {
+    let identity = matches!(
+        resp.framing,
+        Framing::ContentLength(_) | Framing::CloseDelimited
+    );
+    if identity && resp.arriving.is_empty() {
+        let r = &resp.body_layout.range;
+        let end = r.end.min(r.start.saturating_add(keep)).min(received.len());
+        resp.body = received.slice(r.start.min(end)..end);
+    } else {
+        resp.body = Bytes::from(std::mem::take(&mut resp.arriving));
     }
 }

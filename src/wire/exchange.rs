@@ -6,6 +6,8 @@ use std::net::{IpAddr, SocketAddr};
 use std::ops::Range;
 use std::time::Duration;
 
+use bytes::Bytes;
+
 use super::error::WireError;
 use super::timeline::Timeline;
 
@@ -38,7 +40,9 @@ pub struct ChunkMark {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
     pub sent: Vec<u8>,
-    pub received: Vec<u8>,
+    /// Shared, so an identity-coded body can be a slice of it
+    /// (`Response::body`) instead of a second copy.
+    pub received: Bytes,
     pub sent_total: u64,
     pub received_total: u64,
     pub chunks: Vec<ChunkMark>,
@@ -133,8 +137,14 @@ pub struct Response {
     /// HTTP/2, whose framing is its frames).
     pub body_layout: BodyLayout,
     /// The body with transfer framing removed (content codings untouched),
-    /// kept up to the body cap.
-    pub body: Vec<u8>,
+    /// kept up to the body cap. For a Content-Length or close-delimited
+    /// HTTP/1.1 body this is a slice of `Transcript::received` (the same
+    /// memory), set when the exchange ends (`body::settle`).
+    pub body: Bytes,
+    /// The de-framed body as it arrives, when it cannot be a slice of the
+    /// transcript (chunked, HTTP/2, or spilling to a file); moved into
+    /// `body` when the exchange ends. Empty afterwards.
+    pub arriving: Vec<u8>,
     /// Body length after de-chunking, including bytes not kept.
     pub body_len: u64,
     /// Chunks seen in a chunked body (DATA frames for HTTP/2).

@@ -85,7 +85,7 @@ pub async fn handshake(
                 // The h2 crate keeps its reason in the GOAWAY it sent, or
                 // it never saw HTTP/2 at all; the recording tells.
                 if let Ok(r) = rec.lock() {
-                    why = h2_why::our_goaway(why, r.transcript());
+                    why = h2_why::our_goaway(why, &r.so_far());
                 }
             }
             if let Ok(mut slot) = st.error.lock() {
@@ -112,7 +112,7 @@ async fn await_head(
     if !uploading {
         return timeout(silence, response).await;
     }
-    let sent = || conn.rec.lock().map_or(0, |r| r.transcript().sent_total);
+    let sent = || conn.rec.lock().map_or(0, |r| r.so_far().sent_total);
     let mut seen = sent();
     let mut last_progress = std::time::Instant::now();
     loop {
@@ -302,7 +302,7 @@ async fn run_stream(
             if e.is_reset() && !e.is_remote() {
                 let over = match (conn.rec.lock(), *stream_id) {
                     (Ok(r), Some(id)) => {
-                        h2_why::oversize_header_list(r.transcript(), id, limits.max_head_bytes)
+                        h2_why::oversize_header_list(&r.so_far(), id, limits.max_head_bytes)
                     }
                     _ => None,
                 };
@@ -344,12 +344,13 @@ async fn run_stream(
         head_len: 0,
         framing: Framing::Http2,
         body_layout: Default::default(),
-        body: Vec::new(),
+        body: Default::default(),
+        arriving: Vec::new(),
         body_len: 0,
         chunk_count: 0,
         body_file: None,
     });
-    let mut sink = BodySink::new(&limits);
+    let mut sink = BodySink::new(&limits, Framing::Http2);
     let result = async {
         loop {
             let next = match timeout(read_timeout, body.data()).await {

@@ -155,16 +155,17 @@ pub fn stream_marks(own: &[Done]) -> (Option<Duration>, Option<Duration>, Option
 /// exchange's clock.
 pub fn assemble(
     pieces: &[Done],
-    whole: &super::exchange::Transcript,
+    whole: &super::tap::SoFar,
     rebase: &dyn Fn(Duration) -> Duration,
 ) -> (super::exchange::Transcript, Vec<super::exchange::Placed>) {
     let mut t = super::exchange::Transcript::default();
+    let mut received = Vec::new();
     let mut placed = Vec::with_capacity(pieces.len());
     for d in pieces {
         let (dir, from, len) = (d.item.dir(), d.item.offset(), d.item.wire_len());
         let (source, out, total) = match dir {
-            Dir::Sent => (&whole.sent, &mut t.sent, &mut t.sent_total),
-            Dir::Received => (&whole.received, &mut t.received, &mut t.received_total),
+            Dir::Sent => (whole.sent, &mut t.sent, &mut t.sent_total),
+            Dir::Received => (whole.received, &mut received, &mut t.received_total),
         };
         *total += len as u64;
         // Bytes past the recording's cap were counted, not kept.
@@ -186,6 +187,7 @@ pub fn assemble(
             len,
         });
     }
+    t.received = received.into();
     (t, placed)
 }
 
@@ -239,7 +241,7 @@ pub fn from_connection(
             dropped: 0,
             recent_blocks: blocks,
         },
-        whole,
+        &whole.so_far(),
         conn.tables,
         &|d| d,
     )
@@ -249,7 +251,7 @@ pub fn from_connection(
 pub fn capture(
     stream: u32,
     claimed: Claimed,
-    whole: &super::exchange::Transcript,
+    whole: &super::tap::SoFar,
     tables: [crate::decode::h2::TableState; 2],
     rebase: &dyn Fn(Duration) -> Duration,
 ) -> (super::exchange::Transcript, super::exchange::H2Capture) {

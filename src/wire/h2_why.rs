@@ -5,7 +5,8 @@
 //! list over our limit. The words name the limit or the cause.
 
 use super::error::describe_io;
-use super::exchange::{Dir, Transcript};
+use super::exchange::Dir;
+use super::tap::SoFar;
 use crate::decode::h2::frame::{Piece, Splitter};
 use crate::report::escape::escape_bytes;
 
@@ -50,7 +51,7 @@ pub fn describe(e: &h2::Error) -> String {
 
 /// Explains a GOAWAY our side sent (`why` is it in words) from the bytes
 /// of the connection so far.
-pub fn our_goaway(why: String, t: &Transcript) -> String {
+pub fn our_goaway(why: String, t: &SoFar) -> String {
     if t.received.starts_with(b"HTTP/1.") {
         let line = t.received.split(|&b| b == b'\n').next().unwrap_or_default();
         let line = escape_bytes(line.strip_suffix(b"\r").unwrap_or(line));
@@ -60,7 +61,7 @@ pub fn our_goaway(why: String, t: &Transcript) -> String {
             without_blame(&why)
         );
     }
-    match last_goaway_debug(&t.sent).as_deref() {
+    match last_goaway_debug(t.sent).as_deref() {
         Some("header_list_way_too_large") => format!(
             "the response header list is far larger than the header list limit \
              (--max-head-bytes); {}",
@@ -95,8 +96,8 @@ fn last_goaway_debug(sent: &[u8]) -> Option<String> {
 /// The size (RFC 7541 §4.1: name + value + 32 per field) of the header
 /// list the server sent on `stream`, when it is at least `limit`: the
 /// reason the `h2` crate reset the stream.
-pub fn oversize_header_list(t: &Transcript, stream: u32, limit: usize) -> Option<usize> {
-    let conn = crate::decode::h2::decode_connection(&t.sent, &t.received, &t.chunks);
+pub fn oversize_header_list(t: &SoFar, stream: u32, limit: usize) -> Option<usize> {
+    let conn = crate::decode::h2::decode_connection(t.sent, t.received, t.chunks);
     conn.items
         .iter()
         .filter_map(|i| i.frame())
@@ -117,6 +118,7 @@ mod tests {
     use super::*;
     use crate::decode::h2::frame::tests::frame;
     use crate::decode::h2::PREFACE;
+    use crate::wire::exchange::Transcript;
 
     fn sent_with(frames: &[Vec<u8>]) -> Transcript {
         let mut sent = PREFACE.to_vec();
@@ -137,7 +139,7 @@ mod tests {
         let why = our_goaway(
             "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (X)"
                 .into(),
-            &t,
+            &t.so_far(),
         );
         assert_eq!(
             why,
@@ -147,20 +149,22 @@ mod tests {
         let mut payload = vec![0; 8];
         payload.extend(b"too_many\x1b[2J");
         let t = sent_with(&[frame(GOAWAY, 0, 0, &payload)]);
-        let why = our_goaway("w".into(), &t);
+        let why = our_goaway("w".into(), &t.so_far());
         assert_eq!(why, "w; our GOAWAY said \"too_many\\u{1b}[2J\"");
-        assert_eq!(our_goaway("w".into(), &sent_with(&[])), "w");
+        assert_eq!(our_goaway("w".into(), &sent_with(&[]).so_far()), "w");
     }
 
     #[test]
     fn an_http1_answer_is_named() {
         let t = Transcript {
-            received: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".to_vec(),
+            received: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+                .to_vec()
+                .into(),
             ..Transcript::default()
         };
         let why = our_goaway(
             "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (FRAME_SIZE_ERROR)".into(),
-            &t,
+            &t.so_far(),
         );
         assert!(
             why.starts_with("the server answered in HTTP/1.x («HTTP/1.1 400 Bad Request»)"),

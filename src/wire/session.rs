@@ -154,6 +154,15 @@ impl Session {
         if let (Some(cap), Some(resp)) = (&h2, flight.response.as_mut()) {
             h2_end::heads_in_wire_order(cap, resp);
         }
+        // However the read ended (the deadline may have dropped it), the
+        // kept body is settled from what arrived.
+        if let Some(resp) = flight.response.as_mut() {
+            super::body::settle(
+                resp,
+                &transcript.received,
+                spec.options.limits.max_body_kept,
+            );
+        }
         let origin = url::Url::parse(&spec.url)
             .ok()
             .and_then(|u| Origin::from_url(&u).ok());

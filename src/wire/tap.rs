@@ -4,6 +4,7 @@
 //! `rawtap`, sits below TLS). What is shown as "sent" or "received" comes
 //! only from here.
 
+use bytes::Bytes;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
@@ -41,7 +42,10 @@ pub struct Recorder {
     keep: usize,
     listeners: Vec<Listener>,
     next_token: u64,
+    /// Everything but the received bytes, which grow in `received` and
+    /// join it (shared, as `Bytes`) when the recording ends.
     transcript: Transcript,
+    received: Vec<u8>,
     /// For an HTTP/2 connection: its frames, decoded and filed per stream
     /// as they cross (`h2_record`).
     book: Option<Box<super::h2_record::StreamBook>>,
@@ -59,6 +63,7 @@ impl Recorder {
             listeners: Vec::new(),
             next_token: 0,
             transcript: Transcript::default(),
+            received: Vec::new(),
             book: None,
             last_write: None,
             first_read: None,
@@ -113,7 +118,7 @@ impl Recorder {
         let t = &mut self.transcript;
         let (buf, total) = match dir {
             Dir::Sent => (&mut t.sent, &mut t.sent_total),
-            Dir::Received => (&mut t.received, &mut t.received_total),
+            Dir::Received => (&mut self.received, &mut t.received_total),
         };
         *total += bytes.len() as u64;
         let room = self.keep.saturating_sub(buf.len());
@@ -142,18 +147,54 @@ impl Recorder {
         }
     }
 
+    /// Makes room, once, for `more` received bytes a reader knows are
+    /// coming (a Content-Length), within the cap: the transcript is sized
+    /// once instead of growing by doubling and copying.
+    pub fn expect_received(&mut self, more: usize) {
+        let buf = &mut self.received;
+        let room = self.keep.saturating_sub(buf.len());
+        buf.reserve_exact(more.min(room));
+    }
+
     /// Bytes received so far (kept or not).
     pub fn received_total(&self) -> u64 {
         self.transcript.received_total
     }
 
-    /// Everything recorded, on the recorder's own clock.
-    pub fn transcript(&self) -> &Transcript {
-        &self.transcript
+    /// What was recorded so far, on the recorder's own clock (the
+    /// received bytes as they stand, not yet shared).
+    pub fn so_far(&self) -> SoFar<'_> {
+        SoFar {
+            sent: &self.transcript.sent,
+            received: &self.received,
+            chunks: &self.transcript.chunks,
+            sent_total: self.transcript.sent_total,
+        }
     }
 
-    pub fn into_transcript(self) -> Transcript {
+    pub fn into_transcript(mut self) -> Transcript {
+        self.transcript.received = Bytes::from(self.received);
         self.transcript
+    }
+}
+
+/// A recording in progress, borrowed.
+pub struct SoFar<'a> {
+    pub sent: &'a [u8],
+    pub received: &'a [u8],
+    pub chunks: &'a [ChunkMark],
+    pub sent_total: u64,
+}
+
+impl Transcript {
+    /// A finished transcript seen as a recording (fixtures, whole captures).
+    pub fn so_far(&self) -> SoFar<'_> {
+        SoFar {
+            sent: &self.sent,
+            received: &self.received,
+            chunks: &self.chunks,
+            sent_total: self.sent_total,
+        }
     }
 }
 
@@ -209,7 +250,26 @@ impl<S> Tap<S> {
     pub fn get_ref(&self) -> &S {
         &self.inner
     }
+}
 
+/// What a reader may tell the stream it reads about what is coming.
+pub trait Expect {
+    /// `more` bytes of this message are still to come.
+    fn expect_received(&mut self, _more: usize) {}
+}
+
+impl<S> Expect for Tap<S> {
+    fn expect_received(&mut self, more: usize) {
+        if let Ok(mut r) = self.rec.lock() {
+            r.expect_received(more);
+        }
+    }
+}
+
+/// Bytes in memory (the fuzzing entry points): nothing to prepare.
+impl Expect for &[u8] {}
+
+impl<S> Tap<S> {
     fn record(&self, dir: Dir, bytes: &[u8]) {
         if let Ok(mut r) = self.rec.lock() {
             r.record(dir, bytes);
@@ -353,7 +413,7 @@ mod tests {
         rec.record(Dir::Received, b"abcdef");
         rec.record(Dir::Received, b"gh");
         let t = rec.into_transcript();
-        assert_eq!(t.received, b"abcd");
+        assert_eq!(&t.received[..], b"abcd");
         assert_eq!(t.received_total, 8);
         assert_eq!(t.received_dropped(), 4);
         assert_eq!(t.chunks.len(), 2);

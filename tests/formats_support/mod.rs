@@ -49,7 +49,8 @@ pub fn exchange(
             framing: Framing::ContentLength(body.len() as u64),
             body_layout: Default::default(),
             body_len: body.len() as u64,
-            body,
+            body: body.into(),
+            arriving: Vec::new(),
             chunk_count: 0,
             body_file: None,
         }
@@ -61,7 +62,7 @@ pub fn exchange(
         url: url.into(),
         transcript: Transcript {
             sent: sent.to_vec(),
-            received: received.to_vec(),
+            received: received.to_vec().into(),
             sent_total: sent.len() as u64,
             received_total: received.len() as u64,
             chunks: Vec::new(),

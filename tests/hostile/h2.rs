@@ -197,7 +197,7 @@ cases! {
         ))
         .h2c()
         .want(fails(Body, "RST_STREAM CANCEL"))
-        .check(|ex| assert_eq!(ex.response.as_ref().map(|r| r.body.as_slice()), Some(&b"partial"[..])))
+        .check(|ex| assert_eq!(ex.response.as_ref().map(|r| &r.body[..]), Some(&b"partial"[..])))
         .run();
 
     invalid_settings_enable_push => Case::new(h2_at_once(settings(&[(0x2, 2)])))

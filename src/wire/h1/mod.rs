@@ -26,6 +26,7 @@ use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{Framing, Interim, Response};
 use super::sendq::{SendQueue, Silence};
 use super::spec::Limits;
+use super::tap::Expect;
 use super::warning::Warning;
 
 /// Whether the connection can carry another exchange.
@@ -75,7 +76,7 @@ const READ_SIZE: usize = 256 * 1024;
 
 /// Reads one response. The head lands in `slot` as soon as it is parsed,
 /// so a failure in the body still leaves it for the user to see.
-pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
+pub async fn read_response<S: AsyncRead + SendQueue + Expect + Unpin>(
     io: &mut S,
     ctx: ReadCtx<'_>,
     slot: &mut Option<Response>,
@@ -191,12 +192,13 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
         head_len,
         framing,
         body_layout: Default::default(),
-        body: Vec::new(),
+        body: Default::default(),
+        arriving: Vec::new(),
         body_len: 0,
         chunk_count: 0,
         body_file: None,
     });
-    let mut sink = BodySink::new(&limits);
+    let mut sink = BodySink::new(&limits, framing);
     let body_fail = |resp: &Response, f: ReadFail| match f {
         ReadFail::Timeout => WireError::timeout(
             TimeoutKind::Read,
@@ -229,9 +231,12 @@ pub async fn read_response<S: AsyncRead + SendQueue + Unpin>(
             }
         }
         Framing::ContentLength(len) => {
-            let first_part = leftover
-                .len()
-                .min(usize::try_from(len).unwrap_or(usize::MAX));
+            let len_usize = usize::try_from(len).unwrap_or(usize::MAX);
+            let first_part = leftover.len().min(len_usize);
+            // Sized once: the kept body and the transcript hold exactly
+            // what the length announces (within their caps).
+            sink.expect(resp, len_usize);
+            io.expect_received(len_usize - first_part);
             sink.take(resp, &leftover[..first_part]);
             if leftover.len() > first_part {
                 stray(warnings, leftover.len() - first_part);
