@@ -40,6 +40,11 @@ impl ConnState {
     }
 }
 
+/// Flow-control windows we announce (RFC 9113 §6.9): per stream, and for
+/// the connection.
+const H2_STREAM_WINDOW: u32 = 8 << 20;
+const H2_CONNECTION_WINDOW: u32 = 16 << 20;
+
 /// A live HTTP/2 connection; clones share it.
 #[derive(Clone)]
 pub struct H2Conn {
@@ -67,6 +72,11 @@ pub async fn handshake(
         .enable_push(false)
         .max_header_list_size(u32::try_from(limits.max_head_bytes).unwrap_or(u32::MAX))
         .max_concurrent_reset_streams(50)
+        // The spec's 64 KiB windows cost a WINDOW_UPDATE round trip per
+        // 64 KiB: a big body would crawl. Large windows, as curl and
+        // browsers announce (we read promptly, so little is buffered).
+        .initial_window_size(H2_STREAM_WINDOW)
+        .initial_connection_window_size(H2_CONNECTION_WINDOW)
         .handshake::<_, Bytes>(tap)
         .await
         .map_err(|e| {
@@ -351,6 +361,18 @@ async fn run_stream(
         body_file: None,
     });
     let mut sink = BodySink::new(&limits, Framing::Http2);
+    // A length announced is room made once (within the cap), not growth
+    // by doubling; a lying length only sizes the buffer, never the read.
+    if let Some(n) = resp
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        sink.expect(resp, n);
+        // The connection's recording will take the DATA frames too.
+        if let Ok(mut r) = conn.rec.lock() {
+            r.expect_received(n.saturating_add(n / 16_384 * 9));
+        }
+    }
     let result = async {
         loop {
             let next = match timeout(read_timeout, body.data()).await {

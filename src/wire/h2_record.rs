@@ -159,7 +159,19 @@ pub fn assemble(
     rebase: &dyn Fn(Duration) -> Duration,
 ) -> (super::exchange::Transcript, Vec<super::exchange::Placed>) {
     let mut t = super::exchange::Transcript::default();
-    let mut received = Vec::new();
+    // Sized once: what the pieces will take of each direction.
+    let kept = |dir: Dir, source: &[u8]| -> usize {
+        pieces
+            .iter()
+            .filter(|d| d.item.dir() == dir)
+            .map(|d| {
+                let from = d.item.offset().min(source.len());
+                d.item.wire_len().min(source.len() - from)
+            })
+            .sum()
+    };
+    t.sent.reserve_exact(kept(Dir::Sent, whole.sent));
+    let mut received = Vec::with_capacity(kept(Dir::Received, whole.received));
     let mut placed = Vec::with_capacity(pieces.len());
     for d in pieces {
         let (dir, from, len) = (d.item.dir(), d.item.offset(), d.item.wire_len());
