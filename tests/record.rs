@@ -477,6 +477,12 @@ async fn header_bytes_round_trip_exactly() {
             .windows(line.len())
             .any(|w| w == line));
     }
+    // Each field's recorded range holds its bytes in what the server sent.
+    assert_eq!(r.field_ranges.len(), r.raw_headers.len());
+    for (f, (n, v)) in r.field_ranges.iter().zip(&r.raw_headers) {
+        assert_eq!(&ODD_HEAD[f.name.clone()], &n[..]);
+        assert_eq!(&ODD_HEAD[f.value.clone()], &v[..]);
+    }
     // The text: backslashes as they are, tabs kept, folds joined.
     assert_eq!(r.headers[0].1, "C:\\new\\table");
     assert_eq!(r.headers[1].1, "a\tb");
@@ -508,6 +514,33 @@ async fn header_bytes_round_trip_exactly() {
     assert_eq!(bytes(0, 1), b"C:\\new\\table");
     assert_eq!(bytes(2, 1), b"one\r\n two");
     assert_eq!(bytes(3, 1), b"caf\xe9");
+
+    // The HAR: the text in `headers` (HAR values are strings), and the
+    // exact bytes under `_wirescope.received`, as the server sent them.
+    let dir = tempfile::tempdir().unwrap();
+    let har = dir.path().join("odd.har");
+    let out = common::send_cmd(&[&srv.url("/"), "--har", har.to_str().unwrap()]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&har).unwrap()).unwrap();
+    let entry = &doc["log"]["entries"][0];
+    let value = |name: &str| {
+        entry["response"]["headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["name"] == name)
+            .map(|h| h["value"].as_str().unwrap().to_string())
+    };
+    assert_eq!(value("X-Path").as_deref(), Some("C:\\new\\table"));
+    assert_eq!(value("X-Tab").as_deref(), Some("a\tb"));
+    let received = b64
+        .decode(entry["_wirescope"]["received"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(received, ODD_HEAD);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -215,3 +215,32 @@ fn screen(buf: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Header bytes reach the panes as they were received: backslashes kept
+/// (not read as escapes), a tab drawn as a tab, non-UTF-8 escaped as
+/// `\xNN`, a NUL never raw.
+#[test]
+fn header_bytes_reach_the_panes_as_received() {
+    let odd: &[u8] = b"HTTP/1.1 200 OK\r\nX-Path: C:\\new\\table\r\nX-Fold: one\r\n two\r\nX-Latin: caf\xe9\r\nContent-Length: 2\r\n\r\nok";
+    let (resp, err) = wirescope::wire::fuzz_read_record(odd, false);
+    assert!(err.is_none(), "{err:?}");
+    let mut x = fixture::exchange();
+    x.response = resp;
+    x.transcript.received = odd.to_vec().into();
+    x.transcript.received_total = odd.len() as u64;
+    let mut app = fixture::app();
+    fixture::push_done(&mut app, x);
+    app.focus = PaneId::Response;
+    let shown = screen(&draw(&mut app, Some(PaneId::Response)));
+    assert!(shown.contains("C:\\new\\table"), "{shown}");
+    assert!(shown.contains("caf\\xe9"), "{shown}");
+    assert!(
+        !shown.contains("ew\table") && !shown.contains("C: ew"),
+        "{shown}"
+    );
+    app.focus = PaneId::Wire;
+    app.wire.view = WireView::Text;
+    let wire = screen(&draw(&mut app, Some(PaneId::Wire)));
+    assert!(wire.contains("C:\\new\\table"), "{wire}");
+    assert_safe(&draw(&mut app, Some(PaneId::Wire)), "odd head wire");
+}

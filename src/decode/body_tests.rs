@@ -11,6 +11,7 @@ pub(crate) fn response(headers: &[(&str, &str)], body: &[u8]) -> Response {
             .map(|(n, v)| (n.to_string(), v.to_string()))
             .collect(),
         raw_headers: Vec::new(),
+        field_ranges: Vec::new(),
         interim: vec![],
         head_start: 0,
         head_len: 0,

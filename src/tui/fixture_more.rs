@@ -103,6 +103,7 @@ fn h2_exchange(
             ("content-length".into(), body.len().to_string()),
         ],
         raw_headers: Vec::new(),
+        field_ranges: Vec::new(),
         interim: Vec::new(),
         head_start: 0,
         head_len: 0,

@@ -158,10 +158,21 @@ impl WireModel {
             e.complete(),
         );
         self.highlight = match (header, e.response()) {
-            (Some(i), Some(resp)) => header_lines(&self.received.regions, resp.head_start)
-                .get(i)
-                .cloned()
-                .map(|r| (Dir::Received, r)),
+            // The field's own bytes as the reader found them, through the
+            // end of its line.
+            (Some(i), Some(resp)) => match resp.field_ranges.get(i) {
+                Some(f) => {
+                    let end = received
+                        .get(f.value.end..)
+                        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+                        .map_or(f.value.end, |n| f.value.end + n + 1);
+                    Some((Dir::Received, f.name.start..end.min(received.len())))
+                }
+                None => header_lines(&self.received.regions, resp.head_start)
+                    .get(i)
+                    .cloned()
+                    .map(|r| (Dir::Received, r)),
+            },
             _ => None,
         };
         self.ready = true;

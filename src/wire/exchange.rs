@@ -106,6 +106,13 @@ pub struct ChunkSpan {
     pub data: Range<usize>,
 }
 
+/// One header field's bytes in the transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldRange {
+    pub name: Range<usize>,
+    pub value: Range<usize>,
+}
+
 /// An interim (1xx) response received before the final one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Interim {
@@ -127,6 +134,10 @@ pub struct Response {
     /// The exact bytes of each field of `headers`, same order: HTTP/1.1
     /// as received (obs-fold included), HTTP/2 as HPACK decoded them.
     pub raw_headers: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Where each field of `raw_headers` lies in `Transcript::received`
+    /// (HTTP/1.1; empty for HTTP/2, whose fields are HPACK-coded): the
+    /// name, and the value as httparse delimits it (obs-fold included).
+    pub field_ranges: Vec<FieldRange>,
     pub interim: Vec<Interim>,
     /// Offset of the final status line in `Transcript::received`.
     pub head_start: usize,

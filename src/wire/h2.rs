@@ -349,6 +349,7 @@ async fn run_stream(
             .iter()
             .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
             .collect(),
+        field_ranges: Vec::new(),
         interim: Vec::new(),
         head_start: 0,
         head_len: 0,

@@ -43,6 +43,7 @@ pub fn exchange(
             reason,
             headers,
             raw_headers: Vec::new(),
+            field_ranges: Vec::new(),
             interim: Vec::new(),
             head_start: 0,
             head_len,

@@ -3,7 +3,7 @@
 //! is framed (RFC 9112 §6.3) and whether the connection survives.
 
 use super::super::error::{ErrorPhase, WireError};
-use super::super::exchange::Framing;
+use super::super::exchange::{FieldRange, Framing};
 use super::super::spec::Limits;
 use super::super::warning::Warning;
 use super::request::is_tchar;
@@ -67,6 +67,8 @@ pub(super) struct Head {
     pub(super) reason: String,
     pub(super) headers: Vec<(String, String)>,
     pub(super) raw: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Each field's name and value, as offsets into the parsed bytes.
+    pub(super) ranges: Vec<FieldRange>,
 }
 
 pub(super) fn parse_head(
@@ -123,7 +125,18 @@ pub(super) fn parse_head(
     };
     let mut out = Vec::with_capacity(resp.headers.len());
     let mut raw = Vec::with_capacity(resp.headers.len());
+    let mut ranges = Vec::with_capacity(resp.headers.len());
+    // httparse hands out slices of `bytes`: their offsets are where the
+    // fields lie.
+    let at = |s: &[u8]| {
+        let start = (s.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+        start..start + s.len()
+    };
     for h in resp.headers.iter() {
+        ranges.push(FieldRange {
+            name: at(h.name.as_bytes()),
+            value: at(h.value),
+        });
         // Decided on the bytes: a value's text may itself hold `\n`.
         let folded = h.value.iter().any(|&b| b == b'\r' || b == b'\n');
         if folded {
@@ -141,6 +154,7 @@ pub(super) fn parse_head(
             reason: escape_bytes(resp.reason.unwrap_or_default().as_bytes()),
             headers: out,
             raw,
+            ranges,
         },
         len,
     ))

@@ -187,6 +187,14 @@ pub async fn read_response<S: AsyncRead + SendQueue + Expect + Unpin>(
         reason: head.reason,
         headers: head.headers,
         raw_headers: head.raw,
+        field_ranges: head
+            .ranges
+            .into_iter()
+            .map(|r| super::exchange::FieldRange {
+                name: r.name.start + offset..r.name.end + offset,
+                value: r.value.start + offset..r.value.end + offset,
+            })
+            .collect(),
         interim,
         head_start: offset,
         head_len,
