@@ -175,8 +175,16 @@ impl LineIndex {
     /// Indexes the bytes past `scanned()`. `bytes` must be the same stream,
     /// grown (or not); a stream that changed needs a new index.
     pub fn extend(&mut self, bytes: &[u8], complete: bool) {
+        self.extend_for(bytes, complete, usize::MAX);
+    }
+
+    /// Like `extend`, scanning at most about `budget` bytes, so a frame
+    /// never waits on a large stream: true once every byte that can be
+    /// indexed is (a partial UTF-8 tail of a live stream waits).
+    pub fn extend_for(&mut self, bytes: &[u8], complete: bool, budget: usize) -> bool {
         let mut i = self.scanned;
-        while i < bytes.len() {
+        let stop = bytes.len().min(i.saturating_add(budget));
+        while i < stop {
             let b = bytes[i];
             // Fast path: printable ASCII is most of any HTTP stream.
             let (w, len, newline) = if (0x20..0x7f).contains(&b) {
@@ -196,6 +204,7 @@ impl LineIndex {
             i += len;
         }
         self.scanned = i;
+        stop == bytes.len()
     }
 
     pub fn rows(&self) -> usize {
@@ -286,6 +295,22 @@ mod tests {
             let mut idx = LineIndex::build(&b[..cut], 7, false);
             idx.extend(b, true);
             assert_eq!(idx, whole, "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn budgeted_extension_equals_building_at_once() {
+        let b = "GET /ü HTTP/1.1\r\nX: 漢字\r\n\r\n".repeat(50);
+        let b = b.as_bytes();
+        let whole = LineIndex::build(b, 9, true);
+        for budget in [1, 2, 3, 7, 64] {
+            let mut idx = LineIndex::new(9);
+            let mut frames = 0;
+            while !idx.extend_for(b, true, budget) {
+                frames += 1;
+                assert!(frames <= b.len(), "never caught up at budget {budget}");
+            }
+            assert_eq!(idx, whole, "budget {budget}");
         }
     }
 

@@ -36,7 +36,10 @@ const LIVE_FRAME: Duration = Duration::from_millis(33);
 const IDLE_POLL: Duration = Duration::from_millis(33);
 const LIVE_POLL: Duration = Duration::from_millis(16);
 /// Longest stretch spent on worker events between two frames.
-const DRAIN_BUDGET: Duration = Duration::from_millis(25);
+const DRAIN_BUDGET: Duration = Duration::from_millis(10);
+/// Worker events handled between two looks for a key waiting: a key
+/// pressed during a flood of progress events is taken within a few ms.
+const EVENTS_PER_KEY_CHECK: usize = 64;
 
 /// Puts the terminal back as it was. Safe to call more than once.
 pub fn restore() {
@@ -151,11 +154,15 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         // frames back: drain for a while, draw, come back without waiting.
         let drain_until = Instant::now() + DRAIN_BUDGET;
         let mut backlog = false;
+        let mut handled = 0usize;
         while let Ok(ev) = worker.events.try_recv() {
             let cmds = update(app, Msg::Worker(ev));
             dispatch(worker, cmds);
             dirty = true;
-            if Instant::now() >= drain_until {
+            handled += 1;
+            let key_waiting = handled.is_multiple_of(EVENTS_PER_KEY_CHECK)
+                && event::poll(Duration::ZERO).unwrap_or(false);
+            if key_waiting || Instant::now() >= drain_until {
                 backlog = true;
                 break;
             }
@@ -173,6 +180,10 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         }
         // Body work in the background (decoding, indexing) shows when done.
         if app.body.busy() && last_frame.elapsed() >= LIVE_FRAME {
+            dirty = true;
+        }
+        // The Wire text index grows a slice per frame until caught up.
+        if app.wire.model.indexing().is_some() {
             dirty = true;
         }
         // Clipboard requests (OSC 52) go to the terminal as they are.
@@ -194,7 +205,7 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         }
         let wait = if backlog {
             Duration::ZERO
-        } else if app.in_flight() {
+        } else if app.in_flight() || app.wire.model.indexing().is_some() {
             LIVE_POLL
         } else {
             IDLE_POLL

@@ -25,6 +25,35 @@ pub struct StreamModel {
     pub secrets: Vec<Range<usize>>,
     /// Text view rows (built only for the text view).
     pub lines: Option<LineIndex>,
+    /// The text index has not caught up with the bytes yet (it grows by
+    /// `INDEX_BUDGET` per frame).
+    pub indexing: bool,
+}
+
+/// Most bytes the text index takes on per frame, and the time it may
+/// spend (binary bytes cost ~20× what ASCII does, so time is checked after
+/// every `INDEX_SLICE`): keys and the live clock stay responsive while a
+/// large stream is indexed.
+pub const INDEX_BUDGET: usize = 2 << 20;
+const INDEX_SLICE: usize = 64 << 10;
+const INDEX_TIME: std::time::Duration = std::time::Duration::from_millis(4);
+
+/// Extends `idx` by up to `INDEX_BUDGET` bytes or `INDEX_TIME`, whichever
+/// comes first; true once caught up.
+fn index_some(idx: &mut LineIndex, bytes: &[u8], complete: bool) -> bool {
+    let started = std::time::Instant::now();
+    let mut taken = 0;
+    while taken < INDEX_BUDGET {
+        let before = idx.scanned();
+        if idx.extend_for(bytes, complete, INDEX_SLICE) {
+            return true;
+        }
+        taken += idx.scanned() - before;
+        if started.elapsed() >= INDEX_TIME {
+            break;
+        }
+    }
+    false
 }
 
 impl StreamModel {
@@ -42,11 +71,19 @@ impl StreamModel {
             self.secrets = crate::report::mask::secret_ranges(bytes, &self.regions);
             self.len = bytes.len();
         }
-        match (text_width, &mut self.lines) {
-            (Some(w), Some(idx)) if idx.width() == w => idx.extend(bytes, complete),
-            (Some(w), _) => self.lines = Some(LineIndex::build(bytes, w, complete)),
-            (None, _) => self.lines = None,
-        }
+        self.indexing = match (text_width, &mut self.lines) {
+            (Some(w), Some(idx)) if idx.width() == w => !index_some(idx, bytes, complete),
+            (Some(w), _) => {
+                let mut idx = LineIndex::new(w);
+                let done = index_some(&mut idx, bytes, complete);
+                self.lines = Some(idx);
+                !done
+            }
+            (None, _) => {
+                self.lines = None;
+                false
+            }
+        };
     }
 
     fn rows(&self, view: WireView) -> usize {
@@ -110,7 +147,9 @@ pub enum WireRow {
 
 #[derive(Debug, Clone, Default)]
 pub struct WireModel {
-    key: Option<(ExchangeId, bool, WireView, usize)>,
+    key: Option<(ExchangeId, WireView, usize)>,
+    /// The exchange had finished when last synced.
+    complete: bool,
     pub sent: StreamModel,
     pub received: StreamModel,
     pub view: WireView,
@@ -134,18 +173,32 @@ impl WireModel {
             *self = WireModel::default();
             return;
         };
-        let key = (e.id, e.complete(), view, width);
+        let key = (e.id, view, width);
         let (sent, received) = (e.sent(), e.received());
-        if self.key != Some(key) || sent.len() < self.sent.len || received.len() < self.received.len
+        let (protocol, head) = reading(e);
+        // An HTTP/1.1 exchange's record is the bytes it streamed, so its
+        // index carries on when it finishes (no rebuild of megabytes at
+        // the moment the user looks); an HTTP/2 exchange's own bytes
+        // replace the connection's window it streamed.
+        let finished = e.complete() && !self.complete;
+        let replaced = finished && protocol == Protocol::Http2;
+        if self.key != Some(key)
+            || replaced
+            || sent.len() < self.sent.len
+            || received.len() < self.received.len
         {
             *self = WireModel {
                 key: Some(key),
                 view,
                 ..WireModel::default()
             };
+        } else if finished {
+            // Regions now come from the reader's record.
+            self.sent.regions.clear();
+            self.received.regions.clear();
         }
+        self.complete = e.complete();
         let text_width = (view == WireView::Text).then_some(width.max(1));
-        let (protocol, head) = reading(e);
         let framed = Framed::of(e.response(), head);
         self.sent
             .sync(sent, Dir::Sent, protocol, framed, text_width, e.complete());
@@ -237,6 +290,15 @@ impl WireModel {
         2 + self.section_rows(Dir::Sent) + self.received.row_of(self.view, offset)
     }
 
+    /// The text index is still catching up: (bytes indexed, bytes) of the
+    /// stream it is on. The event loop keeps drawing while it is.
+    pub fn indexing(&self) -> Option<(usize, usize)> {
+        [&self.sent, &self.received]
+            .into_iter()
+            .find(|s| s.indexing)
+            .map(|s| (s.lines.as_ref().map_or(0, LineIndex::scanned), s.len))
+    }
+
     pub fn regions(&self, dir: Dir) -> &[Region] {
         &self.stream(dir).regions
     }
@@ -250,5 +312,42 @@ impl WireModel {
             .take_while(|r| r.start < row.end)
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixture;
+
+    /// A stream larger than one frame's budget is indexed over several
+    /// frames, each doing at most the budget, and ends as a whole build.
+    #[test]
+    fn a_large_stream_is_indexed_a_slice_per_frame() {
+        let mut app = fixture::app();
+        fixture::push_done(&mut app, fixture::big_exchange(3 * INDEX_BUDGET));
+        let e = app.entry().expect("the big exchange");
+        let mut m = WireModel::default();
+        m.sync(Some(e), WireView::Text, 100, None);
+        let (done, of) = m.indexing().expect("not caught up after one frame");
+        assert!(done <= INDEX_BUDGET + 8 && done > 0, "{done} of {of}");
+        // Every frame takes at least one slice, at most the budget.
+        let most = 3 * INDEX_BUDGET / INDEX_SLICE + 2;
+        let mut frames = 1;
+        while m.indexing().is_some() {
+            let scanned = |m: &WireModel| m.received.lines.as_ref().map_or(0, LineIndex::scanned);
+            let before = scanned(&m);
+            m.sync(Some(e), WireView::Text, 100, None);
+            let after = scanned(&m);
+            assert!(
+                after > before && after - before <= INDEX_BUDGET + 8,
+                "{before} -> {after}"
+            );
+            frames += 1;
+            assert!(frames <= most, "{frames} frames");
+        }
+        assert!(frames >= 3, "{frames} frames");
+        let whole = LineIndex::build(e.received(), 100, true);
+        assert_eq!(m.received.lines.as_ref(), Some(&whole));
     }
 }

@@ -194,6 +194,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         0 => extra,
         rows => format!("{extra} · row {}/{rows}", (app.wire.scroll + 1).min(rows)),
     };
+    // Rows appear as the index reaches them; say how far it is.
+    let extra = match m.indexing() {
+        Some((done, of)) => format!(
+            "{extra} · indexing {}%",
+            (done as u64 * 100).checked_div(of as u64).unwrap_or(100)
+        ),
+        None => extra,
+    };
     let inner = frame(app, PaneId::Wire, &extra, area, buf);
     if inner.is_empty() {
         return;
