@@ -103,6 +103,13 @@ pub enum Event {
         index: usize,
         hop: Box<Hop>,
     },
+    /// The flow waits `wait` before its next attempt (a retry backoff or
+    /// the server's Retry-After), for `reason`.
+    FlowWaiting {
+        flow: ExchangeId,
+        wait: std::time::Duration,
+        reason: String,
+    },
     /// The flow ended (after its last `HopDone`); `stopped` says why
     /// before a final answer, if so.
     FlowDone {

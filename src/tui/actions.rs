@@ -97,6 +97,10 @@ pub(super) fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
             Vec::new()
         }
         Event::HopDone { flow, index, hop } => flow_steps::on_hop_done(app, flow, index, hop),
+        Event::FlowWaiting { flow, wait, reason } => {
+            flow_steps::on_flow_waiting(app, flow, wait, reason);
+            Vec::new()
+        }
         Event::FlowDone { flow, stopped } => {
             flow_steps::on_flow_done(app, flow, stopped);
             refresh_jar(app)

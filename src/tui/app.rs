@@ -245,6 +245,20 @@ impl App {
         self.entries.iter().any(|e| e.state == EntryState::InFlight)
     }
 
+    /// A running flow waiting before its next attempt, if any.
+    pub fn waiting(&self) -> Option<&super::group::Waiting> {
+        self.groups
+            .iter()
+            .filter(|g| g.running)
+            .find_map(|g| g.waiting.as_ref())
+    }
+
+    /// Something goes on that Esc can stop: an exchange in flight, or a
+    /// flow between hops (waiting to retry).
+    pub fn busy(&self) -> bool {
+        self.in_flight() || self.waiting().is_some()
+    }
+
     pub fn editing(&self) -> bool {
         !matches!(self.mode, Mode::Navigate)
     }

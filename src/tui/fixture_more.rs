@@ -242,6 +242,7 @@ pub fn flow_app() -> App {
         },
         running: false,
         cancelled: false,
+        waiting: None,
     });
     let hops = [
         ("/redirect/2", 302, 0.0, Cause::First),
@@ -323,6 +324,7 @@ pub fn batch_app() -> App {
         },
         running: false,
         cancelled: false,
+        waiting: None,
     });
     let (h2, _) = h2_exchanges();
     for i in 0..3 {

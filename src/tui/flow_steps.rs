@@ -33,6 +33,7 @@ pub(super) fn start_flow(app: &mut App, spec: RequestSpec) -> Vec<Command> {
         },
         running: true,
         cancelled: false,
+        waiting: None,
     });
     let mut cmds = push(app, entry);
     select(app, app.entries.len() - 1);
@@ -59,6 +60,9 @@ pub(super) fn on_hop_started(app: &mut App, flow: GroupId, index: usize) -> Vec<
     if !app.group(flow).is_some_and(|g| g.running) {
         return Vec::new();
     }
+    if let Some(g) = app.group_mut(flow) {
+        g.waiting = None;
+    }
     let tag = |index| GroupTag {
         group: flow,
         part: 0,
@@ -79,6 +83,23 @@ pub(super) fn on_hop_started(app: &mut App, flow: GroupId, index: usize) -> Vec<
         select(app, app.entries.len() - 1);
     }
     cmds
+}
+
+/// The flow will wait before its next attempt: shown in the header,
+/// counting down, until the next hop starts or Esc cancels the flow.
+pub(super) fn on_flow_waiting(
+    app: &mut App,
+    flow: GroupId,
+    wait: std::time::Duration,
+    reason: String,
+) {
+    if let Some(g) = app.group_mut(flow).filter(|g| g.running) {
+        g.waiting = Some(super::group::Waiting {
+            since: std::time::Instant::now(),
+            wait,
+            reason,
+        });
+    }
 }
 
 pub(super) fn on_hop_progress(app: &mut App, flow: GroupId, index: usize, progress: Progress) {
@@ -142,6 +163,7 @@ pub(super) fn on_flow_done(app: &mut App, flow: GroupId, stopped: Option<Stop>) 
     let Some(g) = app.group_mut(flow) else {
         return;
     };
+    g.waiting = None;
     if g.cancelled {
         return;
     }

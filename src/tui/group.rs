@@ -104,6 +104,17 @@ pub struct Group {
     pub kind: GroupKind,
     pub running: bool,
     pub cancelled: bool,
+    /// A flow waiting before its next attempt (retry backoff, Retry-After).
+    pub waiting: Option<Waiting>,
+}
+
+/// A wait the flow announced: shown counting down, cancelled by Esc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    pub since: std::time::Instant,
+    pub wait: std::time::Duration,
+    /// The engine's words ("503 Service Unavailable; Retry-After: 4").
+    pub reason: String,
 }
 
 impl Group {

@@ -125,6 +125,7 @@ pub(super) fn start_batches(
         },
         running: true,
         cancelled: false,
+        waiting: None,
     });
     let first = app.entries.len();
     let cmds = start_part(app, gid, 0);

@@ -169,7 +169,7 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         }
         // Clocks move on every frame while in flight (progress events keep
         // frames coming faster than LIVE_FRAME during a fast download).
-        if app.in_flight() && (dirty || last_frame.elapsed() >= LIVE_FRAME) {
+        if app.busy() && (dirty || last_frame.elapsed() >= LIVE_FRAME) {
             update(app, Msg::Tick(Instant::now()));
             dirty = true;
         } else if super::lesson::animating(app) {
@@ -205,7 +205,7 @@ fn event_loop(app: &mut App, worker: &mut Worker) -> anyhow::Result<()> {
         }
         let wait = if backlog {
             Duration::ZERO
-        } else if app.in_flight() || app.wire.model.indexing().is_some() {
+        } else if app.busy() || app.wire.model.indexing().is_some() {
             LIVE_POLL
         } else {
             IDLE_POLL

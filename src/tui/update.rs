@@ -136,7 +136,7 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
                 app.mode = Mode::Navigate;
                 return Vec::new();
             }
-            if app.in_flight() {
+            if app.busy() {
                 return cancel_all(app);
             }
             if app.help.is_some() || app.jar.is_some() {
@@ -326,6 +326,13 @@ fn send(app: &mut App) -> Vec<Command> {
 }
 
 fn cancel_all(app: &mut App) -> Vec<Command> {
+    if let Some(w) = app.waiting() {
+        app.notice = Some(format!(
+            "cancelled: the flow stopped during its {} wait before retrying ({})",
+            super::app::fmt_ms(w.wait),
+            crate::report::escape::sanitize_text(&w.reason)
+        ));
+    }
     let mut cmds = group_steps::on_cancel(app);
     let now = Instant::now();
     for e in app.entries.iter_mut().filter(|e| e.in_flight()) {

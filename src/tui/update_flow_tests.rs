@@ -209,3 +209,54 @@ fn esc_cancels_a_flow_at_once_and_drops_its_late_events() {
     assert_eq!(app.entries, before);
     assert!(app.group(flow).unwrap().cancelled);
 }
+
+/// A retry wait shows in the header, counting down, and Esc during it
+/// ends the whole flow at once: the next hop never starts here.
+#[test]
+fn esc_during_a_retry_wait_ends_the_flow() {
+    let mut app = fixture::app();
+    let flow = start_flow(&mut app);
+    ev(&mut app, Event::HopStarted { flow, index: 0 });
+    ev(
+        &mut app,
+        Event::HopDone {
+            flow,
+            index: 0,
+            hop: hop(1, Cause::First),
+        },
+    );
+    assert!(!app.in_flight(), "the first hop is done");
+    ev(
+        &mut app,
+        Event::FlowWaiting {
+            flow,
+            wait: Duration::from_secs(4),
+            reason: "429 Too Many Requests; Retry-After: 4".into(),
+        },
+    );
+    assert!(app.busy());
+    let header = {
+        let area = ratatui::layout::Rect::new(0, 0, 140, 40);
+        let mut buf = ratatui::buffer::Buffer::empty(area);
+        crate::tui::view::render(&mut app, area, &mut buf);
+        (0..area.width)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect::<String>()
+    };
+    assert!(header.contains("WAITING"), "{header}");
+    assert!(
+        header.contains("Retry-After: 4") && header.contains("Esc cancels"),
+        "{header}"
+    );
+    let cmds = key(&mut app, KeyCode::Esc);
+    assert!(cmds.contains(&Command::Cancel(flow)), "{cmds:?}");
+    assert!(!app.busy());
+    assert!(app
+        .notice
+        .as_deref()
+        .unwrap_or_default()
+        .contains("wait before retrying"));
+    // What the worker may still have sent starts nothing.
+    assert!(ev(&mut app, Event::HopStarted { flow, index: 1 }).is_empty());
+    assert_eq!(app.entries.len(), 1);
+}

@@ -62,15 +62,24 @@ pub(super) async fn flow(
     // Each hop's record goes out as soon as the hop ends, so its cause
     // (the redirect rule, the retry wait) shows while the flow goes on.
     let mut index = 0;
-    let mut on_hop = |hop: &policy::Hop| {
-        let _ = events.send(Event::HopDone {
-            flow: id,
-            index,
-            hop: Box::new(hop.clone()),
-        });
-        index += 1;
+    let mut observe = |step: policy::Step<'_>| match step {
+        policy::Step::Hop(hop) => {
+            let _ = events.send(Event::HopDone {
+                flow: id,
+                index,
+                hop: Box::new(hop.clone()),
+            });
+            index += 1;
+        }
+        policy::Step::Waiting { wait, reason } => {
+            let _ = events.send(Event::FlowWaiting {
+                flow: id,
+                wait,
+                reason: reason.to_string(),
+            });
+        }
     };
-    let run = policy::run_observed(&session, &spec, &mut probe, &mut on_hop);
+    let run = policy::run_observed(&session, &spec, &mut probe, &mut observe);
     tokio::pin!(run);
     // The flow first: after it was polled, the progress poll below sees
     // (and registers) a channel the flow just opened.
@@ -141,6 +150,51 @@ mod tests {
         let (ev_tx, ev_rx) = mpsc::unbounded_channel();
         tokio::task::spawn_local(run(Session::new(), cmd_rx, ev_tx));
         (cmd_tx, ev_rx)
+    }
+
+    #[tokio::test]
+    async fn cancel_during_a_retry_wait_ends_the_flow() {
+        LocalSet::new().run_until(retry_wait_case()).await;
+    }
+
+    async fn retry_wait_case() {
+        let demo = DemoServer::start(DemoConfig::default()).await.unwrap();
+        let (cmd, mut ev) = start();
+        let mut spec = RequestSpec::get(format!(
+            "{}/retry-after?after=3&times=1&key=cancel-wait",
+            demo.base_url()
+        ));
+        spec.options.retry.attempts = 3;
+        cmd.send(Command::Flow(9, Box::new(spec))).unwrap();
+        // The 429 ends, then the flow says it waits 3 s.
+        let seen = until(&mut ev, |e| {
+            matches!(e, Event::FlowWaiting { .. } | Event::FlowDone { .. })
+        })
+        .await;
+        let Some(Event::FlowWaiting {
+            flow: 9,
+            wait,
+            reason,
+        }) = seen.last()
+        else {
+            panic!("the flow ended without waiting: {seen:?}");
+        };
+        assert_eq!(*wait, Duration::from_secs(3), "{reason}");
+        assert!(reason.contains("Retry-After"), "{reason}");
+        cmd.send(Command::Cancel(9)).unwrap();
+        // Nothing of the flow follows the cancel but the first hop's
+        // last progress already on its way: no second hop, no end.
+        let after = tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                match ev.recv().await {
+                    Some(Event::Cancelled { id: 9 }) => continue,
+                    Some(Event::HopProgress { index: 0, .. }) => continue,
+                    other => return other,
+                }
+            }
+        })
+        .await;
+        assert!(after.is_err(), "after the cancel: {after:?}");
     }
 
     #[tokio::test]

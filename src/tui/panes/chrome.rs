@@ -23,6 +23,22 @@ fn state(app: &App) -> Vec<Span<'static>> {
         )];
     };
     let id = Span::styled(format!("#{} ", e.id), t.key);
+    // A flow between attempts: its wait counts down, and Esc ends it.
+    if let Some(w) = app.waiting() {
+        let left = w.wait.saturating_sub(w.since.elapsed());
+        return vec![
+            id,
+            Span::styled(
+                format!(
+                    "WAITING {} of {} before retrying ({}) · Esc cancels",
+                    fmt_ms(left),
+                    fmt_ms(w.wait),
+                    sanitize_text(&w.reason)
+                ),
+                t.warning,
+            ),
+        ];
+    }
     let what = match e.state {
         // A flow's hop that ended: its record comes with the flow's end.
         EntryState::InFlight if e.live.timeline.done.is_some() => Span::styled(
@@ -132,7 +148,7 @@ pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = app.theme();
     let width = area.width as usize;
     let mut hints = keymap::hints(&app.key_state());
-    if app.in_flight() {
+    if app.busy() {
         // While something hangs, how to cancel it matters most.
         hints.sort_by_key(|h| h.2 != Action::Escape);
     }

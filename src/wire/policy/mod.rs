@@ -87,14 +87,27 @@ pub async fn run(
     run_observed(session, spec, probe, &mut |_| {}).await
 }
 
-/// `run`, telling `on_hop` about each hop (its cause, notes and record)
-/// as soon as it ends, so a UI can show the rule applied while the flow
-/// is still waiting for its next retry or hop.
+/// What a flow tells its observer as it goes.
+#[derive(Debug)]
+pub enum Step<'a> {
+    /// A hop ended (its cause, notes and record).
+    Hop(&'a Hop),
+    /// The flow waits this long before its next attempt, and why
+    /// ("Retry-After", "backoff"): a UI shows the wait and can cancel it.
+    Waiting {
+        wait: std::time::Duration,
+        reason: &'a str,
+    },
+}
+
+/// `run`, telling `observe` about each hop as soon as it ends and about
+/// each wait before it starts, so a UI can show the rule applied while the
+/// flow is still waiting for its next retry or hop.
 pub async fn run_observed(
     session: &Session,
     spec: &RequestSpec,
     probe: &mut dyn FnMut(usize) -> Probe,
-    on_hop: &mut dyn FnMut(&Hop),
+    observe: &mut dyn FnMut(Step<'_>),
 ) -> Flow {
     let started_at = SystemTime::now();
     let mut hops: Vec<Hop> = Vec::new();
@@ -119,12 +132,16 @@ pub async fn run_observed(
                 exchange: ex,
             });
             if let Some(h) = hops.last() {
-                on_hop(h);
+                observe(Step::Hop(h));
             }
             match decision {
                 retry::Decision::Done => break None,
                 retry::Decision::Stop(why) => break Some(Stop::Retry(why)),
                 retry::Decision::After { wait, reason } => {
+                    observe(Step::Waiting {
+                        wait,
+                        reason: &reason,
+                    });
                     tokio::time::sleep(wait).await;
                     attempt += 1;
                     cause = Cause::Retry {
