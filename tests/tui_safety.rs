@@ -244,3 +244,87 @@ fn header_bytes_reach_the_panes_as_received() {
     assert!(wire.contains("C:\\new\\table"), "{wire}");
     assert_safe(&draw(&mut app, Some(PaneId::Wire)), "odd head wire");
 }
+
+/// Sentinel cells left inside `area` after `draw` drew over a buffer full
+/// of them: what a prompt or overlay would leave of what it covers.
+fn left_under(area: ratatui::layout::Rect, draw: impl FnOnce(&mut Buffer)) -> Vec<(u16, u16)> {
+    let screen = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let mut buf = Buffer::empty(screen);
+    for cell in buf.content.iter_mut() {
+        cell.set_symbol("Ж");
+    }
+    draw(&mut buf);
+    let mut left = Vec::new();
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            if buf[(x, y)].symbol() == "Ж" {
+                left.push((x, y));
+            }
+        }
+    }
+    left
+}
+
+/// The box an overlay drew: the bounding box of the cells it changed.
+fn drawn_box(draw: impl Fn(&mut Buffer)) -> ratatui::layout::Rect {
+    let screen = ratatui::layout::Rect::new(0, 0, 120, 40);
+    let mut buf = Buffer::empty(screen);
+    for cell in buf.content.iter_mut() {
+        cell.set_symbol("Ж");
+    }
+    draw(&mut buf);
+    let changed: Vec<(u16, u16)> = (0..40)
+        .flat_map(|y| (0..120).map(move |x| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].symbol() != "Ж")
+        .collect();
+    let (x0, x1) = (
+        changed.iter().map(|c| c.0).min().unwrap(),
+        changed.iter().map(|c| c.0).max().unwrap(),
+    );
+    let (y0, y1) = (
+        changed.iter().map(|c| c.1).min().unwrap(),
+        changed.iter().map(|c| c.1).max().unwrap(),
+    );
+    ratatui::layout::Rect::new(x0, y0, x1 - x0 + 1, y1 - y0 + 1)
+}
+
+/// Every prompt clears the line it takes (the footer's hints under it
+/// once showed through: `/    Enter ok · Esc cancel: send)`), and every
+/// overlay the box it takes, whatever pane is under them.
+#[test]
+fn every_prompt_and_overlay_draws_over_what_it_covers() {
+    use wirescope::tui::prompt::Prompt;
+    use wirescope::tui::search::Target;
+    use wirescope::tui::workflow::WorkPrompt;
+    let prompts = [
+        Prompt::Search(Target::Wire),
+        Prompt::Filter,
+        Prompt::SaveBody,
+        Prompt::SaveWire(wirescope::wire::exchange::Dir::Sent),
+        Prompt::Work(WorkPrompt::Curl),
+        Prompt::Work(WorkPrompt::HistoryFilter),
+    ];
+    let line = ratatui::layout::Rect::new(0, 39, 120, 1);
+    for (label, base) in apps() {
+        for p in prompts {
+            let mut app = base.clone();
+            app.mode = wirescope::tui::app::Mode::Prompt {
+                prompt: p,
+                editor: Default::default(),
+            };
+            let left = left_under(line, |buf| wirescope::tui::prompt::render(&app, line, buf));
+            assert!(left.is_empty(), "{label} {p:?} left {} cells", left.len());
+        }
+        let mut app = base.clone();
+        app.help = Some(0);
+        let screen = ratatui::layout::Rect::new(0, 0, 120, 40);
+        let help = |buf: &mut Buffer| wirescope::tui::panes::help::render(&app, screen, buf);
+        let boxed = drawn_box(help);
+        let left = left_under(boxed, help);
+        assert!(
+            left.is_empty(),
+            "{label} help left {} cells in {boxed:?}",
+            left.len()
+        );
+    }
+}

@@ -294,7 +294,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         return;
     }
     let t = app.theme();
-    buf.set_style(area, t.base);
+    super::panes::fill(buf, area, &t);
     let (before, after) = editor.split();
     let mut after = after.chars();
     let at = after.next().map_or(" ".to_string(), |c| c.to_string());

@@ -69,10 +69,13 @@ pub fn put(buf: &mut Buffer, area: Rect, row: usize, line: &Line) {
     }
 }
 
-/// Fills `area` with the theme's base style (the light theme's background).
+/// Clears `area` and fills it with the theme's base style (the light
+/// theme's background): whatever was drawn there before in this frame
+/// (the footer under a prompt, a pane under an overlay) is gone.
 pub fn fill(buf: &mut Buffer, area: Rect, t: &Theme) {
     let area = area.intersection(buf.area);
     if !area.is_empty() {
+        ratatui::widgets::Clear.render(area, buf);
         buf.set_style(area, t.base);
     }
 }

@@ -34,7 +34,7 @@ pub fn render_prompt(
         return;
     }
     let t = app.theme();
-    buf.set_style(area, t.base);
+    crate::tui::panes::fill(buf, area, &t);
     let label = prompt.label();
     let keys = "   Enter ok · Esc cancel";
     let (before, after) = editor.split();
