@@ -79,6 +79,7 @@ fn tui(cli: Cli) -> i32 {
             ..Default::default()
         },
         decode: cli.limits.decode(),
+        session_memory: cli.session_memory,
         workflow: WorkflowArgs {
             collection,
             env: cli.env,

@@ -38,6 +38,9 @@ pub struct Cli {
     /// Keep credentials in the saved history and HAR files (they are redacted by default).
     #[arg(long)]
     pub no_redact: bool,
+    /// Bytes of finished exchanges the session keeps in memory; past it the oldest ones' bytes move to a temporary file and come back when selected (nothing is dropped).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::tui::parking::DEFAULT_BUDGET)]
+    pub session_memory: usize,
     #[command(flatten)]
     pub limits: LimitArgs,
 }

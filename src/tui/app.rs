@@ -138,10 +138,6 @@ pub struct JarView {
     pub scroll: usize,
 }
 
-/// Largest number of exchanges kept in the history; each can hold up to
-/// the engine's byte cap, so the oldest go first.
-pub const MAX_HISTORY: usize = 50;
-
 #[derive(Debug, Clone)]
 pub struct App {
     pub form: RequestForm,
@@ -165,6 +161,8 @@ pub struct App {
     pub quit: bool,
     /// Flows and batch sets of the history (`group`).
     pub groups: Vec<Group>,
+    /// Where the bytes of older exchanges go past the memory budget.
+    pub parking: super::parking::Parking,
     /// The Frames pane's selection and the decoded connection it shows.
     pub frames: FramesState,
     /// The cookie jar overlay, when open.
@@ -216,6 +214,7 @@ impl App {
             notice: None,
             quit: false,
             groups: Vec::new(),
+            parking: Default::default(),
             frames: FramesState::default(),
             jar: None,
             zoom: false,

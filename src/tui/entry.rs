@@ -56,6 +56,8 @@ pub struct Entry {
     pub preview: Preview,
     /// Group, hop, revalidation (`group::Meta`).
     pub meta: super::group::Meta,
+    /// Its bytes are in the session's parking file (`parking`).
+    pub parked: Option<super::parking::Parked>,
 }
 
 impl Entry {
@@ -83,6 +85,7 @@ impl Entry {
             exchange: None,
             preview: Preview::default(),
             meta: Default::default(),
+            parked: None,
         }
     }
 

@@ -7,40 +7,21 @@
 
 use std::time::Instant;
 
-use super::app::{App, MAX_HISTORY};
+use super::app::App;
 use super::entry::Entry;
 use super::group::{self, BatchMode, Group, GroupId, GroupKind, GroupTag, Part};
 use super::update::select;
 use crate::wire::{HttpVersion, RequestSpec};
 use crate::worker::{Command, ExchangeId, SessionChoice};
 
-/// Most exchanges a batch part sends (the history keeps `MAX_HISTORY`).
+/// Most exchanges a batch part sends.
 pub const MAX_BATCH: usize = 16;
 
-/// Adds `entry` to the history, dropping the oldest finished exchanges
-/// past `MAX_HISTORY` (an in-flight one dropped is cancelled).
+/// Adds `entry` to the session. Every exchange stays (numbered, grouped);
+/// memory is bounded by parking the oldest ones' bytes (`parking`).
 pub(super) fn push(app: &mut App, entry: Entry) -> Vec<Command> {
-    let mut cmds = Vec::new();
     app.entries.push(entry);
-    while app.entries.len() > MAX_HISTORY {
-        let at = app.entries.iter().position(|e| !e.in_flight()).unwrap_or(0);
-        let gone = app.entries.remove(at);
-        if gone.in_flight() {
-            cmds.push(Command::Cancel(gone.id));
-        }
-        if let Some(sel) = app.selected {
-            app.selected = Some(if sel > at { sel - 1 } else { sel });
-        }
-    }
-    // Groups with nothing left in the history go too.
-    let entries = &app.entries;
-    app.groups.retain(|g| {
-        g.running
-            || entries
-                .iter()
-                .any(|e| e.meta.group.is_some_and(|t| t.group == g.id))
-    });
-    cmds
+    Vec::new()
 }
 
 pub(super) fn new_entry(
@@ -243,6 +224,7 @@ fn send_next(app: &mut App, gid: GroupId, k: usize) -> Vec<Command> {
 /// a batch set, sends the next request or starts the next part.
 pub(super) fn after_done(app: &mut App, id: ExchangeId) -> Vec<Command> {
     super::workflow::record(app, id);
+    super::parking::enforce(app);
     let Some(e) = app.entries.iter_mut().find(|e| e.id == id) else {
         return Vec::new();
     };

@@ -27,6 +27,7 @@ pub mod layout;
 pub mod lesson;
 mod motion;
 pub mod panes;
+pub mod parking;
 pub mod prompt;
 pub mod search;
 pub mod term;
@@ -53,6 +54,8 @@ pub struct TuiArgs {
     pub decode: crate::decode::coding::DecodeLimits,
     /// An `.http` file, `--env`, history and redaction (`workflow`).
     pub workflow: workflow::WorkflowArgs,
+    /// `--session-memory`: bytes of finished exchanges kept in memory.
+    pub session_memory: usize,
 }
 
 /// Runs the UI until the user quits. Builds its own tokio runtime, starts

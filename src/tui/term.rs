@@ -110,6 +110,7 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     let demo_url = demo.as_ref().ok().map(DemoServer::base_url);
     let mut app = App::new(args.url.as_deref(), demo_url.as_deref(), args.options);
     app.decode = args.decode;
+    app.parking.budget = args.session_memory;
     app.color = ColorMode::from_env();
     if let Err(e) = &demo {
         app.notice = Some(format!("the demo server did not start: {e}"));

@@ -355,6 +355,7 @@ fn cancel_all(app: &mut App) -> Vec<Command> {
 
 /// Shows entry `i` in every pane.
 pub(super) fn select(app: &mut App, i: usize) {
+    super::parking::unpark(app, i);
     if app.selected != Some(i) {
         app.selected = Some(i);
         app.wire.scroll = 0;

@@ -199,16 +199,17 @@ pub fn har_pick(app: &mut App, scope: HarScope) {
 pub fn session_flows(app: &App) -> Vec<Flow> {
     let mut flows: Vec<Flow> = Vec::new();
     let mut seen = Vec::new();
+    let whole = |e: &crate::tui::entry::Entry| crate::tui::parking::whole(&app.parking, e);
     for e in &app.entries {
-        let Some(x) = e.exchange.as_deref() else {
+        let Some(x) = whole(e) else {
             continue;
         };
-        let hop = |x: &Exchange, info: Option<&crate::tui::group::HopInfo>| Hop {
+        let hop = |x: Exchange, info: Option<&crate::tui::group::HopInfo>| Hop {
             hop: info.map_or(1, |h| h.hop),
             attempt: info.map_or(1, |h| h.attempt),
             cause: info.map_or(Cause::First, |h| h.cause.clone()),
             notes: info.map_or_else(Vec::new, |h| h.notes.clone()),
-            exchange: x.clone(),
+            exchange: x,
         };
         let flow_group = e
             .meta
@@ -221,7 +222,7 @@ pub fn session_flows(app: &App) -> Vec<Flow> {
                 seen.push(g);
                 let hops: Vec<Hop> = app
                     .members(g)
-                    .filter_map(|m| Some(hop(m.exchange.as_deref()?, m.meta.hop.as_ref())))
+                    .filter_map(|m| Some(hop(whole(m)?, m.meta.hop.as_ref())))
                     .collect();
                 flows.push(Flow {
                     started_at: started(&hops),

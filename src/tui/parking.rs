@@ -1,0 +1,284 @@
+//! A session of any length in bounded memory: finished exchanges past a
+//! byte budget have their bytes (the transcript both ways, and a body that
+//! is not a slice of it) parked in a temporary file, and read back when
+//! selected or exported. Nothing of the session is dropped; what stays in
+//! memory per parked exchange is its summary (method, URL, status,
+//! timeline, headers).
+//!
+//! Our own code: the file is a plain append log with positional reads
+//! (`FileExt`), which no crate makes simpler.
+
+use std::fs::File;
+use std::ops::Range;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+use crate::wire::Exchange;
+
+/// Bytes of finished exchanges kept in memory before the oldest are parked
+/// (`--session-memory`).
+pub const DEFAULT_BUDGET: usize = 64 << 20;
+
+/// Where an exchange's bytes went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parked {
+    sent: Range<u64>,
+    received: Range<u64>,
+    body: Body,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Body {
+    None,
+    /// The body was this slice of the received transcript.
+    InReceived(Range<usize>),
+    /// The body had bytes of its own (de-chunked, HTTP/2).
+    Own(Range<u64>),
+}
+
+#[derive(Debug)]
+struct Store {
+    file: File,
+    end: AtomicU64,
+}
+
+/// The session's parking file (made when first needed) and its budget.
+#[derive(Debug, Clone)]
+pub struct Parking {
+    store: Option<Arc<Store>>,
+    pub budget: usize,
+}
+
+impl Default for Parking {
+    fn default() -> Self {
+        Parking {
+            store: None,
+            budget: DEFAULT_BUDGET,
+        }
+    }
+}
+
+/// Bytes an exchange holds in memory that parking would free.
+pub fn weight(x: &Exchange) -> usize {
+    let t = &x.transcript;
+    let body = x
+        .response
+        .as_ref()
+        .filter(|r| in_received(&r.body, &t.received).is_none())
+        .map_or(0, |r| r.body.len());
+    t.sent.len() + t.received.len() + body
+}
+
+/// Where `body` lies inside `received`, when it is a slice of it.
+fn in_received(body: &Bytes, received: &Bytes) -> Option<Range<usize>> {
+    let (b, r) = (body.as_ptr() as usize, received.as_ptr() as usize);
+    (!body.is_empty() && b >= r && b + body.len() <= r + received.len())
+        .then(|| b - r..b - r + body.len())
+}
+
+impl Parking {
+    fn store(&mut self) -> std::io::Result<&Store> {
+        if self.store.is_none() {
+            let file = tempfile::tempfile()?;
+            self.store = Some(Arc::new(Store {
+                file,
+                end: AtomicU64::new(0),
+            }));
+        }
+        self.store
+            .as_deref()
+            .ok_or_else(|| std::io::Error::other("no parking file"))
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<Range<u64>> {
+        let store = self.store()?;
+        let at = store.end.fetch_add(bytes.len() as u64, Ordering::SeqCst);
+        store.file.write_all_at(bytes, at)?;
+        Ok(at..at + bytes.len() as u64)
+    }
+
+    fn get(&self, r: &Range<u64>) -> std::io::Result<Vec<u8>> {
+        let store = self
+            .store
+            .as_deref()
+            .ok_or_else(|| std::io::Error::other("the parking file is gone"))?;
+        let len = usize::try_from(r.end - r.start).map_err(std::io::Error::other)?;
+        let mut buf = vec![0; len];
+        store.file.read_exact_at(&mut buf, r.start)?;
+        Ok(buf)
+    }
+
+    /// Moves `x`'s bytes to the file; `x` keeps its summary.
+    pub fn park(&mut self, x: &mut Exchange) -> std::io::Result<Parked> {
+        let t = &x.transcript;
+        let sent = self.put(&t.sent)?;
+        let received = self.put(&t.received)?;
+        let body = match &x.response {
+            Some(r) if r.body.is_empty() => Body::None,
+            Some(r) => match in_received(&r.body, &t.received) {
+                Some(range) => Body::InReceived(range),
+                None => Body::Own(self.put(&r.body)?),
+            },
+            None => Body::None,
+        };
+        x.transcript.sent = Vec::new();
+        x.transcript.received = Bytes::new();
+        if let Some(r) = x.response.as_mut() {
+            r.body = Bytes::new();
+        }
+        Ok(Parked {
+            sent,
+            received,
+            body,
+        })
+    }
+
+    /// Puts the parked bytes back into `x`.
+    pub fn restore(&self, x: &mut Exchange, p: &Parked) -> std::io::Result<()> {
+        let sent = self.get(&p.sent)?;
+        let received = Bytes::from(self.get(&p.received)?);
+        let body = match &p.body {
+            Body::None => Bytes::new(),
+            Body::InReceived(r) if r.end <= received.len() => received.slice(r.clone()),
+            Body::InReceived(_) => Bytes::new(),
+            Body::Own(r) => Bytes::from(self.get(r)?),
+        };
+        x.transcript.sent = sent;
+        x.transcript.received = received;
+        if let Some(resp) = x.response.as_mut() {
+            resp.body = body;
+        }
+        Ok(())
+    }
+}
+
+/// Parks the oldest finished exchanges (never the one shown, never one in
+/// flight) until what the session holds in memory is within the budget.
+/// A parking file that cannot be written leaves them in memory, said once.
+pub fn enforce(app: &mut crate::tui::app::App) {
+    let weights: Vec<usize> = app
+        .entries
+        .iter()
+        .map(|e| match (&e.parked, &e.exchange) {
+            (None, Some(x)) => weight(x),
+            _ => 0,
+        })
+        .collect();
+    let mut total: usize = weights.iter().sum();
+    for (i, w) in weights.into_iter().enumerate() {
+        if total <= app.parking.budget {
+            break;
+        }
+        if w == 0 || app.selected == Some(i) {
+            continue;
+        }
+        let e = &mut app.entries[i];
+        let Some(x) = e.exchange.as_deref_mut() else {
+            continue;
+        };
+        match app.parking.park(x) {
+            Ok(p) => {
+                e.parked = Some(p);
+                total -= w;
+            }
+            Err(err) => {
+                app.notice = Some(format!(
+                    "the session's parking file could not be written ({err}); exchanges stay in memory"
+                ));
+                return;
+            }
+        }
+    }
+}
+
+/// Brings entry `i`'s bytes back before it is shown.
+pub fn unpark(app: &mut crate::tui::app::App, i: usize) {
+    let Some(e) = app.entries.get_mut(i) else {
+        return;
+    };
+    let (Some(p), Some(x)) = (e.parked.take(), e.exchange.as_deref_mut()) else {
+        return;
+    };
+    if let Err(err) = app.parking.restore(x, &p) {
+        app.notice = Some(format!(
+            "the bytes of #{} could not be read back from the session's parking file: {err}",
+            e.id
+        ));
+    }
+}
+
+/// A whole copy of entry `e`'s exchange, its parked bytes read back (for
+/// exports of the session).
+pub fn whole(parking: &Parking, e: &crate::tui::entry::Entry) -> Option<Exchange> {
+    let mut x = e.exchange.as_deref()?.clone();
+    if let Some(p) = &e.parked {
+        // A read failure exports the summary without the bytes.
+        let _ = parking.restore(&mut x, p);
+    }
+    Some(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::fixture;
+
+    /// 60 exchanges of 1 MiB under a 4 MiB budget: every one stays in the
+    /// session, memory holds about the budget, an old one comes back whole
+    /// when selected, and the session's HAR has all 60 with their bytes.
+    #[test]
+    fn a_long_session_keeps_every_exchange_within_the_budget() {
+        let mut app = fixture::app();
+        app.parking.budget = 4 << 20;
+        let mut first = None;
+        for _ in 0..60 {
+            let x = fixture::big_exchange(1 << 20);
+            first.get_or_insert_with(|| x.clone());
+            fixture::push_done(&mut app, x);
+            enforce(&mut app);
+        }
+        assert_eq!(app.entries.len(), 60, "nothing dropped");
+        let held: usize = app
+            .entries
+            .iter()
+            .filter_map(|e| e.exchange.as_deref())
+            .map(weight)
+            .sum();
+        let one = weight(first.as_ref().unwrap());
+        assert!(held <= app.parking.budget + one, "{held} in memory");
+        assert!(app.entries[0].parked.is_some());
+        crate::tui::update::select(&mut app, 0);
+        let back = app.entries[0].exchange.as_deref().unwrap();
+        assert_eq!(back.transcript, first.as_ref().unwrap().transcript);
+        assert_eq!(back.response, first.as_ref().unwrap().response);
+        let flows = crate::tui::workflow::export::session_flows(&app);
+        assert_eq!(flows.iter().map(|f| f.hops.len()).sum::<usize>(), 60);
+        assert!(flows
+            .iter()
+            .flat_map(|f| &f.hops)
+            .all(|h| h.exchange.transcript.received.len() > 1 << 20));
+    }
+
+    #[test]
+    fn parked_bytes_come_back_exactly() {
+        let mut p = Parking::default();
+        // A body of its own, and one that is a slice of the transcript.
+        let mut sliced = fixture::big_exchange(300_000);
+        if let Some(r) = sliced.response.as_mut() {
+            r.body = sliced.transcript.received.slice(r.head_len..);
+        }
+        for mut x in [fixture::exchange(), fixture::big_exchange(300_000), sliced] {
+            let before = x.clone();
+            assert!(weight(&x) > 0);
+            let parked = p.park(&mut x).unwrap();
+            assert_eq!(weight(&x), 0);
+            assert!(x.transcript.received.is_empty());
+            p.restore(&mut x, &parked).unwrap();
+            assert_eq!(x.transcript, before.transcript);
+            assert_eq!(x.response, before.response);
+        }
+    }
+}
