@@ -9,9 +9,15 @@
 //! file that is not ours, or that does not parse, is renamed aside and
 //! reported, never fatal. Two wirescope processes writing at once each
 //! keep their own view; the last to write wins.
+//!
+//! Opened as an index: each entry is kept in memory without its wire
+//! bytes, with where its line lies in the file; the full entry is read
+//! back on demand (`entry`), and a rewrite copies unchanged lines from the
+//! file it replaces. Memory holds the summaries, not the file.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -43,15 +49,41 @@ impl Default for HistoryLimits {
     }
 }
 
+/// Where an entry's serialized line is.
+#[derive(Debug, Clone)]
+enum Line {
+    /// Bytes of the history file (without the line end).
+    OnDisk(Range<u64>),
+    /// Not written yet.
+    Fresh(String),
+}
+
+impl Line {
+    fn len(&self) -> u64 {
+        match self {
+            Line::OnDisk(r) => r.end - r.start,
+            Line::Fresh(s) => s.len() as u64,
+        }
+    }
+}
+
 /// The stored exchanges and where they live.
 #[derive(Debug)]
 pub struct History {
     dir: PathBuf,
     limits: HistoryLimits,
-    /// Oldest first, each with its serialized line.
+    /// Oldest first, without their wire bytes (`entry` reads them back),
+    /// each with where its line is.
     entries: Vec<HistoryEntry>,
-    lines: Vec<String>,
+    lines: Vec<Line>,
     note: Option<String>,
+}
+
+/// An entry as the index keeps it: everything but the wire bytes.
+fn summary(mut e: HistoryEntry) -> HistoryEntry {
+    e.sent = Vec::new();
+    e.received = Vec::new();
+    e
 }
 
 /// Overrides where the history lives.
@@ -121,9 +153,32 @@ impl History {
         self.dir.join(FILE)
     }
 
-    /// Oldest first.
+    /// Oldest first, without their wire bytes (see `entry`).
     pub fn entries(&self) -> &[HistoryEntry] {
         &self.entries
+    }
+
+    /// Entry `i` whole, its wire bytes read back from the file.
+    pub fn entry(&self, i: usize) -> Result<HistoryEntry, String> {
+        let line = self.line_text(i)?;
+        serde_json::from_str(&line).map_err(|e| format!("history entry {i} unreadable: {e}"))
+    }
+
+    /// The serialized line of entry `i`.
+    fn line_text(&self, i: usize) -> Result<String, String> {
+        match self.lines.get(i) {
+            Some(Line::Fresh(s)) => Ok(s.clone()),
+            Some(Line::OnDisk(r)) => {
+                let mut f = fs::File::open(self.path())
+                    .map_err(|e| format!("cannot read the history file: {e}"))?;
+                let mut buf = String::new();
+                f.seek(SeekFrom::Start(r.start))
+                    .and_then(|_| f.take(r.end - r.start).read_to_string(&mut buf))
+                    .map_err(|e| format!("cannot read the history file: {e}"))?;
+                Ok(buf)
+            }
+            None => Err(format!("no history entry {i}")),
+        }
     }
 
     /// Entries matching every word of `q` (case-insensitive), oldest first.
@@ -170,7 +225,7 @@ impl History {
         }
         // Oldest first, as recorded entries are; the sort is stable, so
         // equal times keep their order.
-        let mut both: Vec<(HistoryEntry, String)> =
+        let mut both: Vec<(HistoryEntry, Line)> =
             self.entries.drain(..).zip(self.lines.drain(..)).collect();
         both.sort_by_key(|(e, _)| e.at_ms);
         (self.entries, self.lines) = both.into_iter().unzip();
@@ -193,8 +248,8 @@ impl History {
                 ));
             }
         }
-        self.entries.push(entry);
-        self.lines.push(line);
+        self.entries.push(summary(entry));
+        self.lines.push(Line::Fresh(line));
         Ok(())
     }
 
@@ -206,12 +261,12 @@ impl History {
     }
 
     fn enforce_bounds(&mut self) {
-        let mut total: u64 = self.lines.iter().map(|l| l.len() as u64 + 1).sum();
+        let mut total: u64 = self.lines.iter().map(|l| l.len() + 1).sum();
         let mut drop = 0;
         while drop < self.lines.len()
             && (self.lines.len() - drop > self.limits.max_entries || total > self.limits.max_bytes)
         {
-            total -= self.lines[drop].len() as u64 + 1;
+            total -= self.lines[drop].len() + 1;
             drop += 1;
         }
         self.entries.drain(..drop);
@@ -231,9 +286,11 @@ impl History {
                 ))
             }
         };
-        let mut lines = BufReader::new(file).lines();
-        let header = lines.next().and_then(Result::ok).unwrap_or_default();
-        let marker: Option<serde_json::Value> = serde_json::from_str(&header).ok();
+        let mut reader = BufReader::new(file);
+        let mut header = String::new();
+        let mut at = reader.read_line(&mut header).unwrap_or(0) as u64;
+        let header = header.trim_end();
+        let marker: Option<serde_json::Value> = serde_json::from_str(header).ok();
         let format = marker
             .as_ref()
             .and_then(|m| m.get("format"))
@@ -253,19 +310,33 @@ impl History {
             return Some(self.set_aside(&path, &why));
         }
         let mut bad = 0;
-        for line in lines {
-            // A line that is not UTF-8 is consumed whole: skip just it.
-            let Ok(line) = line else {
+        let mut raw = Vec::new();
+        loop {
+            raw.clear();
+            let n = match reader.read_until(b'\n', &mut raw) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => {
+                    bad += 1;
+                    break;
+                }
+            };
+            let start = at;
+            at += n as u64;
+            let content = raw.strip_suffix(b"\n").unwrap_or(&raw);
+            // A line that is not UTF-8 (or not an entry) is skipped alone.
+            let Ok(line) = std::str::from_utf8(content) else {
                 bad += 1;
                 continue;
             };
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<HistoryEntry>(&line) {
+            match super::history_entry::index_only(|| serde_json::from_str::<HistoryEntry>(line)) {
                 Ok(e) => {
-                    self.entries.push(e);
-                    self.lines.push(line);
+                    self.entries.push(summary(e));
+                    self.lines
+                        .push(Line::OnDisk(start..start + content.len() as u64));
                 }
                 Err(_) => bad += 1,
             }
@@ -277,6 +348,18 @@ impl History {
             "{bad} unreadable entries (the {} others were kept)",
             self.entries.len()
         );
+        // The file is about to be set aside: what was kept of it moves
+        // into memory, to be written to the new file.
+        let kept: Vec<Option<String>> = (0..self.lines.len())
+            .map(|i| self.line_text(i).ok())
+            .collect();
+        let (entries, lines): (Vec<_>, Vec<_>) = self
+            .entries
+            .drain(..)
+            .zip(kept)
+            .filter_map(|(e, l)| Some((e, Line::Fresh(l?))))
+            .unzip();
+        (self.entries, self.lines) = (entries, lines);
         Some(self.set_aside(&path, &why))
     }
 
@@ -326,7 +409,7 @@ impl History {
 
     /// Atomic replace: temp file in the same directory (same filesystem,
     /// so the rename is atomic), fsync, rename, fsync the directory.
-    fn write(&self) -> Result<(), String> {
+    fn write(&mut self) -> Result<(), String> {
         let fail = |what: &str, e: &dyn std::fmt::Display| {
             format!("history not saved: {what} in {}: {e}", self.dir.display())
         };
@@ -338,12 +421,31 @@ impl History {
             .suffix(TEMP_SUFFIX)
             .tempfile_in(&self.dir)
             .map_err(|e| fail("cannot create a temporary file", &e))?;
+        // Unchanged lines are copied from the file being replaced.
+        let mut old = if self.lines.iter().any(|l| matches!(l, Line::OnDisk(_))) {
+            Some(fs::File::open(self.path()).map_err(|e| fail("cannot read the old file", &e))?)
+        } else {
+            None
+        };
+        let mut placed = Vec::with_capacity(self.lines.len());
         {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-            let header = json!({"format": FORMAT, "version": VERSION});
+            let header = json!({"format": FORMAT, "version": VERSION}).to_string();
             writeln!(w, "{header}").map_err(|e| fail("write failed", &e))?;
+            let mut at = header.len() as u64 + 1;
             for l in &self.lines {
-                writeln!(w, "{l}").map_err(|e| fail("write failed", &e))?;
+                match (l, old.as_mut()) {
+                    (Line::Fresh(s), _) => w.write_all(s.as_bytes()),
+                    (Line::OnDisk(r), Some(f)) => f
+                        .seek(SeekFrom::Start(r.start))
+                        .and_then(|_| std::io::copy(&mut f.take(r.end - r.start), &mut w))
+                        .map(|_| ()),
+                    (Line::OnDisk(_), None) => Err(std::io::Error::other("no old file")),
+                }
+                .and_then(|()| w.write_all(b"\n"))
+                .map_err(|e| fail("write failed", &e))?;
+                placed.push(at..at + l.len());
+                at += l.len() + 1;
             }
             w.flush().map_err(|e| fail("write failed", &e))?;
         }
@@ -352,6 +454,8 @@ impl History {
             .map_err(|e| fail("fsync failed", &e))?;
         tmp.persist(self.path())
             .map_err(|e| fail("rename failed", &e.error))?;
+        // The lines are now where this write put them.
+        self.lines = placed.into_iter().map(Line::OnDisk).collect();
         #[cfg(unix)]
         if let Ok(d) = fs::File::open(&self.dir) {
             // Makes the rename itself durable; best effort.

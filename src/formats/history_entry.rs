@@ -33,9 +33,9 @@ pub struct HistoryEntry {
     pub response_headers: Vec<(String, String)>,
     /// The wire bytes kept for this exchange (HTTP/1 text or HTTP/2
     /// frames), heads redacted unless redaction was off.
-    #[serde(with = "b64")]
+    #[serde(with = "wire_b64")]
     pub sent: Vec<u8>,
-    #[serde(with = "b64")]
+    #[serde(with = "wire_b64")]
     pub received: Vec<u8>,
     pub sent_total: u64,
     pub received_total: u64,
@@ -296,6 +296,37 @@ impl HistoryEntry {
         self.request_body.clear();
         self.notes
             .push("bodies not kept: the exchange is larger than the history size cap".into());
+    }
+}
+
+thread_local! {
+    static INDEX_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with the wire bytes (`sent`, `received`) skipped while
+/// entries are read: the history's index needs the summaries, and
+/// decoding 50 MB of base64 it would drop at once is most of the cost of
+/// opening it. serde has no per-call field options, hence the flag.
+pub(super) fn index_only<T>(f: impl FnOnce() -> T) -> T {
+    INDEX_ONLY.with(|c| c.set(true));
+    let out = f();
+    INDEX_ONLY.with(|c| c.set(false));
+    out
+}
+
+/// The wire bytes: base64, skipped under `index_only`.
+mod wire_b64 {
+    use serde::de::IgnoredAny;
+    use serde::{Deserialize, Deserializer};
+
+    pub use super::b64::serialize;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        if super::INDEX_ONLY.with(std::cell::Cell::get) {
+            IgnoredAny::deserialize(d)?;
+            return Ok(Vec::new());
+        }
+        super::b64::deserialize(d)
     }
 }
 

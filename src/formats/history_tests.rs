@@ -134,3 +134,29 @@ fn a_big_exchange_keeps_only_its_first_mebibyte_each_way() {
         e.notes
     );
 }
+
+/// Opened as an index: summaries in memory, whole entries read back, and
+/// a rewrite copies the unchanged lines from the file it replaces.
+#[test]
+fn the_index_keeps_summaries_and_rewrites_keep_every_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut one = entry();
+    one.received = b"HTTP/1.1 200 OK\r\n\r\nfirst".to_vec();
+    let mut two = entry();
+    two.received = b"HTTP/1.1 200 OK\r\n\r\nsecond".to_vec();
+    {
+        let (mut h, _) = History::open_at(dir.path(), HistoryLimits::default());
+        h.record_entry(one.clone()).expect("record");
+    }
+    let (mut h, note) = History::open_at(dir.path(), HistoryLimits::default());
+    assert_eq!(note, None);
+    assert!(
+        h.entries()[0].received.is_empty(),
+        "summaries only in memory"
+    );
+    h.record_entry(two.clone()).expect("record");
+    let (h, _) = History::open_at(dir.path(), HistoryLimits::default());
+    assert_eq!(h.entry(0).expect("first"), one);
+    assert_eq!(h.entry(1).expect("second"), two);
+    assert!(h.entry(2).is_err());
+}
