@@ -16,7 +16,10 @@ fn main() {
         Some(Command::CrashTest) => panic!("deliberate crash (wirescope crash-test)"),
         Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),
         Some(Command::Lesson(args)) => wirescope::cli::lesson::main(args),
-        None => tui(cli),
+        None => {
+            return_freed_buffers();
+            tui(cli)
+        }
     };
     std::process::exit(code);
 }
@@ -36,6 +39,22 @@ fn keep_freed_buffers() {
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
         libc::mallopt(libc::M_TRIM_THRESHOLD, 32 << 20);
+    }
+}
+
+/// The TUI holds exchanges for a while and lets them go (parked, dropped
+/// with a view); glibc's *dynamic* mmap threshold would rise to the size
+/// of the first freed transcript and serve the next ones from a heap it
+/// cannot trim, so memory freed by parking stayed resident (3 × 1 GiB
+/// sends: 104 MiB anonymous against a 64 MiB budget). A fixed threshold
+/// keeps large buffers mapped on their own, returned to the system when
+/// freed.
+fn return_freed_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator tunables; called before any
+    // other thread exists.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
     }
 }
 
