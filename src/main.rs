@@ -47,14 +47,14 @@ fn keep_freed_buffers() {
 /// of the first freed transcript and serve the next ones from a heap it
 /// cannot trim, so memory freed by parking stayed resident (3 × 1 GiB
 /// sends: 104 MiB anonymous against a 64 MiB budget). A fixed threshold
-/// keeps large buffers mapped on their own, returned to the system when
+/// keeps large buffers (4 MiB and up) mapped on their own, returned to the system when
 /// freed.
 fn return_freed_buffers() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets allocator tunables; called before any
     // other thread exists.
     unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
     }
 }
 
