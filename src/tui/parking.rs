@@ -5,6 +5,10 @@
 //! memory per parked exchange is its summary (method, URL, status,
 //! timeline, headers).
 //!
+//! The writes happen on a writer thread (an exchange's bytes are handed
+//! over, not copied), so parking never holds a frame; a read of parked
+//! bytes waits until their write is done.
+//!
 //! Our own code: the file is a plain append log with positional reads
 //! (`FileExt`), which no crate makes simpler.
 
@@ -12,7 +16,9 @@ use std::fs::File;
 use std::ops::Range;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
 
 use bytes::Bytes;
 
@@ -28,7 +34,31 @@ pub struct Parked {
     sent: Range<u64>,
     received: Range<u64>,
     body: Body,
+    /// The writer's job that holds these bytes.
+    job: u64,
 }
+
+/// Bytes to write at an offset of the file.
+type Job = (u64, Vec<(u64, Piece)>);
+
+#[derive(Debug)]
+enum Piece {
+    Vec(Vec<u8>),
+    Bytes(Bytes),
+}
+
+impl std::ops::Deref for Piece {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Piece::Vec(v) => v,
+            Piece::Bytes(b) => b,
+        }
+    }
+}
+
+/// How long a read of parked bytes waits for their write.
+const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Body {
@@ -39,10 +69,26 @@ enum Body {
     Own(Range<u64>),
 }
 
+/// The last job written and the first write error, with the condition a
+/// read waits on.
+type Written = (Mutex<(u64, Option<String>)>, Condvar);
+
 #[derive(Debug)]
 struct Store {
-    file: File,
+    file: Arc<File>,
     end: AtomicU64,
+    next_job: AtomicU64,
+    jobs: Mutex<Option<Sender<Job>>>,
+    written: Arc<Written>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // The writer ends with its channel.
+        if let Ok(mut j) = self.jobs.lock() {
+            j.take();
+        }
+    }
 }
 
 /// The session's parking file (made when first needed) and its budget.
@@ -82,10 +128,33 @@ fn in_received(body: &Bytes, received: &Bytes) -> Option<Range<usize>> {
 impl Parking {
     fn store(&mut self) -> std::io::Result<&Store> {
         if self.store.is_none() {
-            let file = tempfile::tempfile()?;
+            let file = Arc::new(tempfile::tempfile()?);
+            let (tx, rx) = mpsc::channel::<Job>();
+            let written: Arc<Written> = Arc::new((Mutex::new((0, None)), Condvar::new()));
+            let (f, w) = (file.clone(), written.clone());
+            std::thread::Builder::new()
+                .name("wirescope-parking".into())
+                .spawn(move || {
+                    for (id, pieces) in rx {
+                        let failed = pieces
+                            .iter()
+                            .find_map(|(at, p)| f.write_all_at(p, *at).err());
+                        let (lock, cv) = &*w;
+                        if let Ok(mut g) = lock.lock() {
+                            g.0 = id;
+                            if let (Some(e), None) = (failed, &g.1) {
+                                g.1 = Some(e.to_string());
+                            }
+                        }
+                        cv.notify_all();
+                    }
+                })?;
             self.store = Some(Arc::new(Store {
                 file,
                 end: AtomicU64::new(0),
+                next_job: AtomicU64::new(1),
+                jobs: Mutex::new(Some(tx)),
+                written,
             }));
         }
         self.store
@@ -93,58 +162,83 @@ impl Parking {
             .ok_or_else(|| std::io::Error::other("no parking file"))
     }
 
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<Range<u64>> {
-        let store = self.store()?;
-        let at = store.end.fetch_add(bytes.len() as u64, Ordering::SeqCst);
-        store.file.write_all_at(bytes, at)?;
-        Ok(at..at + bytes.len() as u64)
+    /// A write error the writer met, once.
+    pub fn take_error(&self) -> Option<String> {
+        let store = self.store.as_deref()?;
+        store.written.0.lock().ok()?.1.take()
     }
 
-    fn get(&self, r: &Range<u64>) -> std::io::Result<Vec<u8>> {
+    fn get(&self, r: &Range<u64>, job: u64) -> std::io::Result<Vec<u8>> {
         let store = self
             .store
             .as_deref()
             .ok_or_else(|| std::io::Error::other("the parking file is gone"))?;
+        let (lock, cv) = &*store.written;
+        let guard = lock
+            .lock()
+            .map_err(|_| std::io::Error::other("parking writer failed"))?;
+        let (guard, _) = cv
+            .wait_timeout_while(guard, WRITE_WAIT, |g| g.0 < job)
+            .map_err(|_| std::io::Error::other("parking writer failed"))?;
+        if guard.0 < job {
+            return Err(std::io::Error::other(
+                "the parked bytes were not written in time",
+            ));
+        }
+        drop(guard);
         let len = usize::try_from(r.end - r.start).map_err(std::io::Error::other)?;
         let mut buf = vec![0; len];
         store.file.read_exact_at(&mut buf, r.start)?;
         Ok(buf)
     }
 
-    /// Moves `x`'s bytes to the file; `x` keeps its summary.
+    /// Hands `x`'s bytes to the parking writer; `x` keeps its summary.
     pub fn park(&mut self, x: &mut Exchange) -> std::io::Result<Parked> {
-        let t = &x.transcript;
-        let sent = self.put(&t.sent)?;
-        let received = self.put(&t.received)?;
-        let body = match &x.response {
-            Some(r) if r.body.is_empty() => Body::None,
-            Some(r) => match in_received(&r.body, &t.received) {
+        let store = self.store()?;
+        let mut pieces = Vec::new();
+        let mut place = |p: Piece| {
+            let at = store.end.fetch_add(p.len() as u64, Ordering::SeqCst);
+            let r = at..at + p.len() as u64;
+            pieces.push((at, p));
+            r
+        };
+        let t = &mut x.transcript;
+        let body = match x.response.as_mut().map(|r| std::mem::take(&mut r.body)) {
+            Some(b) if b.is_empty() => Body::None,
+            Some(b) => match in_received(&b, &t.received) {
                 Some(range) => Body::InReceived(range),
-                None => Body::Own(self.put(&r.body)?),
+                None => Body::Own(place(Piece::Bytes(b))),
             },
             None => Body::None,
         };
-        x.transcript.sent = Vec::new();
-        x.transcript.received = Bytes::new();
-        if let Some(r) = x.response.as_mut() {
-            r.body = Bytes::new();
+        let sent = place(Piece::Vec(std::mem::take(&mut t.sent)));
+        let received = place(Piece::Bytes(std::mem::take(&mut t.received)));
+        let job = store.next_job.fetch_add(1, Ordering::SeqCst);
+        let sent_ok = store
+            .jobs
+            .lock()
+            .ok()
+            .and_then(|j| j.as_ref().map(|tx| tx.send((job, pieces)).is_ok()));
+        if sent_ok != Some(true) {
+            return Err(std::io::Error::other("the parking writer is gone"));
         }
         Ok(Parked {
             sent,
             received,
             body,
+            job,
         })
     }
 
     /// Puts the parked bytes back into `x`.
     pub fn restore(&self, x: &mut Exchange, p: &Parked) -> std::io::Result<()> {
-        let sent = self.get(&p.sent)?;
-        let received = Bytes::from(self.get(&p.received)?);
+        let sent = self.get(&p.sent, p.job)?;
+        let received = Bytes::from(self.get(&p.received, p.job)?);
         let body = match &p.body {
             Body::None => Bytes::new(),
             Body::InReceived(r) if r.end <= received.len() => received.slice(r.clone()),
             Body::InReceived(_) => Bytes::new(),
-            Body::Own(r) => Bytes::from(self.get(r)?),
+            Body::Own(r) => Bytes::from(self.get(r, p.job)?),
         };
         x.transcript.sent = sent;
         x.transcript.received = received;
@@ -159,6 +253,11 @@ impl Parking {
 /// flight) until what the session holds in memory is within the budget.
 /// A parking file that cannot be written leaves them in memory, said once.
 pub fn enforce(app: &mut crate::tui::app::App) {
+    if let Some(err) = app.parking.take_error() {
+        app.notice = Some(format!(
+            "the session's parking file could not be written: {err}"
+        ));
+    }
     let weights: Vec<usize> = app
         .entries
         .iter()
@@ -183,6 +282,18 @@ pub fn enforce(app: &mut crate::tui::app::App) {
             Ok(p) => {
                 e.parked = Some(p);
                 total -= w;
+            }
+            // The bytes are gone with the writer: say so, keep the summary.
+            Err(err)
+                if e.exchange
+                    .as_ref()
+                    .is_some_and(|x| x.transcript.received.is_empty()) =>
+            {
+                app.notice = Some(format!(
+                    "the session's parking writer failed ({err}); #{}'s bytes are lost",
+                    e.id
+                ));
+                return;
             }
             Err(err) => {
                 app.notice = Some(format!(
