@@ -700,3 +700,25 @@ async fn send_says_goaway_when_it_closes_an_http2_connection() {
         "two requests"
     );
 }
+
+/// `--format json` carries the reader's framing record: slicing the
+/// server's own bytes at its ranges gives each chunk-size line and data.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_tells_where_the_reader_found_each_chunk() {
+    const SENT: &[u8] = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n4\r\ndefg\r\n0\r\nX-T: 1\r\n\r\n";
+    let srv = common::canned(SENT, false).await;
+    let out = common::send_cmd(&[&srv.url("/"), "--format", "json"]).await;
+    let doc = &common::json_lines(&out)[0];
+    let l = &doc["body_layout"];
+    let at = |v: &serde_json::Value, i: usize| v[i].as_u64().unwrap() as usize;
+    let chunks = l["chunks"].as_array().unwrap();
+    let lines: Vec<&[u8]> = chunks.iter().map(|c| &SENT[at(c, 0)..at(c, 1)]).collect();
+    let data: Vec<&[u8]> = chunks.iter().map(|c| &SENT[at(c, 2)..at(c, 3)]).collect();
+    assert_eq!(lines, [&b"3;x=1"[..], b"4", b"0"]);
+    assert_eq!(data, [&b"abc"[..], b"defg", b""]);
+    assert_eq!(
+        &SENT[at(&l["trailers"], 0)..at(&l["trailers"], 1)],
+        b"X-T: 1\r\n\r\n"
+    );
+    assert_eq!(at(&l["range"], 1), SENT.len());
+}

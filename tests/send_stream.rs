@@ -47,6 +47,17 @@ fn old_exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
         })).collect::<Vec<_>>()).unwrap_or_default(),
         "body_len": resp.map(|r| r.body_len),
         "framing": resp.map(|r| format!("{:?}", r.framing)),
+        "body_layout": resp
+            .filter(|r| r.framing != wirescope::wire::exchange::Framing::Http2)
+            .map(|r| {
+                let l = &r.body_layout;
+                json!({
+                    "range": [l.range.start, l.range.end],
+                    "chunks": l.chunks.iter().map(|c| json!([c.size_line.start, c.size_line.end, c.data.start, c.data.end])).collect::<Vec<_>>(),
+                    "chunks_dropped": l.chunks_dropped,
+                    "trailers": l.trailers.as_ref().map(|t| [t.start, t.end]),
+                })
+            }),
         "body": resp.map(|r| report::json::body(r, limits)),
         "sent_b64": b64(&t.sent),
         "received_b64": b64(&t.received),

@@ -67,6 +67,24 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
         )
         .with("body_len", json!(resp.map(|r| r.body_len)))
         .with("framing", json!(resp.map(|r| format!("{:?}", r.framing))))
+        // Where the reader found the body (HTTP/1.1): transcript offsets
+        // of the body, each chunk's size line and data, the trailers.
+        .with(
+            "body_layout",
+            json!(resp
+                .filter(|r| r.framing != crate::wire::exchange::Framing::Http2)
+                .map(|r| {
+                    let l = &r.body_layout;
+                    json!({
+                        "range": [l.range.start, l.range.end],
+                        "chunks": l.chunks.iter().map(|c| json!([
+                            c.size_line.start, c.size_line.end, c.data.start, c.data.end
+                        ])).collect::<Vec<_>>(),
+                        "chunks_dropped": l.chunks_dropped,
+                        "trailers": l.trailers.as_ref().map(|t| [t.start, t.end]),
+                    })
+                })),
+        )
         .with("body", json!(resp.map(|r| body(r, limits))))
         .with("sent_b64", bytes(&t.sent))
         .with("received_b64", bytes(&t.received))
