@@ -345,3 +345,18 @@ async fn scoped_route_tells_401_from_403() {
     let resp = c.get(read).bearer_auth("read-token").send().await.unwrap();
     assert_eq!(resp.status(), 200);
 }
+
+/// A method `/items` does not take is a 405 that says which it does
+/// (RFC 9110 §15.5.6), as a real client reads it.
+#[tokio::test]
+async fn a_405_names_the_allowed_methods() {
+    let srv = server(ConnPolicy::default()).await;
+    let c = client();
+    let base = srv.base_url();
+    let resp = c.patch(format!("{base}/items")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET, HEAD, POST");
+    let resp = c.post(format!("{base}/items/1")).send().await.unwrap();
+    assert_eq!(resp.status(), 405);
+    assert_eq!(resp.headers()["allow"], "GET, HEAD, PUT, PATCH, DELETE");
+}

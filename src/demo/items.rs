@@ -48,6 +48,15 @@ pub(crate) fn handle(req: &Req, id: Option<&str>) -> Resp {
         response::json(status, &doc)
     };
     response::add(&mut resp, ITEM_COUNT, &store.items.len().to_string());
+    // RFC 9110 §15.5.6: a 405 says which methods the resource takes.
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        let allowed = if id.is_some() {
+            ITEM_METHODS
+        } else {
+            COLLECTION_METHODS
+        };
+        response::add(&mut resp, hyper::header::ALLOW, allowed);
+    }
     if let Some(l) = location {
         response::add(&mut resp, LOCATION, &l);
     }
@@ -60,12 +69,16 @@ pub(crate) fn handle(req: &Req, id: Option<&str>) -> Resp {
 type Answer = (StatusCode, Value, Option<String>, bool);
 type Refusal = (StatusCode, String);
 
+/// What `/items` and `/items/{id}` take (the 405's `Allow`).
+const COLLECTION_METHODS: &str = "GET, HEAD, POST";
+const ITEM_METHODS: &str = "GET, HEAD, PUT, PATCH, DELETE";
+
 fn answer(store: &mut Items, req: &Req, id: Option<&str>) -> Result<Answer, Refusal> {
     let Some(id) = id else {
         return match req.method {
             Method::GET | Method::HEAD => Ok((StatusCode::OK, list(store), None, false)),
             Method::POST => create(store, req),
-            _ => Err(not_allowed("GET, HEAD, POST")),
+            _ => Err(not_allowed(COLLECTION_METHODS)),
         };
     };
     let id: u64 = id.parse().map_err(|_| {
@@ -111,7 +124,7 @@ fn answer(store: &mut Items, req: &Req, id: Option<&str>) -> Result<Answer, Refu
             Some(_) => Ok((StatusCode::NO_CONTENT, Value::Null, None, false)),
             None => Err(missing(id)),
         },
-        _ => Err(not_allowed("GET, HEAD, PUT, PATCH, DELETE")),
+        _ => Err(not_allowed(ITEM_METHODS)),
     }
 }
 

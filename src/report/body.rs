@@ -71,6 +71,18 @@ pub fn sizes(wire: u64, decoded: u64, more: bool) -> String {
 /// sees it: content codings undone (the wire keeps the compressed bytes).
 pub fn preview(resp: &Response, max_lines: usize, limits: DecodeLimits) -> Vec<String> {
     let mut lines = Vec::new();
+    // No body at all (HEAD, 204, 304, or an empty one): nothing to parse,
+    // whatever Content-Type announces.
+    if resp.body_len == 0 {
+        let why = match resp.framing {
+            crate::wire::exchange::Framing::NoBody => {
+                "[no body: this response carries none (a HEAD, 204 or 304), whatever its headers announce]"
+            }
+            _ => "[empty body]",
+        };
+        lines.push(why.to_string());
+        return lines;
+    }
     let ctype = resp.header("content-type").unwrap_or_default().to_string();
     // Codings are undone all the way (to say the decoded size); otherwise
     // a preview's worth of the body is enough, not a copy of all of it.
@@ -141,6 +153,18 @@ mod tests {
     use super::*;
     fn resp(ctype: &str, body: &[u8]) -> Response {
         crate::decode::body::tests::response(&[("Content-Type", ctype)], body)
+    }
+
+    #[test]
+    fn no_body_is_said_not_parsed() {
+        let mut r = resp("application/json", b"");
+        r.body_len = 0;
+        r.framing = crate::wire::exchange::Framing::NoBody;
+        let p = preview(&r, 10, DecodeLimits::default());
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("[no body"), "{p:?}");
+        r.framing = crate::wire::exchange::Framing::ContentLength(0);
+        assert_eq!(preview(&r, 10, DecodeLimits::default()), ["[empty body]"]);
     }
 
     #[test]
