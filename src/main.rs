@@ -81,6 +81,38 @@ fn demo_server(args: wirescope::cli::DemoArgs) -> i32 {
 }
 
 fn tui(cli: Cli) -> i32 {
+    // The request flags, when any is given, make the opening request.
+    let request = if cli.method.is_some() || cli.request != wirescope::cli::RequestArgs::default() {
+        let mut spec = wirescope::wire::RequestSpec::get(cli.url.clone().unwrap_or_default());
+        spec.options.limits = cli.limits.wire(wirescope::wire::Spill::Off);
+        match cli.request.apply(&mut spec) {
+            Ok(per) => {
+                if per.request_id {
+                    spec.headers
+                        .push(("X-Request-ID".into(), wirescope::cli::auth::uuid_v4()));
+                }
+                if !per.query.is_empty() {
+                    if spec.url.is_empty() {
+                        eprintln!("wirescope: --api-key-query needs the URL it goes on");
+                        return 2;
+                    }
+                    spec.url = wirescope::cli::auth::with_query(&spec.url, &per.query);
+                }
+            }
+            Err(e) => {
+                eprintln!("wirescope: {e}");
+                return 2;
+            }
+        }
+        spec.method = match &cli.method {
+            Some(m) => m.clone(),
+            None if spec.body.is_some() => "POST".into(),
+            None => "GET".into(),
+        };
+        Some(spec)
+    } else {
+        None
+    };
     use wirescope::tui::workflow::{http_file_arg, HistoryMode, WorkflowArgs};
     // An existing .http file opens in the Collection pane; anything else
     // is a URL, as before.
@@ -99,6 +131,7 @@ fn tui(cli: Cli) -> i32 {
         },
         decode: cli.limits.decode(),
         session_memory: cli.session_memory,
+        request,
         workflow: WorkflowArgs {
             collection,
             env: cli.env,

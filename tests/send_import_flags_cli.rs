@@ -81,3 +81,40 @@ async fn connection_flags_set_the_imported_requests_options() {
         assert!(code.contains(flag), "{flag} missing from {code}");
     }
 }
+
+/// Timeouts and retry knobs given with an import apply too (they were
+/// dropped without a word): `--retry 2` over a curl import retries the
+/// server's two 503s; `--max-time` ends a hanging import in its time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timeout_and_retry_flags_apply_to_imports() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let flaky = format!("{}/flaky?fail=2&key=import-retry", d.base_url());
+    let out = run(&[
+        "--curl",
+        &format!("curl {flaky}"),
+        "--retry",
+        "2",
+        "--retry-delay",
+        "0.05",
+        "--format",
+        "json",
+    ])
+    .await;
+    let docs = ok_json_lines(&out);
+    let statuses: Vec<_> = docs.iter().map(|d| d["status"].as_u64()).collect();
+    assert_eq!(statuses, [Some(503), Some(503), Some(200)], "{docs:?}");
+
+    let hole = common::blackhole().await;
+    let out = run(&[
+        "--curl",
+        &format!("curl http://{}/", hole.addr),
+        "--max-time",
+        "1",
+        "--read-timeout",
+        "20",
+    ])
+    .await;
+    // The whole-exchange deadline fired (not the 10 s connect timeout).
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the exchange did not finish"), "{err}");
+}

@@ -251,3 +251,67 @@ fn an_http_file_opens_in_the_collection_and_an_edit_is_written_back() {
     assert!(!stored.contains("demo-token"), "the token is redacted");
     drop(demo);
 }
+
+/// The TUI takes `send`'s request flags (the Request pane opens filled
+/// from them), and Esc during a flow's Retry-After wait ends the flow:
+/// the header said WAITING, and no second attempt ever shows.
+#[test]
+fn request_flags_fill_the_request_and_esc_ends_a_retry_wait() {
+    if !tmux_installed() {
+        eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let demo = rt
+        .block_on(wirescope::demo::DemoServer::start(
+            wirescope::demo::DemoConfig {
+                addr: "127.0.0.1:0".parse().unwrap(),
+                ..Default::default()
+            },
+        ))
+        .unwrap();
+    let url = format!(
+        "{}/retry-after?after=4&times=1&key=e2e-wait",
+        demo.base_url()
+    );
+    let bin = env!("CARGO_BIN_EXE_wirescope");
+    let tmux = Tmux::new("e2e-flags");
+    let script = format!(
+        "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}' -H 'X-Trace: abc' --retry 2 '{url}'",
+        tmux.history.path().display()
+    );
+    let out = tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "e2e",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        "sh",
+        "-c",
+        &script,
+    ]);
+    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+    tmux.wait_for("the request from the flags", Duration::from_secs(10), |s| {
+        s.contains("X-Trace: abc") && s.contains("▸ GET http://127.0.0.1:")
+    });
+    tmux.keys(&["F5"]);
+    let waiting = tmux.wait_for("the retry wait", Duration::from_secs(10), |s| {
+        s.contains("WAITING") && s.contains("Esc cancels")
+    });
+    assert!(waiting.contains("Retry-After"), "{waiting}");
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("the cancel", Duration::from_secs(5), |s| {
+        s.contains("stopped during its")
+    });
+    // Past the 4 s the server asked for: no second attempt shows.
+    let until = Instant::now() + Duration::from_secs(6);
+    while Instant::now() < until {
+        let s = tmux.screen();
+        assert!(!s.contains("#2 "), "a second attempt showed after Esc: {s}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(demo);
+}

@@ -4,7 +4,7 @@
 
 use base64::Engine as _;
 
-use super::SendArgs;
+use super::RequestArgs;
 
 /// Headers to add, and query pairs to append to each URL.
 pub struct Helpers {
@@ -14,7 +14,7 @@ pub struct Helpers {
     pub request_id: bool,
 }
 
-pub fn from_args(args: &SendArgs) -> Result<Helpers, String> {
+pub fn from_args(args: &RequestArgs) -> Result<Helpers, String> {
     let mut headers = Vec::new();
     if let Some(user) = &args.user {
         if !user.contains(':') {

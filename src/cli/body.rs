@@ -36,7 +36,7 @@ fn has(headers: &[(String, String)], name: &str) -> bool {
 
 /// Applies `--accept-encoding` and `--compress-body` to the request.
 pub fn apply(
-    args: &SendArgs,
+    args: &super::RequestArgs,
     headers: &mut Vec<(String, String)>,
     body: &mut Option<Vec<u8>>,
 ) -> Result<(), String> {

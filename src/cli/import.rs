@@ -26,51 +26,16 @@ pub fn imported(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
 /// ones, `-u`/`--bearer`/`--api-key` helpers appended, `-d`/`--data-file`
 /// replacing the body, `--accept-encoding`/`--compress-body`/`--request-id`
 /// applied, `-k`, `--cacert`, `-L`, `--http1.1`/`--http2`/
-/// `--http2-prior-knowledge` and `--cookies` set.
+/// `--http2-prior-knowledge` and `--cookies` set, and the timeouts and
+/// retry knobs given (`RequestArgs::apply`).
 fn overlay(args: &SendArgs, mut spec: RequestSpec) -> Result<RequestSpec, WireError> {
-    for h in &args.headers {
-        let (name, value) = h
-            .split_once(':')
-            .ok_or_else(|| input(format!("-H {h:?}: expected 'Name: value'")))?;
-        spec.headers
-            .push((name.trim().to_string(), value.trim_start().to_string()));
+    let per = args.request.apply(&mut spec)?;
+    if !per.query.is_empty() {
+        spec.url = super::auth::with_query(&spec.url, &per.query);
     }
-    let helpers = super::auth::from_args(args).map_err(input)?;
-    spec.headers.extend(helpers.headers.iter().cloned());
-    if !helpers.query.is_empty() {
-        spec.url = super::auth::with_query(&spec.url, &helpers.query);
-    }
-    if let Some(d) = &args.data {
-        spec.body = Some(d.clone().into_bytes());
-    } else if let Some(path) = &args.data_file {
-        spec.body = Some(
-            std::fs::read(path)
-                .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
-        );
-    }
-    super::body::apply(args, &mut spec.headers, &mut spec.body).map_err(input)?;
-    if helpers.request_id {
+    if per.request_id {
         spec.headers
             .push(("X-Request-ID".into(), super::auth::uuid_v4()));
-    }
-    if args.insecure {
-        spec.options.tls.verify = crate::wire::Verify::Off;
-    }
-    if let Some(ca) = &args.cacert {
-        spec.options.tls.ca_file = Some(ca.clone());
-    }
-    if args.location {
-        spec.options.redirects.follow = true;
-    }
-    if args.cookies {
-        spec.options.cookies = crate::wire::CookieJar::On;
-    }
-    if args.http1_1 {
-        spec.options.http = crate::wire::HttpVersion::Http1;
-    } else if args.http2 {
-        spec.options.http = crate::wire::HttpVersion::Http2;
-    } else if args.http2_prior_knowledge {
-        spec.options.http = crate::wire::HttpVersion::Http2PriorKnowledge;
     }
     Ok(spec)
 }

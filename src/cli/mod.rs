@@ -6,6 +6,7 @@ pub mod batches;
 pub mod body;
 pub mod import;
 pub mod lesson;
+pub mod request;
 pub mod send;
 
 use std::path::PathBuf;
@@ -38,6 +39,12 @@ pub struct Cli {
     /// Keep credentials in the saved history and HAR files (they are redacted by default).
     #[arg(long)]
     pub no_redact: bool,
+    /// The opening request's method (default GET, or POST with a body).
+    #[arg(short = 'X', long = "request", value_name = "METHOD")]
+    pub method: Option<String>,
+    /// The request flags `send` takes (-H, -d, -u, -L, --retry, -k, timeouts, ...) fill the Request pane.
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// Bytes of finished exchanges the session keeps in memory; past it the oldest ones' bytes move to a temporary file and come back when selected (nothing is dropped).
     #[arg(long, value_name = "BYTES", default_value_t = crate::tui::parking::DEFAULT_BUDGET)]
     pub session_memory: usize,
@@ -113,65 +120,9 @@ pub struct SendArgs {
     /// With --har: keep credentials (Authorization, Cookie, tokens in URLs) instead of redacting them.
     #[arg(long = "har-keep-secrets", requires = "har")]
     pub har_keep_secrets: bool,
-    /// A request header, 'Name: value' (repeatable; order and case are kept).
-    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
-    pub headers: Vec<String>,
-    /// Request body.
-    #[arg(short = 'd', long = "data", value_name = "BODY", conflicts_with_all = ["data_file", "raw"])]
-    pub data: Option<String>,
-    /// Request body from a file.
-    #[arg(long, value_name = "FILE", conflicts_with = "raw")]
-    pub data_file: Option<PathBuf>,
     /// Send this file's bytes as they are (over TLS for https) instead of a built request.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["data", "data_file", "compress_body"])]
     pub raw: Option<PathBuf>,
-    /// Trust the PEM certificates in FILE (in addition to the system's roots).
-    #[arg(long, value_name = "FILE")]
-    pub cacert: Option<PathBuf>,
-    /// Do not verify the server's certificate (the exchange is marked INSECURE).
-    #[arg(short = 'k', long)]
-    pub insecure: bool,
-    /// Seconds allowed for DNS + each TCP connect attempt + the TLS handshake.
-    #[arg(long, value_name = "S", default_value = "10")]
-    pub connect_timeout: f64,
-    /// Longest silence (seconds) allowed while reading or writing.
-    #[arg(long, value_name = "S", default_value = "30")]
-    pub read_timeout: f64,
-    /// Deadline (seconds) for each whole exchange.
-    #[arg(
-        short = 'm',
-        long = "max-time",
-        value_name = "S",
-        default_value = "120"
-    )]
-    pub max_time: f64,
-    /// Follow redirects (each hop is its own exchange, shown in order).
-    #[arg(short = 'L', long = "location")]
-    pub location: bool,
-    /// Most redirects followed with -L.
-    #[arg(long = "max-redirs", value_name = "N", default_value_t = 10)]
-    pub max_redirs: u32,
-    /// Retry up to N times on connection failures and 429/500/502/503/504 (idempotent methods only).
-    #[arg(long, value_name = "N", default_value_t = 0)]
-    pub retry: u32,
-    /// First retry backoff in seconds (doubles each time, with jitter).
-    #[arg(long = "retry-delay", value_name = "S", default_value = "0.2")]
-    pub retry_delay: f64,
-    /// Longest wait between tries in seconds; a longer Retry-After stops retrying.
-    #[arg(long = "retry-max-wait", value_name = "S", default_value = "30")]
-    pub retry_max_wait: f64,
-    /// Also retry POST and PATCH (they may take effect twice).
-    #[arg(long = "retry-non-idempotent")]
-    pub retry_non_idempotent: bool,
-    /// Speak HTTP/1.1 only (ALPN offers just http/1.1).
-    #[arg(long = "http1.1", group = "httpver")]
-    pub http1_1: bool,
-    /// Require HTTP/2 by ALPN over https (an error if the server refuses).
-    #[arg(long, group = "httpver")]
-    pub http2: bool,
-    /// Speak HTTP/2 from the first byte, also over plain http (h2c).
-    #[arg(long, group = "httpver")]
-    pub http2_prior_knowledge: bool,
     /// Send the request N times at once: over HTTP/2 as N streams on one connection, then over HTTP/1.1 serially on one connection and on N connections, totals side by side (the request as is: no -L, --retry or --revalidate).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=100), conflicts_with_all = ["raw", "location", "retry", "revalidate"])]
     pub parallel: Option<u16>,
@@ -181,24 +132,6 @@ pub struct SendArgs {
     /// With --repeat: only the new-connection-each-time batch.
     #[arg(long, requires = "repeat")]
     pub fresh: bool,
-    /// Basic authentication: adds 'Authorization: Basic base64(USER:PASSWORD)' (an encoding, not encryption).
-    #[arg(short = 'u', long, value_name = "USER:PASSWORD")]
-    pub user: Option<String>,
-    /// Adds 'Authorization: Bearer TOKEN'.
-    #[arg(long, value_name = "TOKEN", conflicts_with = "user")]
-    pub bearer: Option<String>,
-    /// An API key sent as a header NAME: VALUE.
-    #[arg(long = "api-key", value_name = "NAME=VALUE")]
-    pub api_key: Option<String>,
-    /// An API key sent in the query string (?NAME=VALUE) — URLs get logged; prefer --api-key.
-    #[arg(long = "api-key-query", value_name = "NAME=VALUE")]
-    pub api_key_query: Option<String>,
-    /// Adds a fresh 'X-Request-ID: <uuid>' to each request and says whether the response echoed it.
-    #[arg(long = "request-id")]
-    pub request_id: bool,
-    /// Keep a cookie jar for the session: Set-Cookie answers are stored and sent back (visibly) in a Cookie header.
-    #[arg(long)]
-    pub cookies: bool,
     /// Send the request, then again with If-None-Match / If-Modified-Since from the first response: shows the 304 and the bytes it saved.
     #[arg(long)]
     pub revalidate: bool,
@@ -217,18 +150,101 @@ pub struct SendArgs {
     pub format: Format,
     #[command(flatten)]
     pub limits: LimitArgs,
-    /// Ask for compressed responses: adds 'Accept-Encoding: LIST' (e.g. 'gzip, br, zstd').
-    #[arg(long, value_name = "LIST")]
-    pub accept_encoding: Option<String>,
-    /// Send the body compressed with CODING and say so in Content-Encoding (visible on the wire).
-    #[arg(long, value_enum, value_name = "CODING", conflicts_with = "raw")]
-    pub compress_body: Option<body::CompressArg>,
+    #[command(flatten)]
+    pub request: RequestArgs,
     /// Save the response body, content codings undone (up to --max-decoded), to FILE.
     #[arg(long, value_name = "FILE")]
     pub save_body: Option<PathBuf>,
     /// Write the bytes as recorded on the wire to DIR/sent.bin and DIR/received.bin.
     #[arg(long, value_name = "DIR")]
     pub save_wire: Option<PathBuf>,
+}
+
+/// How a request is made: headers, body, credentials, TLS, timeouts,
+/// redirects, retries, the HTTP version. Shared by `send` and the TUI (which
+/// opens with its Request pane filled from them).
+#[derive(Debug, Args, Default, PartialEq)]
+pub struct RequestArgs {
+    /// A request header, 'Name: value' (repeatable; order and case are kept).
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+    /// Request body.
+    #[arg(
+        short = 'd',
+        long = "data",
+        value_name = "BODY",
+        conflicts_with = "data_file"
+    )]
+    pub data: Option<String>,
+    /// Request body from a file.
+    #[arg(long, value_name = "FILE")]
+    pub data_file: Option<PathBuf>,
+    /// Trust the PEM certificates in FILE (in addition to the system's roots).
+    #[arg(long, value_name = "FILE")]
+    pub cacert: Option<PathBuf>,
+    /// Do not verify the server's certificate (the exchange is marked INSECURE).
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Seconds allowed for DNS + each TCP connect attempt + the TLS handshake [default: 10].
+    #[arg(long, value_name = "S")]
+    pub connect_timeout: Option<f64>,
+    /// Longest silence (seconds) allowed while reading or writing [default: 30].
+    #[arg(long, value_name = "S")]
+    pub read_timeout: Option<f64>,
+    /// Deadline (seconds) for each whole exchange [default: 120].
+    #[arg(short = 'm', long = "max-time", value_name = "S")]
+    pub max_time: Option<f64>,
+    /// Follow redirects (each hop is its own exchange, shown in order).
+    #[arg(short = 'L', long = "location")]
+    pub location: bool,
+    /// Most redirects followed with -L [default: 10].
+    #[arg(long = "max-redirs", value_name = "N")]
+    pub max_redirs: Option<u32>,
+    /// Retry up to N times on connection failures and 429/500/502/503/504 (idempotent methods only) [default: 0].
+    #[arg(long, value_name = "N")]
+    pub retry: Option<u32>,
+    /// First retry backoff in seconds (doubles each time, with jitter) [default: 0.2].
+    #[arg(long = "retry-delay", value_name = "S")]
+    pub retry_delay: Option<f64>,
+    /// Longest wait between tries in seconds; a longer Retry-After stops retrying [default: 30].
+    #[arg(long = "retry-max-wait", value_name = "S")]
+    pub retry_max_wait: Option<f64>,
+    /// Also retry POST and PATCH (they may take effect twice).
+    #[arg(long = "retry-non-idempotent")]
+    pub retry_non_idempotent: bool,
+    /// Speak HTTP/1.1 only (ALPN offers just http/1.1).
+    #[arg(long = "http1.1", group = "httpver")]
+    pub http1_1: bool,
+    /// Require HTTP/2 by ALPN over https (an error if the server refuses).
+    #[arg(long, group = "httpver")]
+    pub http2: bool,
+    /// Speak HTTP/2 from the first byte, also over plain http (h2c).
+    #[arg(long, group = "httpver")]
+    pub http2_prior_knowledge: bool,
+    /// Basic authentication: adds 'Authorization: Basic base64(USER:PASSWORD)' (an encoding, not encryption).
+    #[arg(short = 'u', long, value_name = "USER:PASSWORD")]
+    pub user: Option<String>,
+    /// Adds 'Authorization: Bearer TOKEN'.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "user")]
+    pub bearer: Option<String>,
+    /// An API key sent as a header NAME: VALUE.
+    #[arg(long = "api-key", value_name = "NAME=VALUE")]
+    pub api_key: Option<String>,
+    /// An API key sent in the query string (?NAME=VALUE) — URLs get logged; prefer --api-key.
+    #[arg(long = "api-key-query", value_name = "NAME=VALUE")]
+    pub api_key_query: Option<String>,
+    /// Adds a fresh 'X-Request-ID: <uuid>' to each request and says whether the response echoed it.
+    #[arg(long = "request-id")]
+    pub request_id: bool,
+    /// Keep a cookie jar for the session: Set-Cookie answers are stored and sent back (visibly) in a Cookie header.
+    #[arg(long)]
+    pub cookies: bool,
+    /// Ask for compressed responses: adds 'Accept-Encoding: LIST' (e.g. 'gzip, br, zstd').
+    #[arg(long, value_name = "LIST")]
+    pub accept_encoding: Option<String>,
+    /// Send the body compressed with CODING and say so in Content-Encoding (visible on the wire).
+    #[arg(long, value_enum, value_name = "CODING")]
+    pub compress_body: Option<body::CompressArg>,
 }
 
 /// The limits, shared by `send` and the TUI.

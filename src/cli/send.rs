@@ -2,17 +2,13 @@
 //! over one session, print each exchange, exit with the phase's code.
 
 use std::io::Write;
-use std::time::Duration;
 
 use super::{Format, SendArgs};
 use crate::explain::Lint;
 use crate::formats::{HarWriter, Redaction};
 use crate::report::{self, text::Sections};
-use crate::wire::policy::{self, Cause, Flow, Redirects, Retry, Stop};
-use crate::wire::{
-    CookieJar, ErrorPhase, HttpVersion, Options, Probe, RequestSpec, Session, TlsOptions, Verify,
-    WireError,
-};
+use crate::wire::policy::{self, Cause, Flow, Stop};
+use crate::wire::{ErrorPhase, Options, Probe, RequestSpec, Session, WireError};
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
@@ -160,7 +156,7 @@ pub fn main(args: SendArgs) -> i32 {
         if args.format == Format::Text {
             for line in request_id_echo(spec, &flow)
                 .into_iter()
-                .chain(jar_lines(&session, args.cookies))
+                .chain(jar_lines(&session, args.request.cookies))
             {
                 let _ = writeln!(std::io::stdout(), "{line}");
             }
@@ -396,21 +392,6 @@ fn build(args: &SendArgs) -> Result<(Plan<'_>, Sections), WireError> {
     if urls.is_empty() {
         return Err(input("no URL given"));
     }
-    let helpers = super::auth::from_args(args).map_err(input)?;
-    let mut headers = args
-        .headers
-        .iter()
-        .map(|h| parse_header(h))
-        .collect::<Result<Vec<_>, _>>()?;
-    headers.extend(helpers.headers.iter().cloned());
-    let body = match (&args.data, &args.data_file) {
-        (Some(d), _) => Some(d.clone().into_bytes()),
-        (None, Some(path)) => Some(
-            std::fs::read(path)
-                .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
-        ),
-        (None, None) => None,
-    };
     let raw = match &args.raw {
         Some(path) => Some(
             std::fs::read(path)
@@ -418,59 +399,31 @@ fn build(args: &SendArgs) -> Result<(Plan<'_>, Sections), WireError> {
         ),
         None => None,
     };
-    let mut body = body;
     super::body::check(args, urls.len()).map_err(input)?;
-    super::body::apply(args, &mut headers, &mut body).map_err(input)?;
-    let method = method
-        .unwrap_or(if body.is_some() { "POST" } else { "GET" })
-        .to_string();
-    let options = Options {
-        connect_timeout: seconds("--connect-timeout", args.connect_timeout)?,
-        read_timeout: seconds("--read-timeout", args.read_timeout)?,
-        total_timeout: seconds("--max-time", args.max_time)?,
-        tls: TlsOptions {
-            verify: if args.insecure {
-                Verify::Off
-            } else {
-                Verify::On
-            },
-            ca_file: args.cacert.clone(),
-        },
-        limits: args.limits.wire(super::body::spill(args)),
-        redirects: Redirects {
-            follow: args.location,
-            max: args.max_redirs,
-        },
-        retry: Retry {
-            attempts: args.retry.saturating_add(1),
-            backoff: seconds("--retry-delay", args.retry_delay)?,
-            max_wait: seconds("--retry-max-wait", args.retry_max_wait)?,
-            non_idempotent: args.retry_non_idempotent,
-        },
-        cookies: if args.cookies {
-            CookieJar::On
-        } else {
-            CookieJar::Off
-        },
-        http: match (args.http1_1, args.http2, args.http2_prior_knowledge) {
-            (true, _, _) => HttpVersion::Http1,
-            (_, true, _) => HttpVersion::Http2,
-            (_, _, true) => HttpVersion::Http2PriorKnowledge,
-            _ => HttpVersion::Auto,
+    let mut template = RequestSpec {
+        method: String::new(),
+        url: String::new(),
+        headers: Vec::new(),
+        body: None,
+        raw,
+        options: Options {
+            limits: args.limits.wire(super::body::spill(args)),
+            ..Options::default()
         },
     };
+    let per = args.request.apply(&mut template)?;
+    template.method = method
+        .unwrap_or(if template.body.is_some() {
+            "POST"
+        } else {
+            "GET"
+        })
+        .to_string();
     let plan = Plan {
-        template: RequestSpec {
-            method,
-            url: String::new(),
-            headers,
-            body,
-            raw,
-            options,
-        },
+        template,
         urls: Some(urls),
-        query: helpers.query,
-        request_id: helpers.request_id,
+        query: per.query,
+        request_id: per.request_id,
     };
     Ok((plan, sections))
 }
@@ -504,24 +457,6 @@ fn with_scheme(url: &str) -> String {
     }
 }
 
-fn parse_header(h: &str) -> Result<(String, String), WireError> {
-    let (name, value) = h.split_once(':').ok_or_else(|| {
-        input(format!(
-            "header '{h}' has no ':' (write it as 'Name: value')"
-        ))
-    })?;
-    Ok((name.trim().to_string(), value.trim_start().to_string()))
-}
-
-fn seconds(flag: &str, s: f64) -> Result<Duration, WireError> {
-    if !s.is_finite() || s <= 0.0 || s > 86_400.0 {
-        return Err(input(format!(
-            "{flag} must be a number of seconds between 0 and 86400, not {s}"
-        )));
-    }
-    Ok(Duration::from_secs_f64(s))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -541,6 +476,7 @@ mod tests {
 
     #[test]
     fn headers_and_timeouts_are_checked() {
+        use crate::cli::request::{parse_header, seconds};
         assert_eq!(
             parse_header("X-Id:  7").unwrap(),
             ("X-Id".into(), "7".into())

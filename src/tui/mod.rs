@@ -56,6 +56,9 @@ pub struct TuiArgs {
     pub workflow: workflow::WorkflowArgs,
     /// `--session-memory`: bytes of finished exchanges kept in memory.
     pub session_memory: usize,
+    /// The opening request from the command line's request flags (an
+    /// empty URL: the one the app pre-fills), loaded into the Request pane.
+    pub request: Option<crate::wire::RequestSpec>,
 }
 
 /// Runs the UI until the user quits. Builds its own tokio runtime, starts

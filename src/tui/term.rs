@@ -111,6 +111,19 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     let mut app = App::new(args.url.as_deref(), demo_url.as_deref(), args.options);
     app.decode = args.decode;
     app.parking.budget = args.session_memory;
+    if let Some(mut spec) = args.request {
+        if spec.url.is_empty() {
+            spec.url = app.form.url.clone();
+        }
+        let note =
+            super::workflow::load::spec(&mut app, &spec, super::workflow::load::Options::Replace);
+        app.notice = Some(note.unwrap_or_else(|| {
+            format!(
+                "{} {} from the command line's flags — F5 sends it",
+                spec.method, spec.url
+            )
+        }));
+    }
     app.color = ColorMode::from_env();
     if let Err(e) = &demo {
         app.notice = Some(format!("the demo server did not start: {e}"));
