@@ -235,14 +235,26 @@ fn esc_during_a_retry_wait_ends_the_flow() {
         },
     );
     assert!(app.busy());
-    let header = {
+    let screen = {
         let area = ratatui::layout::Rect::new(0, 0, 140, 40);
         let mut buf = ratatui::buffer::Buffer::empty(area);
         crate::tui::view::render(&mut app, area, &mut buf);
-        (0..area.width)
-            .map(|x| buf[(x, 0)].symbol().to_string())
-            .collect::<String>()
+        (0..area.height)
+            .map(|y| {
+                (0..area.width)
+                    .map(|x| buf[(x, y)].symbol().to_string())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
     };
+    let header = &screen[0];
+    // The waterfall has the wait as a lane of its own.
+    let lanes = screen.join("\n");
+    assert!(lanes.contains("waiting to retry"), "{lanes}");
+    assert!(
+        lanes.matches("before retrying").count() >= 2,
+        "header and lane: {lanes}"
+    );
     assert!(header.contains("WAITING"), "{header}");
     assert!(
         header.contains("Retry-After: 4") && header.contains("Esc cancels"),

@@ -117,6 +117,41 @@ fn row(
     Line::from(spans)
 }
 
+/// The wait a flow is in before its next attempt, as a lane of its own:
+/// the part waited so far solid, the rest dotted to where it ends.
+fn wait_row(
+    w: &crate::tui::group::Waiting,
+    base: Duration,
+    end: Duration,
+    bar_w: usize,
+    t: &Theme,
+) -> Line<'static> {
+    let col =
+        |d: Duration| ((d.as_secs_f64() / end.as_secs_f64().max(1e-9)) * bar_w as f64) as usize;
+    let waited = w.since.elapsed().min(w.wait);
+    let (a, b, c) = (col(base), col(base + waited), col(base + w.wait));
+    let mut spans = vec![
+        Span::raw(" "),
+        Span::styled(format!("{:<LABEL$}", "waiting"), t.warning),
+        Span::styled("│", t.border),
+    ];
+    for i in 0..bar_w {
+        let (glyph, style) = match i {
+            i if i >= a && i < b.max(a + 1) => ("▒", t.warning),
+            i if i >= a && i < c => ("┄", t.dim),
+            _ => (" ", t.base),
+        };
+        spans.push(Span::styled(glyph, style));
+    }
+    spans.push(Span::styled("│", t.border));
+    spans.push(Span::raw(format!(
+        "{:>MS$} of {} before retrying",
+        fmt_ms(waited),
+        fmt_ms(w.wait)
+    )));
+    Line::from(spans)
+}
+
 fn axis(end: Duration, bar_w: usize, t: &Theme) -> Line<'static> {
     let right = fmt_ms(end);
     let fill = bar_w.saturating_sub(right.chars().count() + 1);
@@ -241,13 +276,23 @@ fn flow(app: &App, g: &Group, width: usize, t: &Theme) -> Doc {
         .map(|e| start_of(e))
         .min()
         .unwrap_or(SystemTime::UNIX_EPOCH);
+    // A wait in progress starts now minus what was waited, on the same axis.
+    let wait_at = g.waiting.as_ref().map(|w| {
+        let started = SystemTime::now()
+            .checked_sub(w.since.elapsed())
+            .unwrap_or(origin);
+        (w, started.duration_since(origin).unwrap_or_default())
+    });
     let end = members
         .iter()
         .map(|e| offset(e, origin) + e.elapsed)
+        .chain(wait_at.map(|(w, at)| at + w.wait))
         .max()
         .unwrap_or_default()
         .max(Duration::from_micros(1));
-    let state = if g.running {
+    let state = if g.waiting.is_some() && g.running {
+        "waiting to retry"
+    } else if g.running {
         "in flight"
     } else if g.cancelled {
         "cancelled"
@@ -270,6 +315,9 @@ fn flow(app: &App, g: &Group, width: usize, t: &Theme) -> Doc {
             selected = Some(rows.len());
         }
         rows.push(row(e, offset(e, origin), end, bar_w, sel, t));
+    }
+    if let (Some((w, at)), true) = (wait_at, g.running) {
+        rows.push(wait_row(w, at, end, bar_w, t));
     }
     rows.push(axis(end, bar_w, t));
     if let Some(c) = app.entry().and_then(cause) {
