@@ -145,7 +145,7 @@ fn wait_row(
     }
     spans.push(Span::styled("│", t.border));
     spans.push(Span::raw(format!(
-        "{:>MS$} of {} before retrying",
+        "{:>MS$} of {}",
         fmt_ms(waited),
         fmt_ms(w.wait)
     )));
@@ -276,13 +276,13 @@ fn flow(app: &App, g: &Group, width: usize, t: &Theme) -> Doc {
         .map(|e| start_of(e))
         .min()
         .unwrap_or(SystemTime::UNIX_EPOCH);
-    // A wait in progress starts now minus what was waited, on the same axis.
-    let wait_at = g.waiting.as_ref().map(|w| {
-        let started = SystemTime::now()
-            .checked_sub(w.since.elapsed())
-            .unwrap_or(origin);
-        (w, started.duration_since(origin).unwrap_or_default())
-    });
+    // A wait in progress begins where the last hop ended, on the same axis.
+    let hops_end = members
+        .iter()
+        .map(|e| offset(e, origin) + e.elapsed)
+        .max()
+        .unwrap_or_default();
+    let wait_at = g.waiting.as_ref().map(|w| (w, hops_end));
     let end = members
         .iter()
         .map(|e| offset(e, origin) + e.elapsed)
