@@ -328,3 +328,17 @@ fn every_prompt_and_overlay_draws_over_what_it_covers() {
         );
     }
 }
+
+/// What the engine warned about is counted in the Response pane's title:
+/// seen without scrolling down to it.
+#[test]
+fn warnings_are_counted_in_the_response_title() {
+    let mut x = fixture::exchange();
+    x.warnings.push(wirescope::wire::Warning::StrayBytes(5));
+    let mut app = fixture::app();
+    fixture::push_done(&mut app, x);
+    app.focus = PaneId::Response;
+    let shown = screen(&draw(&mut app, Some(PaneId::Response)));
+    let title = shown.lines().next().unwrap_or_default();
+    assert!(title.contains("⚠ 1 warning"), "{title}");
+}

@@ -282,10 +282,34 @@ pub fn line_count(app: &App) -> usize {
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
+    // Lints and warnings counted in the title, so they are seen without
+    // scrolling to them.
     let extra = app
         .entry()
-        .and_then(|e| e.response())
-        .map(|r| format!("{} {}", r.status, Family::of(r.status).short()))
+        .and_then(|e| e.response().map(|r| (e, r)))
+        .map(|(e, r)| {
+            let lints = explain::response_lints(r.status, &r.headers).len();
+            let warnings = e.exchange.as_ref().map_or(0, |x| {
+                x.warnings
+                    .iter()
+                    .filter(|w| **w != Warning::VerifyOff)
+                    .count()
+            });
+            let mut s = format!("{} {}", r.status, Family::of(r.status).short());
+            if warnings > 0 {
+                s.push_str(&format!(
+                    " · ⚠ {warnings} warning{}",
+                    if warnings == 1 { "" } else { "s" }
+                ));
+            }
+            if lints > 0 {
+                s.push_str(&format!(
+                    " · {lints} lint{}",
+                    if lints == 1 { "" } else { "s" }
+                ));
+            }
+            s
+        })
         .unwrap_or_default();
     let inner = frame(app, PaneId::Response, &extra, area, buf);
     if inner.is_empty() {
