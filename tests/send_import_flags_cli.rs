@@ -118,3 +118,19 @@ async fn timeout_and_retry_flags_apply_to_imports() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("the exchange did not finish"), "{err}");
 }
+
+/// `--fail` turns a 4xx/5xx into exit code 40 (the report still printed);
+/// without it a response is a success whatever its status.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fail_makes_an_error_status_an_exit_code() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let url = format!("{}/status/404", d.base_url());
+    let out = run(&[&url, "--print", "response"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&[&url, "--fail", "--print", "response"]).await;
+    assert_eq!(out.status.code(), Some(40));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("404"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("status 404 (--fail)"));
+    let ok = format!("{}/get", d.base_url());
+    assert_eq!(run(&[&ok, "-f"]).await.status.code(), Some(0));
+}

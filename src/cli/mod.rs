@@ -135,6 +135,9 @@ pub struct SendArgs {
     /// Send the request, then again with If-None-Match / If-Modified-Since from the first response: shows the 304 and the bytes it saved.
     #[arg(long)]
     pub revalidate: bool,
+    /// Exit with code 40 when the (last) response's status is 400 or more, as curl's --fail does (the report is printed all the same).
+    #[arg(short = 'f', long)]
+    pub fail: bool,
     /// What to print: request,response,body,tls,timing,hex or all.
     #[arg(
         long = "print",

@@ -24,6 +24,7 @@ Exit codes:
   16  body: the body ended early or its framing was invalid
   20  connect timeout    21  read timeout    22  total deadline (--max-time)
   30  -L stopped following redirects (hop limit, loop, missing Location, non-http scheme)
+  40  --fail: the (last) response's status was 400 or more
 With several URLs, the code is the first failure's. With -L or --retry, the last exchange decides.";
 
 pub fn main(args: SendArgs) -> i32 {
@@ -182,9 +183,18 @@ pub fn main(args: SendArgs) -> i32 {
                 flow.last().map(|x| x.url.as_str()).unwrap_or(&spec.url)
             );
         }
-        let this = match (&flow.stopped, last_error) {
-            (_, Some(e)) => e.phase.exit_code(),
-            (Some(Stop::Redirect(_)), None) => EXIT_REDIRECT_STOPPED,
+        let failed_status = flow
+            .last()
+            .and_then(|x| x.response.as_ref())
+            .map(|r| r.status)
+            .filter(|s| args.fail && *s >= 400);
+        let this = match (&flow.stopped, last_error, failed_status) {
+            (_, Some(e), _) => e.phase.exit_code(),
+            (Some(Stop::Redirect(_)), None, _) => EXIT_REDIRECT_STOPPED,
+            (_, None, Some(s)) => {
+                eprintln!("wirescope send: {}: status {s} (--fail)", spec.url);
+                EXIT_HTTP_ERROR
+            }
             _ => 0,
         };
         if code == 0 {
@@ -253,6 +263,9 @@ fn jar_lines(session: &Session, on: bool) -> Vec<String> {
     }
     out
 }
+
+/// `send --fail` exit code when the response's status is 400 or more.
+pub const EXIT_HTTP_ERROR: i32 = 40;
 
 /// `send` exit code when following redirects stopped (limit, loop, ...).
 pub const EXIT_REDIRECT_STOPPED: i32 = 30;
