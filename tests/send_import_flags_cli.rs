@@ -134,3 +134,44 @@ async fn fail_makes_an_error_status_an_exit_code() {
     let ok = format!("{}/get", d.base_url());
     assert_eq!(run(&[&ok, "-f"]).await.status.code(), Some(0));
 }
+
+/// `-d @FILE` reads the body from a file as curl does (CR LF removed),
+/// `--data-file` keeps its bytes, `-` is standard input; what the server
+/// received is the record.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn data_from_files_and_standard_input() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let url = format!("{}/echo-raw", d.base_url());
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("b.txt");
+    std::fs::write(&f, "a=1\r\nb=2\n").unwrap();
+    let at = format!("@{}", f.display());
+    let body = |out: &std::process::Output| {
+        let doc = &ok_json_lines(out)[0];
+        sent(doc)
+            .split("\r\n\r\n")
+            .nth(1)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let out = run(&[&url, "-d", &at, "--format", "json"]).await;
+    assert_eq!(body(&out), "a=1b=2");
+    let out = run(&[&url, "--data-file", f.to_str().unwrap(), "--format", "json"]).await;
+    assert_eq!(body(&out), "a=1\r\nb=2\n");
+    let out = run(&[&url, "--data-file", "/dev/zero"]).await;
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a regular file"));
+    // Standard input.
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+        .args(["send", &url, "--data-file", "-", "--format", "json"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"from stdin").await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert_eq!(body(&out), "from stdin");
+}

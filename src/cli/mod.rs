@@ -171,7 +171,7 @@ pub struct RequestArgs {
     /// A request header, 'Name: value' (repeatable; order and case are kept).
     #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
     pub headers: Vec<String>,
-    /// Request body.
+    /// Request body; `@FILE` (or `@-`, standard input) reads it from a file with CR and LF removed, as curl -d does.
     #[arg(
         short = 'd',
         long = "data",
@@ -179,7 +179,7 @@ pub struct RequestArgs {
         conflicts_with = "data_file"
     )]
     pub data: Option<String>,
-    /// Request body from a file.
+    /// Request body from a file, bytes as they are (`-`: standard input); regular files up to 64 MiB.
     #[arg(long, value_name = "FILE")]
     pub data_file: Option<PathBuf>,
     /// Trust the PEM certificates in FILE (in addition to the system's roots).

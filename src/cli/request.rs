@@ -32,12 +32,17 @@ impl RequestArgs {
         let helpers = super::auth::from_args(self).map_err(input)?;
         spec.headers.extend(helpers.headers.iter().cloned());
         if let Some(d) = &self.data {
-            spec.body = Some(d.clone().into_bytes());
+            spec.body = Some(match d.strip_prefix('@') {
+                // As curl's -d: a file's bytes (or standard input's) with
+                // CR and LF removed; --data-file keeps them.
+                Some(name) => read_body(name, "-d")?
+                    .into_iter()
+                    .filter(|b| !matches!(b, b'\r' | b'\n'))
+                    .collect(),
+                None => d.clone().into_bytes(),
+            });
         } else if let Some(path) = &self.data_file {
-            spec.body = Some(
-                std::fs::read(path)
-                    .map_err(|e| input(format!("cannot read {}: {e}", path.display())))?,
-            );
+            spec.body = Some(read_body(&path.to_string_lossy(), "--data-file")?);
         }
         super::body::apply(self, &mut spec.headers, &mut spec.body).map_err(input)?;
         self.apply_options(&mut spec.options)?;
@@ -94,6 +99,30 @@ impl RequestArgs {
         }
         Ok(())
     }
+}
+
+/// A body named on the command line: a regular file up to the cap, or
+/// standard input for `-` (bounded the same way).
+fn read_body(name: &str, flag: &str) -> Result<Vec<u8>, WireError> {
+    use std::io::Read;
+    let cap = crate::formats::files::MAX_BODY_FILE;
+    if name == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .take(cap + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| input(format!("{flag} -: cannot read standard input: {e}")))?;
+        if bytes.len() as u64 > cap {
+            return Err(input(format!(
+                "{flag} -: standard input is larger than {} MiB",
+                cap >> 20
+            )));
+        }
+        return Ok(bytes);
+    }
+    crate::formats::files::read_body_file(std::path::Path::new(name))
+        .map_err(|e| input(format!("{flag}: cannot read {name}: {e}")))
 }
 
 pub fn parse_header(h: &str) -> Result<(String, String), WireError> {
