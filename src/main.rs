@@ -16,6 +16,23 @@ fn main() {
         Some(Command::CrashTest) => panic!("deliberate crash (wirescope crash-test)"),
         Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),
         Some(Command::Lesson(args)) => wirescope::cli::lesson::main(args),
+        Some(Command::Completions { shell }) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut cmd, "wirescope", &mut std::io::stdout());
+            0
+        }
+        Some(Command::Man) => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(cmd).render(&mut std::io::stdout()) {
+                Ok(()) => 0,
+                // Piped into `head`: nothing more to say.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+                Err(e) => {
+                    eprintln!("wirescope man: {e}");
+                    1
+                }
+            }
+        }
         None => {
             return_freed_buffers();
             tui(cli)

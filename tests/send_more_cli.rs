@@ -319,3 +319,39 @@ async fn a_failed_batch_is_never_ranked_faster() {
     assert_eq!(summary[0]["failed"], 0);
     assert_eq!(summary[1]["failed"], 2);
 }
+
+/// Shell completions and the manual page come from the same command
+/// definition as `--help` (clap_complete, clap_mangen): the bash script
+/// parses and knows the flags, the page is roff with every subcommand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completions_and_the_manual_come_from_the_command_line_definition() {
+    let bin = env!("CARGO_BIN_EXE_wirescope");
+    let out = tokio::process::Command::new(bin)
+        .args(["completions", "bash"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let script = String::from_utf8_lossy(&out.stdout);
+    assert!(script.contains("--max-time") && script.contains("--session-memory"));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wirescope.bash");
+    std::fs::write(&path, script.as_bytes()).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(check.success(), "bash -n rejects the completion script");
+    let out = tokio::process::Command::new(bin)
+        .arg("man")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8_lossy(&out.stdout);
+    assert!(page.contains(".TH wirescope 1"), "{page}");
+    for sub in ["send", "demo-server", "lesson", "completions"] {
+        assert!(page.contains(sub), "{sub} missing from the manual");
+    }
+}

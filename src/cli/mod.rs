@@ -65,6 +65,13 @@ pub enum Command {
     ImportHar(ImportHarArgs),
     /// Play a workshop lesson against the embedded demo server (no argument: list the built-in ones).
     Lesson(LessonArgs),
+    /// Print a shell completion script: wirescope completions bash > /etc/bash_completion.d/wirescope (also zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): wirescope man | man -l -
+    Man,
 }
 
 #[derive(Debug, Args)]

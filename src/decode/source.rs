@@ -6,13 +6,13 @@
 
 use std::borrow::Cow;
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::Arc;
 
 use bytes::Bytes;
 
-use crate::wire::body::BodyFile;
+use crate::wire::body::{read_at, BodyFile, FileReader};
 
 /// Bytes to show, in memory or in a file; cheap to clone.
 #[derive(Clone, Debug)]
@@ -32,8 +32,9 @@ pub struct FileSource {
 enum FileKeep {
     /// The engine's spill file (the body as received).
     Engine(BodyFile),
-    /// A file of ours (decoded or transcoded output).
-    Temp(Arc<tempfile::TempPath>),
+    /// A file of ours (decoded or transcoded output), with no name: gone
+    /// with its last reader or the process.
+    Temp(Arc<File>),
 }
 
 impl FileSource {
@@ -45,10 +46,10 @@ impl FileSource {
         }
     }
 
-    pub fn path(&self) -> &Path {
+    fn file(&self) -> &Arc<File> {
         match &self.keep {
-            FileKeep::Engine(f) => f.path(),
-            FileKeep::Temp(p) => p,
+            FileKeep::Engine(f) => f.file(),
+            FileKeep::Temp(f) => f,
         }
     }
 }
@@ -71,12 +72,9 @@ impl Source {
         self.len() == 0
     }
 
-    /// The file behind this source, when it is one.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Source::Mem(_) => None,
-            Source::File(f) => Some(f.path()),
-        }
+    /// The bytes are in a (nameless) temporary file.
+    pub fn is_file(&self) -> bool {
+        matches!(self, Source::File(_))
     }
 
     /// Up to `len` bytes from `offset` (fewer at the end).
@@ -87,14 +85,7 @@ impl Source {
                 let end = start.saturating_add(len).min(b.len());
                 Ok(Cow::Borrowed(&b[start..end]))
             }
-            Source::File(f) => {
-                let mut file = File::open(f.path())?;
-                file.seek(SeekFrom::Start(offset))?;
-                let want = (len as u64).min(f.len.saturating_sub(offset)) as usize;
-                let mut buf = Vec::with_capacity(want);
-                file.take(want as u64).read_to_end(&mut buf)?;
-                Ok(Cow::Owned(buf))
-            }
+            Source::File(f) => Ok(Cow::Owned(read_at(f.file(), offset, len, f.len)?)),
         }
     }
 
@@ -102,7 +93,7 @@ impl Source {
     pub fn reader(&self) -> io::Result<Box<dyn Read + Send>> {
         match self {
             Source::Mem(b) => Ok(Box::new(io::Cursor::new(b.clone()))),
-            Source::File(f) => Ok(Box::new(File::open(f.path())?.take(f.len))),
+            Source::File(f) => Ok(Box::new(FileReader::new(f.file().clone(), f.len))),
         }
     }
 
@@ -140,7 +131,7 @@ impl Source {
 pub struct Sink {
     mem: Vec<u8>,
     mem_cap: usize,
-    file: Option<(BufWriter<File>, tempfile::TempPath)>,
+    file: Option<BufWriter<File>>,
     len: u64,
 }
 
@@ -165,10 +156,12 @@ impl Sink {
     pub fn finish(self) -> io::Result<Source> {
         match self.file {
             None => Ok(Source::Mem(Bytes::from(self.mem))),
-            Some((mut w, path)) => {
-                w.flush()?;
+            Some(w) => {
+                let file = w
+                    .into_inner()
+                    .map_err(|e| io::Error::other(e.error().to_string()))?;
                 Ok(Source::File(FileSource {
-                    keep: FileKeep::Temp(Arc::new(path)),
+                    keep: FileKeep::Temp(Arc::new(file)),
                     len: self.len,
                 }))
             }
@@ -179,17 +172,13 @@ impl Sink {
 impl Write for Sink {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if self.file.is_none() && self.mem.len() + data.len() > self.mem_cap {
-            let (file, path) = tempfile::Builder::new()
-                .prefix("wirescope-decoded-")
-                .tempfile()?
-                .into_parts();
-            let mut w = BufWriter::with_capacity(1 << 20, file);
+            let mut w = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
             w.write_all(&self.mem)?;
             self.mem = Vec::new();
-            self.file = Some((w, path));
+            self.file = Some(w);
         }
         match &mut self.file {
-            Some((w, _)) => w.write_all(data)?,
+            Some(w) => w.write_all(data)?,
             None => self.mem.extend_from_slice(data),
         }
         self.len += data.len() as u64;
@@ -198,7 +187,7 @@ impl Write for Sink {
 
     fn flush(&mut self) -> io::Result<()> {
         match &mut self.file {
-            Some((w, _)) => w.flush(),
+            Some(w) => w.flush(),
             None => Ok(()),
         }
     }

@@ -3,8 +3,7 @@
 //! view can page over bodies of any size while memory stays flat.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
-use std::path::Path;
+use std::io::{BufWriter, Read, Write};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -13,33 +12,76 @@ use super::exchange::{Framing, Response};
 use super::spec::{Limits, Spill};
 use super::warning::Warning;
 
-/// A body kept on disk; the file is removed when the last clone goes.
+/// A body kept on disk, in a temporary file with no name: the kernel
+/// removes it when the last clone goes, or when the process ends however
+/// it ends (a killed TUI once left gigabytes of named spill files behind).
 #[derive(Debug, Clone)]
 pub struct BodyFile {
-    path: Arc<tempfile::TempPath>,
+    file: Arc<File>,
     pub len: u64,
 }
 
 impl PartialEq for BodyFile {
     fn eq(&self, other: &Self) -> bool {
-        self.path() == other.path() && self.len == other.len
+        Arc::ptr_eq(&self.file, &other.file) && self.len == other.len
     }
 }
 
 impl Eq for BodyFile {}
 
 impl BodyFile {
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn file(&self) -> &Arc<File> {
+        &self.file
     }
 
     /// Up to `len` bytes from `offset` (fewer at the end of the file).
     pub fn read_at(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
-        let mut f = File::open(self.path())?;
-        f.seek(SeekFrom::Start(offset))?;
-        let mut buf = Vec::with_capacity(len.min(16 * 1024 * 1024));
-        f.take(len as u64).read_to_end(&mut buf)?;
-        Ok(buf)
+        read_at(&self.file, offset, len, self.len)
+    }
+}
+
+/// Up to `len` bytes of `file` from `offset`, within its first `size`
+/// bytes (positional reads: clones never share a cursor).
+pub fn read_at(file: &File, offset: u64, len: usize, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let want = (len as u64).min(size.saturating_sub(offset)) as usize;
+    let mut buf = vec![0u8; want];
+    let mut got = 0;
+    while got < want {
+        match file.read_at(&mut buf[got..], offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(got);
+    Ok(buf)
+}
+
+/// Reads a file from its start to `size`, by position.
+pub struct FileReader {
+    file: Arc<File>,
+    at: u64,
+    size: u64,
+}
+
+impl FileReader {
+    pub fn new(file: Arc<File>, size: u64) -> Self {
+        FileReader { file, at: 0, size }
+    }
+}
+
+impl Read for FileReader {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        use std::os::unix::fs::FileExt;
+        let room = (self.size.saturating_sub(self.at)).min(out.len() as u64) as usize;
+        if room == 0 {
+            return Ok(0);
+        }
+        let n = self.file.read_at(&mut out[..room], self.at)?;
+        self.at += n as u64;
+        Ok(n)
     }
 }
 
@@ -51,7 +93,7 @@ pub(crate) struct BodySink {
     /// identity-coded HTTP/1.1 body kept in memory only: that one is a
     /// slice of the transcript (`settle`).
     copy: bool,
-    file: Option<(BufWriter<File>, tempfile::TempPath)>,
+    file: Option<BufWriter<File>>,
     failed: Option<String>,
 }
 
@@ -88,19 +130,15 @@ impl BodySink {
         if self.file.is_none() && resp.body_len > self.keep as u64 {
             // Outgrew memory: from now on the whole body goes to disk,
             // starting with what memory already holds.
-            match tempfile::Builder::new()
-                .prefix("wirescope-body-")
-                .tempfile()
-            {
-                Ok(f) => {
-                    let (file, path) = f.into_parts();
+            match tempfile::tempfile() {
+                Ok(file) => {
                     let mut w = BufWriter::with_capacity(1 << 20, file);
                     let before = &resp.arriving[..resp.arriving.len() - data.len().min(room)];
                     if let Err(e) = w.write_all(before) {
                         self.failed = Some(e.to_string());
                         return;
                     }
-                    self.file = Some((w, path));
+                    self.file = Some(w);
                 }
                 Err(e) => {
                     self.failed = Some(e.to_string());
@@ -108,7 +146,7 @@ impl BodySink {
                 }
             }
         }
-        if let Some((w, _)) = &mut self.file {
+        if let Some(w) = &mut self.file {
             if let Err(e) = w.write_all(data) {
                 self.failed = Some(e.to_string());
                 self.file = None;
@@ -119,15 +157,15 @@ impl BodySink {
     /// Flushes the file into `resp.body_file`; a disk problem becomes a
     /// warning, never a failed exchange.
     pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<Warning>) {
-        if let Some((mut w, path)) = self.file.take() {
-            match w.flush() {
-                Ok(()) => {
+        if let Some(w) = self.file.take() {
+            match w.into_inner() {
+                Ok(file) => {
                     resp.body_file = Some(BodyFile {
-                        path: Arc::new(path),
+                        file: Arc::new(file),
                         len: resp.body_len,
                     })
                 }
-                Err(e) => self.failed = Some(e.to_string()),
+                Err(e) => self.failed = Some(e.error().to_string()),
             }
         }
         if let Some(e) = self.failed {
