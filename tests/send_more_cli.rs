@@ -351,7 +351,8 @@ async fn completions_and_the_manual_come_from_the_command_line_definition() {
     assert!(out.status.success());
     let page = String::from_utf8_lossy(&out.stdout);
     assert!(page.contains(".TH wirescope 1"), "{page}");
-    for sub in ["send", "demo-server", "lesson", "completions"] {
+    // roff escapes hyphens: `wirescope\-demo\-server(1)`.
+    for sub in ["send", "demo\\-server", "lesson", "completions"] {
         assert!(page.contains(sub), "{sub} missing from the manual");
     }
 }
