@@ -267,3 +267,82 @@ async fn self_signed_certificates_are_explained_in_words() {
         assert!(!m.contains("Other("), "{m}");
     }
 }
+
+/// `SSLKEYLOGFILE` gets each TLS session's secrets in the NSS key log
+/// format, keyed by the ClientHello's random — checked against the
+/// ClientHello a relay in front of the server read off the wire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sslkeylogfile_gets_the_secrets_of_the_hello_on_the_wire() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let demo = wirescope::demo::DemoServer::start(wirescope::demo::DemoConfig {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        tls: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let target = demo.addr();
+    // A relay that keeps the first bytes the client sent (its ClientHello).
+    let hello = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = relay.local_addr().unwrap().port();
+    let kept = hello.clone();
+    tokio::spawn(async move {
+        let (mut client, _) = relay.accept().await.unwrap();
+        let mut server = tokio::net::TcpStream::connect(target).await.unwrap();
+        let mut first = vec![0u8; 4096];
+        let n = client.read(&mut first).await.unwrap();
+        kept.lock().unwrap().extend_from_slice(&first[..n]);
+        server.write_all(&first[..n]).await.unwrap();
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("keys.log");
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+        .args(["send", "--print", "timing", "--cacert"])
+        .arg(demo.ca_path().unwrap())
+        .arg(format!("https://localhost:{port}/get"))
+        .env("SSLKEYLOGFILE", &log)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&log).expect("the key log was written");
+    // ClientHello: record header (5), handshake header (4), version (2),
+    // then the 32-byte random.
+    let hello = hello.lock().unwrap().clone();
+    assert_eq!(hello[0], 0x16, "a TLS handshake record");
+    let random: String = hello[11..43].iter().map(|b| format!("{b:02x}")).collect();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(!lines.is_empty());
+    for l in &lines {
+        let fields: Vec<&str> = l.split(' ').collect();
+        assert_eq!(fields.len(), 3, "{l}");
+        assert_eq!(fields[1], random, "keyed by the hello's random: {l}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("CLIENT_TRAFFIC_SECRET_0 ")),
+        "{text}"
+    );
+
+    // A key log that cannot be written is said.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+        .args(["send", "--print", "timing", "--cacert"])
+        .arg(demo.ca_path().unwrap())
+        .arg(format!("{}/get", demo.base_url()))
+        .env("SSLKEYLOGFILE", dir.path().join("no/such/dir/keys.log"))
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cannot be written"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

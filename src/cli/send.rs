@@ -55,6 +55,10 @@ pub fn main(args: SendArgs) -> i32 {
             }
         };
     }
+    // A key log that cannot be written is said, not silently skipped.
+    if let Some(Err(why)) = crate::wire::tls::key_log_status() {
+        eprintln!("wirescope send: {why}");
+    }
     // Read the trust store before any exchange's clock starts.
     if plan.specs().any(|s| {
         s.url.starts_with("https:")

@@ -128,6 +128,9 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     if let Err(e) = &demo {
         app.notice = Some(format!("the demo server did not start: {e}"));
     }
+    if let Some(status) = crate::wire::tls::key_log_status() {
+        app.notice = Some(status.unwrap_or_else(|e| e));
+    }
     // An unreadable .http file or an unknown --env ends here, before the
     // terminal is taken.
     super::workflow::setup(&mut app, &args.workflow).map_err(anyhow::Error::msg)?;

@@ -135,8 +135,40 @@ impl Trust {
             .with_custom_certificate_verifier(verifier.clone())
             .with_no_client_auth();
         cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        if let Some(log) = key_log() {
+            cfg.key_log = log;
+        }
         Ok((Arc::new(cfg), verifier))
     }
+}
+
+/// `SSLKEYLOGFILE`, as curl, browsers and mitmproxy honour it: each TLS
+/// session's secrets are appended in the NSS key log format, so Wireshark
+/// can decrypt a capture of what we sent. One writer per process.
+fn key_log() -> Option<Arc<dyn rustls::KeyLog>> {
+    static LOG: std::sync::OnceLock<Option<Arc<rustls::KeyLogFile>>> = std::sync::OnceLock::new();
+    LOG.get_or_init(|| {
+        std::env::var_os("SSLKEYLOGFILE")
+            .filter(|v| !v.is_empty())
+            .map(|_| Arc::new(rustls::KeyLogFile::new()))
+    })
+    .clone()
+    .map(|l| l as Arc<dyn rustls::KeyLog>)
+}
+
+/// Whether `SSLKEYLOGFILE` is set, and whether its file can be written,
+/// in words (rustls would only log a failure): for the user to see.
+pub fn key_log_status() -> Option<Result<String, String>> {
+    let path = std::env::var_os("SSLKEYLOGFILE").filter(|v| !v.is_empty())?;
+    let shown = path.to_string_lossy().into_owned();
+    Some(
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map(|_| format!("TLS secrets are appended to SSLKEYLOGFILE={shown} (whoever has the file can decrypt these sessions)"))
+            .map_err(|e| format!("SSLKEYLOGFILE={shown} cannot be written ({e}): TLS secrets are not logged")),
+    )
 }
 
 fn add_pem_file(store: &mut RootCertStore, path: &std::path::Path) -> Result<(), WireError> {
