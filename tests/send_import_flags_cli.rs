@@ -175,3 +175,42 @@ async fn data_from_files_and_standard_input() {
     let out = child.wait_with_output().await.unwrap();
     assert_eq!(body(&out), "from stdin");
 }
+
+/// Credentials in the URL go out as `Authorization: Basic`, as curl sends
+/// them (they were dropped: a 401), and leave the URL: the demo server's
+/// /basic-auth answers 200, the request line and the report have no
+/// password, and the warning says what was done (HTTP/1.1 and h2c).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_in_the_url_are_sent_as_basic_auth() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let host = d.base_url().trim_start_matches("http://").to_string();
+    let url = format!("http://user:passwd@{host}/basic-auth/user/passwd");
+    for extra in [&[][..], &["--http2-prior-knowledge"][..]] {
+        let mut args = vec![url.as_str(), "--format", "json"];
+        args.extend(extra);
+        let out = run(&args).await;
+        let doc = &ok_json_lines(&out)[0];
+        assert_eq!(doc["status"], 200, "{extra:?}");
+        assert!(
+            !doc["url"].as_str().unwrap().contains("user:passwd@"),
+            "{doc}"
+        );
+        let warned = doc["warnings"].as_array().unwrap();
+        assert!(
+            warned
+                .iter()
+                .any(|w| w.as_str().unwrap().contains("sent as Authorization: Basic")),
+            "{warned:?}"
+        );
+    }
+    let out = run(&[&url, "--format", "json"]).await;
+    let wire = sent(&ok_json_lines(&out)[0]);
+    assert!(
+        wire.starts_with("GET /basic-auth/user/passwd HTTP/1.1\r\n"),
+        "{wire}"
+    );
+    assert!(
+        wire.contains("Authorization: Basic dXNlcjpwYXNzd2Q=\r\n"),
+        "{wire}"
+    );
+}

@@ -26,6 +26,7 @@ pub mod spec;
 pub mod tap;
 pub mod timeline;
 pub mod tls;
+mod userinfo;
 pub mod warning;
 
 pub use error::{ErrorPhase, TimeoutKind, WireError};

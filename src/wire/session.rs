@@ -104,6 +104,8 @@ impl Session {
     pub async fn send(&self, spec: &RequestSpec, probe: Probe) -> Exchange {
         let with_cookies = self.inner.jar.apply(spec);
         let spec = with_cookies.as_ref().unwrap_or(spec);
+        let userinfo = super::userinfo::apply(spec);
+        let spec = userinfo.as_ref().map_or(spec, |(s, _)| s);
         // The trust store is the process's, not the exchange's: if it is
         // still cold, wait for it before the clock starts and say so.
         // (A `--cacert` file is tried first; the system roots only if it
@@ -127,6 +129,9 @@ impl Session {
             response: None,
             warnings: Vec::new(),
         };
+        if let Some((_, w)) = &userinfo {
+            flight.warnings.push(w.clone());
+        }
         if waited > std::time::Duration::ZERO {
             flight.warnings.push(Warning::TrustStoreWait(waited));
         }

@@ -51,6 +51,10 @@ pub enum Warning {
     H2Host { value: String },
     /// HTTP/2 lowercases header names.
     H2Lowercased(Vec<String>),
+    /// The URL's credentials went out as `Authorization: Basic`.
+    UrlCredentialsSent { user: String },
+    /// The URL had credentials but the request its own Authorization.
+    UrlCredentialsUnused { user: String },
 }
 
 impl fmt::Display for Warning {
@@ -118,6 +122,14 @@ impl fmt::Display for Warning {
             Warning::H2Host { value } => write!(
                 f,
                 "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+            ),
+            Warning::UrlCredentialsSent { user } => write!(
+                f,
+                "the URL's credentials (user '{user}') were sent as Authorization: Basic — base64, not encryption — and taken out of the URL"
+            ),
+            Warning::UrlCredentialsUnused { user } => write!(
+                f,
+                "the URL's credentials (user '{user}') were not sent: the request has its own Authorization header"
             ),
             Warning::H2Lowercased(names) => write!(
                 f,
