@@ -410,3 +410,120 @@ async fn the_cookie_jar_is_bounded() {
     assert_eq!(cookies.len(), 3000, "at most 3000 cookies");
     assert!(cookies.iter().all(|(n, ..)| !n.starts_with("big")));
 }
+
+/// A server that reads the head, then says `say` (or nothing for
+/// `silence`), and counts the body bytes that reached it after that.
+async fn expecting(
+    say: &'static [u8],
+    silence: Duration,
+) -> (
+    common::TestServer,
+    std::sync::Arc<std::sync::atomic::AtomicU64>,
+) {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use tokio::io::AsyncReadExt;
+    let got = std::sync::Arc::new(AtomicU64::new(u64::MAX));
+    let seen = got.clone();
+    let srv = serve(move |mut s| {
+        let seen = seen.clone();
+        async move {
+            let head = read_head(&mut s).await;
+            assert!(String::from_utf8_lossy(&head).contains("Expect: 100-continue"));
+            // Nothing of the body may have come with the head.
+            tokio::time::sleep(silence).await;
+            let _ = s.write_all(say).await;
+            let mut body = Vec::new();
+            let mut chunk = [0u8; 4096];
+            while body.len() < 5000 {
+                match tokio::time::timeout(Duration::from_millis(1500), s.read(&mut chunk)).await {
+                    Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
+                    _ => break,
+                }
+            }
+            seen.store(body.len() as u64, Ordering::SeqCst);
+            if say.starts_with(b"HTTP/1.1 100") || say.is_empty() {
+                let _ = s
+                    .write_all(
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len())
+                            .as_bytes(),
+                    )
+                    .await;
+                let _ = s.write_all(&vec![b'x'; body.len()]).await;
+            }
+        }
+    })
+    .await;
+    (srv, got)
+}
+
+/// `Expect: 100-continue` holds the body until the server says: after a
+/// 100 it goes (recorded as interim); after a 417 it is never sent (the
+/// server saw 0 body bytes); after a second of silence it goes anyway.
+#[tokio::test]
+async fn expect_100_continue_waits_for_the_server() {
+    use std::sync::atomic::Ordering;
+    let with_body = |url: String| {
+        let mut s = spec(url);
+        s.method = "POST".into();
+        s.headers.push(("Expect".into(), "100-continue".into()));
+        s.body = Some(vec![b'b'; 5000]);
+        s
+    };
+    let (srv, got) = expecting(b"HTTP/1.1 100 Continue\r\n\r\n", Duration::ZERO).await;
+    let ex = send(&with_body(srv.url("/"))).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let r = ex.response.as_ref().unwrap();
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        r.interim.iter().map(|i| i.status).collect::<Vec<_>>(),
+        [100]
+    );
+    assert_eq!(
+        got.load(Ordering::SeqCst),
+        5000,
+        "the body came after the 100"
+    );
+
+    let (srv, got) = expecting(
+        b"HTTP/1.1 417 Expectation Failed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        Duration::ZERO,
+    )
+    .await;
+    let ex = send(&with_body(srv.url("/"))).await;
+    assert_eq!(
+        ex.response.as_ref().map(|r| r.status),
+        Some(417),
+        "{:?}",
+        ex.error
+    );
+    assert!(ex.warnings.iter().any(|w| matches!(
+        w,
+        wirescope::wire::Warning::BodyWithheld {
+            status: 417,
+            len: 5000
+        }
+    )));
+    assert!(
+        !ex.transcript.sent.ends_with(b"bbbb"),
+        "no body on our side of the wire"
+    );
+    for _ in 0..40 {
+        if got.load(Ordering::SeqCst) != u64::MAX {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        got.load(Ordering::SeqCst),
+        0,
+        "the server never got the body"
+    );
+
+    let (srv, got) = expecting(b"", Duration::from_millis(1500)).await;
+    let ex = send(&with_body(srv.url("/"))).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    assert!(ex
+        .warnings
+        .contains(&wirescope::wire::Warning::ExpectTimedOut));
+    assert_eq!(got.load(Ordering::SeqCst), 5000);
+}

@@ -373,7 +373,35 @@ impl Session {
             ..
         } = flight;
         let tap = &mut slot.insert(conn).tap;
-        h1::write_request(tap, &bytes, opts.read_timeout).await?;
+        // Expect: 100-continue holds the body back until the server says
+        // (curl's behaviour): what it said is read again below.
+        let body_len = spec.body.as_ref().map_or(0, Vec::len);
+        let ask = spec.raw.is_none() && body_len > 0 && h1::asks_to_continue(&spec.headers);
+        let mut heard = Vec::new();
+        let mut withheld = false;
+        if ask {
+            let head = bytes.len() - body_len;
+            h1::write_request(tap, &bytes[..head], opts.read_timeout).await?;
+            let _ = timeout(opts.read_timeout, tap.flush()).await;
+            match h1::wait_to_continue(tap, &mut heard).await? {
+                h1::Word::Continue { timed_out: false } => {
+                    h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
+                }
+                h1::Word::Continue { timed_out: true } => {
+                    warnings.push(Warning::ExpectTimedOut);
+                    h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
+                }
+                h1::Word::Final(status) => {
+                    withheld = true;
+                    warnings.push(Warning::BodyWithheld {
+                        status,
+                        len: body_len,
+                    });
+                }
+            }
+        } else {
+            h1::write_request(tap, &bytes, opts.read_timeout).await?;
+        }
         if let Ok(Err(e)) = timeout(opts.read_timeout, tap.flush()).await {
             return Err(WireError::new(
                 ErrorPhase::Send,
@@ -393,7 +421,22 @@ impl Session {
             on_first_byte: &mut first_byte,
             warnings,
         };
-        let result = h1::read_response(tap, ctx, response).await;
+        let result = if heard.is_empty() {
+            h1::read_response(tap, ctx, response).await
+        } else {
+            let mut io = h1::Prefixed {
+                prefix: heard,
+                at: 0,
+                inner: &mut *tap,
+            };
+            h1::read_response(&mut io, ctx, response).await
+        };
+        // A body the server was told about and never got: the connection
+        // is in no state to carry another request.
+        let result = match (result, withheld) {
+            (Ok(_), true) => Ok(Reuse::Close),
+            (r, _) => r,
+        };
         // The first byte is when the read that brought it returned.
         if let (Some(_), Some(at)) = (timeline.first_byte, tap.first_read_at()) {
             timeline.first_byte = Some(at);

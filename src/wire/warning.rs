@@ -51,6 +51,11 @@ pub enum Warning {
     H2Host { value: String },
     /// HTTP/2 lowercases header names.
     H2Lowercased(Vec<String>),
+    /// No 100 Continue came within the wait: the body went out anyway.
+    ExpectTimedOut,
+    /// The server answered before the body (Expect: 100-continue): the
+    /// body was not sent.
+    BodyWithheld { status: u16, len: usize },
     /// The URL's credentials went out as `Authorization: Basic`.
     UrlCredentialsSent { user: String },
     /// The URL had credentials but the request its own Authorization.
@@ -122,6 +127,13 @@ impl fmt::Display for Warning {
             Warning::H2Host { value } => write!(
                 f,
                 "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+            ),
+            Warning::ExpectTimedOut => f.write_str(
+                "Expect: 100-continue: no 100 Continue within 1 s, so the body went out anyway (as curl does)",
+            ),
+            Warning::BodyWithheld { status, len } => write!(
+                f,
+                "Expect: 100-continue: the server answered {status} before the body, so the body ({len} bytes) was never sent and the connection is not reused"
             ),
             Warning::UrlCredentialsSent { user } => write!(
                 f,

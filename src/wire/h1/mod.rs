@@ -3,11 +3,13 @@
 //! close-delimited, 1xx, no-body responses). Conflicts a careful client
 //! must not guess about are errors; tolerable oddities are warnings.
 
+mod expect;
 mod head;
 mod layout;
 mod request;
 mod write;
 
+pub(crate) use expect::{asks as asks_to_continue, wait as wait_to_continue, Prefixed, Word};
 pub(crate) use head::field_text;
 pub use layout::{layout_of, ResponseLayout};
 pub use request::{build_request, raw_method, USER_AGENT};
