@@ -527,3 +527,47 @@ async fn expect_100_continue_waits_for_the_server() {
         .contains(&wirescope::wire::Warning::ExpectTimedOut));
     assert_eq!(got.load(Ordering::SeqCst), 5000);
 }
+
+/// A server that answers a connection's first request, then closes it
+/// when the second arrives, without a word (a keep-alive it gave up on):
+/// a GET goes out once more on a new connection (the server sees two), a
+/// POST does not (it may have taken effect); both say why.
+#[tokio::test]
+async fn a_kept_connection_closed_as_the_request_goes_out() {
+    // Every connection answers its first request and closes unanswered
+    // when the next one arrives.
+    let srv = serve(|mut s| async move {
+        let _ = read_head(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            .await;
+        let _ = read_head(&mut s).await;
+    })
+    .await;
+    let session = Session::new();
+    let first = session.send(&spec(srv.url("/a")), Probe::none()).await;
+    assert!(first.is_ok(), "{:?}", first.error);
+    let again = session.send(&spec(srv.url("/b")), Probe::none()).await;
+    assert!(again.is_ok(), "{:?}", again.error);
+    assert!(again
+        .warnings
+        .iter()
+        .any(|w| matches!(w, wirescope::wire::Warning::StaleRetried { .. })));
+    assert!(
+        !again.connection.as_ref().unwrap().reused,
+        "a new connection"
+    );
+    assert_eq!(srv.accepted(), 2, "the server saw the second connection");
+
+    let mut post = spec(srv.url("/c"));
+    post.method = "POST".into();
+    post.body = Some(b"x".to_vec());
+    // The second connection is kept now; its next request is closed too.
+    let ex = session.send(&post, Probe::none()).await;
+    assert!(ex.error.is_some(), "a POST is not sent twice");
+    assert!(ex
+        .warnings
+        .iter()
+        .any(|w| matches!(w, wirescope::wire::Warning::StaleNotRetried { .. })));
+    assert_eq!(srv.accepted(), 2, "no new connection for the POST");
+}

@@ -249,9 +249,33 @@ impl Session {
             let found = self.inner.pool.checkout(&key);
             flight.warnings.extend(found.stale);
             if let Some(conn) = found.conn {
-                return self
+                let id = conn.info.id;
+                let result = self
                     .run_h1(conn, true, spec, &url, flight, start, probe)
                     .await;
+                // The server closed (or reset) the kept connection as our
+                // request went out, before a byte of answer: the classic
+                // "connection reset after N requests". An idempotent
+                // request goes out once more on a new connection; one that
+                // may have taken effect does not.
+                let unanswered = flight
+                    .conn
+                    .as_ref()
+                    .is_some_and(|c| c.tap.received_total() == 0);
+                let stale = matches!(&result, Err(e) if unanswered
+                    && matches!(e.phase, ErrorPhase::Send | ErrorPhase::StatusLine));
+                if !stale {
+                    return result;
+                }
+                let idempotent = crate::explain::method(&spec.method).is_some_and(|m| m.idempotent);
+                if !idempotent || spec.raw.is_some() {
+                    flight.warnings.push(Warning::StaleNotRetried { id });
+                    return result;
+                }
+                flight.warnings.push(Warning::StaleRetried { id });
+                flight.conn = None;
+                flight.response = None;
+                flight.timeline.reused = false;
             }
         }
         // Only a dial that may end in HTTP/2 is worth waiting for: HTTP/1.1

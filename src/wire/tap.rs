@@ -241,6 +241,11 @@ impl<S> Tap<S> {
         r.last_write
     }
 
+    /// Bytes received in this recording so far (kept or not).
+    pub fn received_total(&self) -> u64 {
+        self.rec.lock().map_or(0, |r| r.received_total())
+    }
+
     /// When the first read of this recording returned.
     pub fn first_read_at(&self) -> Option<Duration> {
         let r = self.rec.lock().ok()?;

@@ -51,6 +51,11 @@ pub enum Warning {
     H2Host { value: String },
     /// HTTP/2 lowercases header names.
     H2Lowercased(Vec<String>),
+    /// A kept connection the server closed as the request went out; the
+    /// (idempotent) request went out again on a new connection.
+    StaleRetried { id: u64 },
+    /// The same, for a request that may have taken effect: not retried.
+    StaleNotRetried { id: u64 },
     /// No 100 Continue came within the wait: the body went out anyway.
     ExpectTimedOut,
     /// The server answered before the body (Expect: 100-continue): the
@@ -127,6 +132,14 @@ impl fmt::Display for Warning {
             Warning::H2Host { value } => write!(
                 f,
                 "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+            ),
+            Warning::StaleRetried { id } => write!(
+                f,
+                "the server closed kept connection #{id} as the request went out, before answering (a stale keep-alive: what clients report as \"connection reset\"); the request is idempotent, so it went out again on a new connection (the first attempt's bytes are not in this transcript)"
+            ),
+            Warning::StaleNotRetried { id } => write!(
+                f,
+                "the server closed kept connection #{id} as the request went out, before answering (a stale keep-alive); the method may have taken effect already, so it was not sent again"
             ),
             Warning::ExpectTimedOut => f.write_str(
                 "Expect: 100-continue: no 100 Continue within 1 s, so the body went out anyway (as curl does)",
