@@ -214,3 +214,19 @@ async fn credentials_in_the_url_are_sent_as_basic_auth() {
         "{wire}"
     );
 }
+
+/// curl's flags that change nothing about the request are named, not
+/// dropped silently; its `-f` is taken as `--fail` (exit 40 on a 404).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn curl_output_flags_are_named_and_its_fail_is_taken() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let cmd = format!("curl -f -s -o /dev/null {}/status/404", d.base_url());
+    let out = run(&["--curl", &cmd, "--print", "timing"]).await;
+    assert_eq!(out.status.code(), Some(40));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no effect on the request: -s -o"), "{err}");
+    let cmd = format!("curl {}/status/404", d.base_url());
+    let out = run(&["--curl", &cmd, "--print", "timing"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("no effect"));
+}

@@ -16,9 +16,30 @@ fn input(msg: impl Into<String>) -> WireError {
 
 /// The request `--curl` or `--file` stands for, if either was given. The
 /// whole request comes from there: method, URL, headers, body, options.
-pub fn imported(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
-    let spec = imported_only(args)?;
-    spec.map(|s| overlay(args, s)).transpose()
+pub fn imported(args: &SendArgs) -> Result<Option<(RequestSpec, bool)>, WireError> {
+    let Some((spec, fail)) = imported_only(args)? else {
+        return Ok(None);
+    };
+    overlay(args, spec).map(|s| Some((s, fail)))
+}
+
+/// The curl flags that change nothing about the request: `-f` is taken
+/// (as `send --fail`), the others are named on stderr, not dropped
+/// silently. Returns whether `-f` was among them.
+fn curl_flags_left(flags: &[String]) -> bool {
+    let fail = |f: &String| matches!(f.as_str(), "-f" | "--fail" | "--fail-with-body");
+    let rest: Vec<&str> = flags
+        .iter()
+        .filter(|f| !fail(f))
+        .map(String::as_str)
+        .collect();
+    if !rest.is_empty() {
+        eprintln!(
+            "wirescope send: --curl: taken but with no effect on the request: {}",
+            rest.join(" ")
+        );
+    }
+    flags.iter().any(fail)
 }
 
 /// The command line's own flags applied on top of an imported request, so
@@ -40,18 +61,18 @@ fn overlay(args: &SendArgs, mut spec: RequestSpec) -> Result<RequestSpec, WireEr
     Ok(spec)
 }
 
-fn imported_only(args: &SendArgs) -> Result<Option<RequestSpec>, WireError> {
+fn imported_only(args: &SendArgs) -> Result<Option<(RequestSpec, bool)>, WireError> {
     if let Some(cmd) = &args.curl {
-        return formats::parse_curl(cmd)
-            .map(Some)
-            .map_err(|e| input(format!("--curl: {e}")));
+        let (spec, flags) =
+            formats::parse_curl_noting(cmd).map_err(|e| input(format!("--curl: {e}")))?;
+        return Ok(Some((spec, curl_flags_left(&flags))));
     }
     if let Some(path) = &args.file {
         let name = args.name.as_deref().ok_or_else(|| {
             input("--file needs --name NAME (or a number, from 1) to pick a request")
         })?;
         return formats::env::spec_from_path(path, name, args.env.as_deref())
-            .map(Some)
+            .map(|spec| Some((spec, false)))
             .map_err(|e| input(format!("{}: {e}", path.display())));
     }
     Ok(None)

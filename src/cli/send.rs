@@ -191,7 +191,7 @@ pub fn main(args: SendArgs) -> i32 {
             .last()
             .and_then(|x| x.response.as_ref())
             .map(|r| r.status)
-            .filter(|s| args.fail && *s >= 400);
+            .filter(|s| plan.fail && *s >= 400);
         let this = match (&flow.stopped, last_error, failed_status) {
             (_, Some(e), _) => e.phase.exit_code(),
             (Some(Stop::Redirect(_)), None, _) => EXIT_REDIRECT_STOPPED,
@@ -365,6 +365,8 @@ struct Plan<'a> {
     urls: Option<&'a [String]>,
     query: Vec<(String, String)>,
     request_id: bool,
+    /// `--fail` (or curl's `-f` in `--curl`): a 4xx/5xx is exit code 40.
+    fail: bool,
 }
 
 impl Plan<'_> {
@@ -396,12 +398,13 @@ fn build(args: &SendArgs) -> Result<(Plan<'_>, Sections), WireError> {
     let mut sections = Sections::parse(&args.print).map_err(input)?;
     sections.decode = args.decode_limits();
     sections.show_secrets = args.show_secrets;
-    if let Some(spec) = super::import::imported(args)? {
+    if let Some((spec, fail)) = super::import::imported(args)? {
         let plan = Plan {
             template: spec,
             urls: None,
             query: Vec::new(),
             request_id: false,
+            fail: args.fail || fail,
         };
         return Ok((plan, sections));
     }
@@ -441,6 +444,7 @@ fn build(args: &SendArgs) -> Result<(Plan<'_>, Sections), WireError> {
         urls: Some(urls),
         query: per.query,
         request_id: per.request_id,
+        fail: args.fail,
     };
     Ok((plan, sections))
 }

@@ -46,6 +46,13 @@ pub(super) fn bad(flag: &str, message: impl Into<String>) -> CurlError {
 /// Parses a curl command line (a leading `curl` word is optional).
 /// Relative `@file` paths are read from the current directory.
 pub fn parse_curl(cmd: &str) -> Result<RequestSpec, CurlError> {
+    parse_curl_noting(cmd).map(|(spec, _)| spec)
+}
+
+/// `parse_curl`, and the curl flags it took that change nothing about
+/// the request (`-s`, `-v`, `-o FILE`, `-f`…), as written, so a caller
+/// can honour or name them rather than drop them silently.
+pub fn parse_curl_noting(cmd: &str) -> Result<(RequestSpec, Vec<String>), CurlError> {
     let words = shell::split(cmd).map_err(|e| CurlError::Syntax(e.0))?;
     let mut words = words.into_iter().peekable();
     if let Some(first) = words.peek() {
@@ -98,7 +105,8 @@ pub fn parse_curl(cmd: &str) -> Result<RequestSpec, CurlError> {
             st.url(text)?;
         }
     }
-    st.finish()
+    let ignored = std::mem::take(&mut st.ignored);
+    st.finish().map(|spec| (spec, ignored))
 }
 
 pub(super) fn text_of(word: &[u8]) -> String {
@@ -124,6 +132,8 @@ struct State {
     upload: Option<(String, Vec<u8>)>,
     get: bool,
     head: bool,
+    /// Flags that change nothing about the request, as written.
+    ignored: Vec<String>,
 }
 
 impl State {
@@ -237,7 +247,7 @@ impl State {
             Opt::Head => self.head = true,
             Opt::Url => self.url(v)?,
             Opt::UploadFile => self.upload = Some((v.clone(), read(flag, &v)?)),
-            Opt::Ignore | Opt::IgnoreValue => {}
+            Opt::Ignore | Opt::IgnoreValue => self.ignored.push(flag.to_string()),
             Opt::Unsupported(why) => {
                 return Err(CurlError::Unsupported {
                     flag: flag.into(),
