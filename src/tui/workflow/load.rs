@@ -4,7 +4,7 @@
 
 use ratatui_textarea::TextArea;
 
-use crate::formats::{parse_curl, HttpRequestEntry};
+use crate::formats::{parse_curl_noting, HttpRequestEntry};
 use crate::tui::app::{App, Mode, PaneId};
 use crate::tui::form::{Field, HeaderRow};
 use crate::wire::RequestSpec;
@@ -91,17 +91,22 @@ pub fn curl(app: &mut App, text: &str) {
         app.notice = Some("no curl command: nothing imported".into());
         return;
     }
-    match parse_curl(text) {
-        Ok(s) => {
+    match parse_curl_noting(text) {
+        Ok((s, unused)) => {
             let note = spec(app, &s, Options::Replace);
             app.notice = Some(note.unwrap_or_else(|| {
-                format!(
+                let mut n = format!(
                     "imported from curl: {} {} ({} headers{})",
                     s.method,
                     s.url,
                     s.headers.len(),
                     if s.body.is_some() { ", a body" } else { "" }
-                )
+                );
+                // Flags that change nothing about the request are named.
+                if !unused.is_empty() {
+                    n.push_str(&format!("; no effect here: {}", unused.join(" ")));
+                }
+                n
             }));
         }
         Err(e) => app.notice = Some(format!("curl import: {e}")),

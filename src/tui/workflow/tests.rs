@@ -72,7 +72,7 @@ fn p_opens_the_curl_prompt_and_enter_fills_the_form() {
             ..
         }
     ));
-    let cmd = "curl -k -X PUT 'http://127.0.0.1:8080/put' \\\n  -H 'X-Trace: 1' \\\n  --data-raw '{\"a\":\n1}'";
+    let cmd = "curl -k -s -X PUT 'http://127.0.0.1:8080/put' \\\n  -H 'X-Trace: 1' \\\n  --data-raw '{\"a\":\n1}'";
     update(&mut app, Msg::Paste(cmd.into()));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Navigate);
@@ -89,6 +89,12 @@ fn p_opens_the_curl_prompt_and_enter_fills_the_form() {
     assert_eq!(app.focus, PaneId::Request);
     assert!(
         notice(&app).contains("imported from curl"),
+        "{}",
+        notice(&app)
+    );
+    // -s changes nothing about the request: said, not dropped silently.
+    assert!(
+        notice(&app).contains("no effect here: -s"),
         "{}",
         notice(&app)
     );
