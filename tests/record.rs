@@ -229,11 +229,15 @@ async fn an_ip_literal_has_no_dns_and_the_roots_are_read_once() {
     assert!(warmed > Duration::ZERO && again == Duration::ZERO);
 }
 
-/// Counts the bytes a server read and wrote on its connections.
+/// Counts the bytes a server read and wrote on its connections, and
+/// keeps what it read when `keep` is set: an independent record of what
+/// the client sent.
 #[derive(Default)]
 struct Counted {
     read: AtomicU64,
     written: AtomicU64,
+    keep: bool,
+    heard: Mutex<Vec<u8>>,
 }
 
 struct CountingIo<S> {
@@ -251,6 +255,11 @@ impl<S: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for CountingIo<S> {
         let r = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
         let n = buf.filled().len() - before;
         self.counts.read.fetch_add(n as u64, Ordering::SeqCst);
+        if self.counts.keep {
+            if let Ok(mut h) = self.counts.heard.lock() {
+                h.extend_from_slice(&buf.filled()[before..]);
+            }
+        }
         r
     }
 }
@@ -610,61 +619,23 @@ async fn leaving_https_for_http_is_said() {
     assert!(notes.contains("travel unencrypted"), "{notes}");
 }
 
-/// A server's stream that keeps every byte it read: the independent
-/// record of what the client sent.
-struct Heard {
-    inner: tokio::net::TcpStream,
-    read: Arc<Mutex<Vec<u8>>>,
-}
-
-impl tokio::io::AsyncRead for Heard {
-    fn poll_read(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &mut tokio::io::ReadBuf<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        let before = buf.filled().len();
-        let polled = std::pin::Pin::new(&mut self.inner).poll_read(cx, buf);
-        if let Ok(mut r) = self.read.lock() {
-            r.extend_from_slice(&buf.filled()[before..]);
-        }
-        polled
-    }
-}
-
-impl tokio::io::AsyncWrite for Heard {
-    fn poll_write(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        b: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        std::pin::Pin::new(&mut self.inner).poll_write(cx, b)
-    }
-    fn poll_flush(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_flush(cx)
-    }
-    fn poll_shutdown(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        std::pin::Pin::new(&mut self.inner).poll_shutdown(cx)
-    }
-}
-
 /// `send` closes its HTTP/2 connection with GOAWAY (NO_ERROR), as the
 /// server read it off its socket, before the process exits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn send_says_goaway_when_it_closes_an_http2_connection() {
-    let heard = Arc::new(Mutex::new(Vec::new()));
+    let counts = Arc::new(Counted {
+        keep: true,
+        ..Counted::default()
+    });
     let ended = Arc::new(tokio::sync::Notify::new());
-    let (h, e) = (heard.clone(), ended.clone());
+    let (c, e) = (counts.clone(), ended.clone());
     let srv = common::serve(move |s| {
-        let (h, e) = (h.clone(), e.clone());
+        let (c, e) = (c.clone(), e.clone());
         async move {
-            let io = Heard { inner: s, read: h };
+            let io = CountingIo {
+                inner: s,
+                counts: c,
+            };
             if let Ok(mut conn) = h2::server::handshake(io).await {
                 while let Some(Ok((_req, mut respond))) = conn.accept().await {
                     let resp = http::Response::builder().status(200).body(()).unwrap();
@@ -682,7 +653,7 @@ async fn send_says_goaway_when_it_closes_an_http2_connection() {
         String::from_utf8_lossy(&out.stderr)
     );
     let _ = tokio::time::timeout(Duration::from_secs(5), ended.notified()).await;
-    let bytes = heard.lock().unwrap().clone();
+    let bytes = counts.heard.lock().unwrap().clone();
     let frames: Vec<(u8, Vec<u8>)> = Splitter::new(&bytes, Dir::Sent)
         .filter_map(|p| match p {
             Piece::Frame(f) => Some((f.type_code, f.payload.to_vec())),

@@ -83,6 +83,16 @@ fn sends_the_prefilled_request_to_the_demo_server_and_quits_cleanly() {
 
 /// Starts the TUI in a tmux session of its own at `w`×`h`.
 fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
+    let tmux = launch(tag, w, h, "")?;
+    tmux.wait_for("the TUI with the demo URL", Duration::from_secs(10), |s| {
+        s.contains("demo http://127.0.0.1:") && s.contains("/get")
+    });
+    Some(tmux)
+}
+
+/// Starts `wirescope ARGS` (shell words) in a tmux session of its own;
+/// `None` (with a note) when tmux is not installed.
+fn launch(tag: &str, w: &str, h: &str, args: &str) -> Option<Tmux> {
     if !tmux_installed() {
         eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
         return None;
@@ -90,7 +100,7 @@ fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
     let bin = env!("CARGO_BIN_EXE_wirescope");
     let tmux = Tmux::new(&format!("e2e-{tag}"));
     let script = format!(
-        "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}'",
+        "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}' {args}",
         tmux.history.path().display()
     );
     let out = tmux.run(&[
@@ -107,9 +117,6 @@ fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
         &script,
     ]);
     assert!(out.status.success(), "tmux new-session failed: {out:?}");
-    tmux.wait_for("the TUI with the demo URL", Duration::from_secs(10), |s| {
-        s.contains("demo http://127.0.0.1:") && s.contains("/get")
-    });
     Some(tmux)
 }
 
@@ -274,26 +281,14 @@ fn request_flags_fill_the_request_and_esc_ends_a_retry_wait() {
         "{}/retry-after?after=4&times=1&key=e2e-wait",
         demo.base_url()
     );
-    let bin = env!("CARGO_BIN_EXE_wirescope");
-    let tmux = Tmux::new("e2e-flags");
-    let script = format!(
-        "WIRESCOPE_HISTORY_DIR='{}' exec '{bin}' -H 'X-Trace: abc' --retry 2 '{url}'",
-        tmux.history.path().display()
-    );
-    let out = tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
+    let Some(tmux) = launch(
+        "flags",
         "120",
-        "-y",
         "40",
-        "sh",
-        "-c",
-        &script,
-    ]);
-    assert!(out.status.success(), "tmux new-session failed: {out:?}");
+        &format!("-H 'X-Trace: abc' --retry 2 '{url}'"),
+    ) else {
+        return;
+    };
     tmux.wait_for("the request from the flags", Duration::from_secs(10), |s| {
         s.contains("X-Trace: abc") && s.contains("▸ GET http://127.0.0.1:")
     });

@@ -9,13 +9,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 
-use tokio::io::AsyncWriteExt;
 use tokio::time::timeout;
 
 use super::dial::{self, mark, Origin};
-use super::error::{describe_io, ErrorPhase, TimeoutKind, WireError};
+use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Exchange, Negotiated, Response, TlsInfo};
-use super::h1::{self, ReadCtx, Reuse};
+use super::h1::{self, Reuse};
 use super::h2::{self, H2Conn};
 use super::h2_end;
 use super::jar::Jar;
@@ -28,6 +27,8 @@ use super::tap::{Recorder, Tap};
 use super::timeline::{Mark, Timeline};
 use super::tls::Trust;
 use super::warning::Warning;
+
+mod h1_exchange;
 
 #[derive(Default)]
 struct Inner {
@@ -352,120 +353,6 @@ impl Session {
         };
         self.run_h1(conn, false, spec, &url, flight, start, probe)
             .await
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    async fn run_h1(
-        &self,
-        mut conn: Conn,
-        reused: bool,
-        spec: &RequestSpec,
-        url: &url::Url,
-        flight: &mut Flight,
-        start: Instant,
-        probe: &Probe,
-    ) -> Result<Reuse, WireError> {
-        let opts = &spec.options;
-        let limits = opts.limits;
-        let (bytes, method) = match &spec.raw {
-            Some(raw) => (raw.clone(), h1::raw_method(raw)),
-            None => (h1::build_request(spec, url)?, spec.method.clone()),
-        };
-        if reused {
-            conn.tap.begin(Recorder::new(
-                start,
-                limits.max_head_bytes + limits.max_body_kept,
-                probe.clone(),
-            ));
-            conn.info.reused = true;
-            flight.timeline.reused = true;
-        }
-        self.connected(
-            flight,
-            &conn.info,
-            &conn.tls,
-            &conn.negotiated,
-            start,
-            probe,
-        );
-
-        let Flight {
-            timeline,
-            conn: slot,
-            response,
-            warnings,
-            ..
-        } = flight;
-        let tap = &mut slot.insert(conn).tap;
-        // Expect: 100-continue holds the body back until the server says
-        // (curl's behaviour): what it said is read again below.
-        let body_len = spec.body.as_ref().map_or(0, Vec::len);
-        let ask = spec.raw.is_none() && body_len > 0 && h1::asks_to_continue(&spec.headers);
-        let mut heard = Vec::new();
-        let mut withheld = false;
-        if ask {
-            let head = bytes.len() - body_len;
-            h1::write_request(tap, &bytes[..head], opts.read_timeout).await?;
-            let _ = timeout(opts.read_timeout, tap.flush()).await;
-            match h1::wait_to_continue(tap, &mut heard).await? {
-                h1::Word::Continue { timed_out: false } => {
-                    h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
-                }
-                h1::Word::Continue { timed_out: true } => {
-                    warnings.push(Warning::ExpectTimedOut);
-                    h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
-                }
-                h1::Word::Final(status) => {
-                    withheld = true;
-                    warnings.push(Warning::BodyWithheld {
-                        status,
-                        len: body_len,
-                    });
-                }
-            }
-        } else {
-            h1::write_request(tap, &bytes, opts.read_timeout).await?;
-        }
-        if let Ok(Err(e)) = timeout(opts.read_timeout, tap.flush()).await {
-            return Err(WireError::new(
-                ErrorPhase::Send,
-                format!("sending the request: {}", describe_io(&e)),
-            ));
-        }
-        // The socket accepted the last request byte when the write that
-        // carried it returned: the tap stamped it (on this clock).
-        let sent_at = tap.last_write_at().unwrap_or_else(|| start.elapsed());
-        timeline.mark(Mark::RequestSent, sent_at);
-        probe.send(Progress::Mark(Mark::RequestSent, sent_at));
-        let mut first_byte = || mark(timeline, probe, start, Mark::FirstByte);
-        let ctx = ReadCtx {
-            head_request: method.eq_ignore_ascii_case("HEAD"),
-            limits,
-            read_timeout: opts.read_timeout,
-            on_first_byte: &mut first_byte,
-            warnings,
-        };
-        let result = if heard.is_empty() {
-            h1::read_response(tap, ctx, response).await
-        } else {
-            let mut io = h1::Prefixed {
-                prefix: heard,
-                at: 0,
-                inner: &mut *tap,
-            };
-            h1::read_response(&mut io, ctx, response).await
-        };
-        // A body the server was told about and never got: the connection
-        // is in no state to carry another request.
-        let result = match (result, withheld) {
-            (Ok(_), true) => Ok(Reuse::Close),
-            (r, _) => r,
-        };
-        // The first byte is when the read that brought it returned.
-        if let (Some(_), Some(at)) = (timeline.first_byte, tap.first_read_at()) {
-            timeline.first_byte = Some(at);
-        }
-        result
     }
 
     #[allow(clippy::too_many_arguments)]
