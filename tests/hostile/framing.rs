@@ -163,6 +163,23 @@ cases! {
         .want(fails(StatusLine, "it speaks only HTTP/2 here"))
         .run();
 
+    expect_continue_answered_by_an_endless_head => Case::new(stream(
+            b"HTTP/1.1 100 Continue\r\nX-Flood: ".to_vec(),
+            vec![b'a'; 16 * 1024],
+            None,
+        ))
+        .spec(|s| {
+            s.method = "POST".into();
+            s.headers.push(("Expect".into(), "100-continue".into()));
+            s.body = Some(vec![b'b'; 1000]);
+        })
+        .want(fails(Headers, "larger than"))
+        .check(|ex| {
+            // The body was held back: the server never answered 100.
+            assert!(!ex.transcript.sent.ends_with(b"bbbb"));
+        })
+        .run();
+
     binary_garbage_reply => Case::new(reply(
             (0u8..=255).rev().cycle().take(2000).collect::<Vec<_>>(),
             Then::Hold,

@@ -33,7 +33,14 @@ pub enum Word {
     Continue { timed_out: bool },
     /// A final status first: the body must not be sent.
     Final(u16),
+    /// Not an HTTP head (or one larger than a head may be): the body is
+    /// not sent, and the response reader says what came.
+    Unreadable,
 }
+
+/// Most bytes kept while waiting: a peer streaming anything but a head
+/// must not make memory grow with what it sends.
+const MAX_WAIT_BYTES: usize = 256 * 1024;
 
 /// Reads what the server says within `EXPECT_WAIT`, keeping the bytes.
 pub async fn wait<S: AsyncRead + Unpin>(io: &mut S, got: &mut Vec<u8>) -> Result<Word, WireError> {
@@ -48,8 +55,11 @@ pub async fn wait<S: AsyncRead + Unpin>(io: &mut S, got: &mut Vec<u8>) -> Result
                 Some(s) if s >= 200 => return Ok(Word::Final(s)),
                 Some(_) => from += end,
                 // Not a status line: the reader will say what it is.
-                None => return Ok(Word::Final(0)),
+                None => return Ok(Word::Unreadable),
             }
+        }
+        if got.len() > MAX_WAIT_BYTES {
+            return Ok(Word::Unreadable);
         }
         if !read_more(io, got, &mut chunk, deadline).await? {
             return Ok(Word::Continue { timed_out: true });

@@ -81,6 +81,7 @@ impl Session {
                     warnings.push(Warning::ExpectTimedOut);
                     h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
                 }
+                h1::Word::Unreadable => withheld = true,
                 h1::Word::Final(status) => {
                     withheld = true;
                     warnings.push(Warning::BodyWithheld {
