@@ -388,6 +388,43 @@ async fn parallel_http2_exchanges_own_just_their_streams_bytes() {
     assert!(srv_written - received < 200, "{received} vs {srv_written}");
 }
 
+/// A connection that has carried more than one exchange may keep still
+/// records every later exchange whole: the cap is per exchange, not per
+/// connection (it was the connection's, so bytes past the first 16 MiB
+/// of a long-lived connection were missing from every later exchange).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_lived_http2_connection_keeps_each_exchange_whole() {
+    let counts = Arc::new(Counted::default());
+    let srv = sized_h2c(counts.clone()).await;
+    let session = Session::new();
+    let with_cap = |path: &str| {
+        let mut s = spec(srv.url(path), HttpVersion::Http2PriorKnowledge, None);
+        s.options.limits.max_head_bytes = 16 * 1024;
+        s.options.limits.max_body_kept = 64 * 1024;
+        s
+    };
+    let big = session.send(&with_cap("/1000000"), Probe::none()).await;
+    assert!(big.is_ok(), "{:?}", big.error);
+    let t = &big.transcript;
+    assert!(t.received.len() <= 80 * 1024, "kept {}", t.received.len());
+    assert!(t.received_total > 1_000_000, "counted {}", t.received_total);
+    assert!(t.truncated());
+    for _ in 0..3 {
+        let small = session.send(&with_cap("/500"), Probe::none()).await;
+        assert!(small.is_ok(), "{:?}", small.error);
+        assert!(small.timeline.reused, "the same connection");
+        let cap = small.h2.as_ref().expect("h2");
+        let t = &small.transcript;
+        assert!(!t.truncated(), "a later exchange lost bytes: {t:?}");
+        assert_eq!(own_frames(&t.received, cap.stream), 500);
+        own_frames(&t.sent, cap.stream);
+        // Its own stream's frames as the server wrote them: a HEADERS
+        // frame and one DATA frame of 500 bytes (9-byte headers each).
+        assert!(t.received.len() > 500 + 18, "{}", t.received.len());
+    }
+    assert_eq!(srv.accepted(), 1);
+}
+
 fn raw_frame(kind: u8, flags: u8, stream: u32, payload: &[u8]) -> Vec<u8> {
     let mut v = (payload.len() as u32).to_be_bytes()[1..].to_vec();
     v.extend([kind, flags]);
