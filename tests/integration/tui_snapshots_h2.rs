@@ -5,7 +5,7 @@
 //! the batch waterfall, a flow in the history and waterfall; no panic in
 //! tiny areas, nothing unescaped.
 
-mod common;
+use crate::common;
 
 use common::screen::{pane, whole};
 use ratatui::buffer::Buffer;

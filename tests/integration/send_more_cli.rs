@@ -1,7 +1,7 @@
 //! `wirescope send` for HTTP/2, --parallel, -L/--retry and lints, as a
 //! user runs it: the real binary against the in-process demo server.
 
-mod common;
+use crate::common;
 
 use std::process::Output;
 

@@ -5,7 +5,7 @@
 //! with its facts checked and the 200 in the response; `q` quits with
 //! exit status 0. Skipped (with a note) when tmux is not installed.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -5,7 +5,7 @@
 //! stopped at `--max-decoded`, a truncated gzip, and a body past the
 //! memory cap spilled to a temporary file that is gone at exit.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;

@@ -1,7 +1,7 @@
 //! `send --curl`, `--file/--name/--env`, `--export` and `--har`: the real
 //! binary against the in-process demo server.
 
-mod common;
+use crate::common;
 
 use common::{json_lines, send_cmd as run};
 use wirescope::demo::{DemoConfig, DemoServer};

@@ -5,7 +5,7 @@
 //! small, nothing a server sends reaches a cell unescaped, and NO_COLOR
 //! means no colors.
 
-mod common;
+use crate::common;
 
 use common::screen::{pane, whole};
 use ratatui::backend::TestBackend;

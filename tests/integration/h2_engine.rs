@@ -2,7 +2,7 @@
 //! streams multiplexed on one connection, and GOAWAY / RST_STREAM named
 //! in the error, against the demo server and purpose-built h2 servers.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -230,7 +230,8 @@ async fn a_silent_stream_times_out() {
         ex.error.unwrap().phase,
         ErrorPhase::Timeout(TimeoutKind::Read)
     );
-    assert!(started.elapsed() < Duration::from_millis(300 + 700));
+    // Before the server's 10 s hold ends the stream.
+    assert!(started.elapsed() < Duration::from_secs(10));
 }
 
 /// An upload the server takes slowly but steadily (window granted 16 KiB

@@ -1,7 +1,7 @@
 //! Flags given together with `send --curl` / `--file` are applied on top of
 //! the imported request, not dropped: the real binary against the demo server.
 
-mod common;
+use crate::common;
 
 use common::{ok_json_lines, send_cmd as run, sent_text as sent};
 use wirescope::demo::{DemoConfig, DemoServer};

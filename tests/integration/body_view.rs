@@ -5,7 +5,7 @@
 //! marks, the JSON path filter, the keys, terminal safety, and the first
 //! screen of a 10 MB JSON body made without formatting the rest.
 
-mod common;
+use crate::common;
 
 use common::screen::text;
 use ratatui::backend::TestBackend;

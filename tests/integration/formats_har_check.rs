@@ -3,7 +3,7 @@
 //! (exactly the entries recording makes) and a browser's (timings turned
 //! back into marks, no wire bytes).
 
-mod formats_support;
+use crate::formats_support;
 
 use std::time::Duration;
 

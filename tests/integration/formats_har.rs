@@ -4,7 +4,7 @@
 //! with redirects and retries that validates and re-imports (validator
 //! and import in detail: `formats_har_check.rs`).
 
-mod formats_support;
+use crate::formats_support;
 
 use std::time::{Duration, UNIX_EPOCH};
 

@@ -4,7 +4,7 @@
 //! session HAR `har_session` builds and validates, and a HAR file that
 //! cannot be created stops `send` before any request.
 
-mod common;
+use crate::common;
 
 use base64::Engine as _;
 use serde_json::{json, Value};

@@ -2,7 +2,7 @@
 //! its own exchange, the method/body rules hold, credentials stay with
 //! their origin, loops and limits stop with the hops listed.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

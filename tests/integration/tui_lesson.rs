@@ -6,7 +6,7 @@
 //! overlay. Also: every lesson pane survives zero-size and tiny areas,
 //! NO_COLOR means no colors, and meaning is in the text (✓/✗, badges).
 
-mod common;
+use crate::common;
 
 use common::screen::text;
 use std::time::Duration;

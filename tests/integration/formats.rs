@@ -4,7 +4,7 @@
 //! files, and HAR files imported into history (corrupt files:
 //! `src/formats/history_tests.rs`; HAR itself: `tests/formats_har.rs`).
 
-mod formats_support;
+use crate::formats_support;
 
 use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};

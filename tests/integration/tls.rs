@@ -3,7 +3,7 @@
 //! and stalled handshakes fail in phase tls (or connect-timeout) with words
 //! a person understands; --insecure works and is flagged.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::net::SocketAddr;

@@ -5,7 +5,7 @@
 //! redacted; snapshots of the Collection pane and the export chooser at
 //! 120×40 and 80×24.
 
-mod common;
+use crate::common;
 
 use common::screen::whole;
 use std::path::Path;

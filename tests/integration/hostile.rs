@@ -5,19 +5,15 @@
 //! Each family of misbehaviour is a module under `tests/hostile/`; each
 //! case is one test, judged the same way by `server::Case::run`.
 
-mod hostile {
-    #[macro_use]
-    pub mod server;
-    pub mod bodies;
-    pub mod framing;
-    pub mod h2;
-    pub mod network;
-    pub mod redirects;
-    pub mod slow;
-    pub mod tls;
-}
-
-use hostile::*;
+#[macro_use]
+pub mod server;
+pub mod bodies;
+pub mod framing;
+pub mod h2;
+pub mod network;
+pub mod redirects;
+pub mod slow;
+pub mod tls;
 
 /// The catalogue: at least 50 named misbehaviours, no name twice.
 #[test]

@@ -3,7 +3,7 @@
 //! literal and the trust store read once, HTTP/2 exchanges that own just
 //! their stream's bytes, and HTTP/2 interim responses.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -198,8 +198,17 @@ async fn marks_agree_with_the_servers_own_timestamps() {
     check_marks("h2 over TLS", &ex, &stamps);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_ip_literal_has_no_dns_and_the_roots_are_read_once() {
+/// Counts roots read by the whole process, so it runs in one of its own.
+#[test]
+fn an_ip_literal_has_no_dns_and_the_roots_are_read_once() {
+    if !common::in_own_process("record::an_ip_literal_has_no_dns_and_the_roots_are_read_once") {
+        return;
+    }
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(ip_literal_and_roots());
+}
+
+async fn ip_literal_and_roots() {
     let (addr, ca) = h2_tls_server(Shared::default()).await;
     let url = format!("https://{addr}/");
     for _ in 0..3 {
@@ -220,7 +229,7 @@ async fn an_ip_literal_has_no_dns_and_the_roots_are_read_once() {
     }
     // Three sessions, each trusting a --cacert file that vouches for the
     // server: the system store (≈160 files) was never read, inside an
-    // exchange or out (no test in this binary needs it).
+    // exchange or out (this process runs this test alone).
     assert_eq!(wirescope::wire::tls::root_loads(), 0);
     // Without --cacert it is read once per process, before the clock.
     let warmed = wirescope::wire::tls::warm().await;

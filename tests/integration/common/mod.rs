@@ -169,3 +169,30 @@ pub fn sent_text(doc: &serde_json::Value) -> String {
         .expect("sent_b64 is base64");
     String::from_utf8_lossy(&b).into_owned()
 }
+
+/// Set in a child that runs one test in a process of its own.
+const OWN_PROCESS: &str = "WIRESCOPE_TEST_OWN_PROCESS";
+
+/// For a test that checks process-wide counts (all tests share one
+/// binary, so others would move them): in the test harness it runs this
+/// binary again with just `test` (its full path) and checks that the
+/// child ran it and passed, returning `false`; in that child it returns
+/// `true` and the test does its work.
+pub fn in_own_process(test: &str) -> bool {
+    if std::env::var_os(OWN_PROCESS).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary");
+    let out = std::process::Command::new(exe)
+        .args(["--exact", test, "--test-threads", "1"])
+        .env(OWN_PROCESS, "1")
+        .output()
+        .expect("run the test binary again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test} in its own process:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
+}

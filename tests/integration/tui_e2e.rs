@@ -9,7 +9,7 @@
 //! temporary `WIRESCOPE_HISTORY_DIR`, as in every test here). Skipped
 //! (with a note) when tmux is not installed.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 
@@ -139,9 +139,10 @@ fn redirects_show_their_hops_and_h2c_shows_frames() {
     assert!(screen.contains("200 OK"), "{screen}");
     assert!(screen.contains("redirect followed: 302"), "{screen}");
 
-    // HTTP version: the option row above the four last ones; h2c is the
-    // third choice after auto.
-    tmux.keys(&["G", "k", "k", "k", "k", "k"]);
+    // HTTP version: the option row above the seven last ones (redirects,
+    // max redirects, retries, retry backoff, retry POST/PATCH, cookie jar,
+    // batch size); h2c is the third choice after auto.
+    tmux.keys(&["G", "k", "k", "k", "k", "k", "k", "k"]);
     tmux.keys(&["Enter", "Enter", "Enter"]);
     tmux.wait_for("h2c chosen", Duration::from_secs(5), |s| {
         s.contains("HTTP version     h2c prior knowledge")

@@ -5,7 +5,7 @@
 //! in order and case, body). Clients that are not installed are skipped
 //! with a note; nothing is installed at test time.
 
-mod formats_support;
+use crate::formats_support;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

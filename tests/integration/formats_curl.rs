@@ -3,7 +3,7 @@
 //! command is the spec the first import made, and exporting it again
 //! gives the same command. Running the exports: `formats_export.rs`.
 
-mod formats_support;
+use crate::formats_support;
 
 use formats_support::corpus::CORPUS;
 use wirescope::formats::{parse_curl, to_curl};

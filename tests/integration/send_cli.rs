@@ -2,7 +2,7 @@
 //! embedded demo server (in-process, loopback) and purpose-built servers.
 //! Output is checked as text and as JSON; exit codes per failure phase.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::Output;
@@ -254,7 +254,8 @@ async fn each_failure_has_its_own_phase_and_exit_code_inside_its_timeout() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(started.elapsed() < Duration::from_millis(500 + 1500));
+    // Long before the kernel would give up on the SYN (minutes).
+    assert!(started.elapsed() < Duration::from_secs(30));
 
     // Read timeout: the demo server waits 3 s before answering.
     let d = demo().await;
@@ -266,7 +267,8 @@ async fn each_failure_has_its_own_phase_and_exit_code_inside_its_timeout() {
     ])
     .await;
     assert_eq!(out.status.code(), Some(21));
-    assert!(started.elapsed() < Duration::from_millis(500 + 1500));
+    // Before the server's answer at 3 s.
+    assert!(started.elapsed() < Duration::from_secs(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-timeout"));
 
     // A server that closes mid-body.
