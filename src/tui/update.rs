@@ -107,6 +107,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         return Vec::new();
     }
     app.notice = None;
+    if super::workflow::on_pasted_key(app, &key) {
+        return Vec::new();
+    }
     match keymap::lookup(&app.key_state(), &key) {
         Some(action) => perform(app, action, key),
         None => {
