@@ -149,9 +149,11 @@ pub async fn dial(
     let mut tls_stream = match timeout(opts.connect_timeout, handshake).await {
         Ok(Ok(s)) => s,
         Ok(Err(e)) => {
-            return Err(WireError::new(
-                ErrorPhase::Tls,
-                tls::describe_handshake_error(&e, &origin.host, &recording.seen(), alpn),
+            return Err(tls::handshake_error(
+                &e,
+                &origin.host,
+                &recording.seen(),
+                alpn,
             ))
         }
         Err(_) => {

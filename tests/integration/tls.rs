@@ -140,10 +140,21 @@ async fn unknown_issuer_fails_and_insecure_is_loud() {
         .await;
     let e = ex.error.expect("must fail");
     assert_eq!(e.phase, ErrorPhase::Tls);
+    assert!(e.message.contains("unknown authority"), "{}", e.message);
+    // The remedy is each front-end's: flags for send, rows and keys in the TUI.
+    assert_eq!(
+        e.remedy,
+        Some(wirescope::wire::error::Remedy::TrustCertificate)
+    );
+    assert!(e.cli_message().contains("--cacert"), "{}", e.cli_message());
+    let tui = e.tui_message();
     assert!(
-        e.message.contains("unknown authority") && e.message.contains("--cacert"),
-        "{}",
-        e.message
+        tui.contains("CA file row of Options") && tui.contains("press v"),
+        "{tui}"
+    );
+    assert!(
+        !tui.contains("--"),
+        "no CLI flags in the TUI's words: {tui}"
     );
 
     let off = TlsOptions {
