@@ -89,9 +89,10 @@ impl Read for FileReader {
 pub(crate) struct BodySink {
     keep: usize,
     spill: Spill,
-    /// Copy what arrives into `Response::arriving`. Not for an
-    /// identity-coded HTTP/1.1 body kept in memory only: that one is a
-    /// slice of the transcript (`settle`).
+    /// Copy what arrives into `Response::arriving`. Not for a body the
+    /// record holds already, kept in memory only: an identity-coded
+    /// HTTP/1.1 body is a slice of the transcript (`settle`), an HTTP/2
+    /// body the stream's DATA payloads (`h2_stream`).
     copy: bool,
     file: Option<BufWriter<File>>,
     failed: Option<String>,
@@ -99,11 +100,15 @@ pub(crate) struct BodySink {
 
 impl BodySink {
     pub(crate) fn new(limits: &Limits, framing: Framing) -> Self {
-        let identity = matches!(framing, Framing::ContentLength(_) | Framing::CloseDelimited);
+        let in_record = matches!(
+            framing,
+            Framing::ContentLength(_) | Framing::CloseDelimited | Framing::Http2
+        );
         BodySink {
             keep: limits.max_body_kept,
             spill: limits.spill,
-            copy: !identity || limits.spill != Spill::Off,
+            // With spill on, what memory holds starts the spill file.
+            copy: !in_record || limits.spill != Spill::Off,
             file: None,
             failed: None,
         }
@@ -189,7 +194,7 @@ impl BodySink {
 /// HTTP/1.1 body becomes the slice of the transcript it arrived in, up to
 /// `keep` bytes (one copy in memory, not two); any other body is what
 /// arrived, de-framed.
-pub fn settle(resp: &mut Response, received: &Bytes, keep: usize) {
+pub fn settle(resp: &mut Response, received: &super::rope::Rope, keep: usize) {
     let identity = matches!(
         resp.framing,
         Framing::ContentLength(_) | Framing::CloseDelimited

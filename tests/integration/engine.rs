@@ -40,7 +40,7 @@ async fn content_length_response_is_recorded_byte_exact() {
     let srv = canned(R, false).await;
     let ex = send(&spec(srv.url("/x"))).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
-    assert_eq!(ex.transcript.received, R);
+    assert_eq!(&ex.transcript.received[..], R);
     let r = ex.response.unwrap();
     assert_eq!((r.status, &r.body[..]), (200, &b"hello"[..]));
     assert_eq!(r.headers[1], ("X-Case".into(), "Kept".into()));
@@ -56,7 +56,7 @@ async fn chunked_body_keeps_its_framing_on_the_wire() {
     let srv = canned(R, false).await;
     let ex = send(&spec(srv.url("/"))).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
-    assert_eq!(ex.transcript.received, R);
+    assert_eq!(&ex.transcript.received[..], R);
     let r = ex.response.unwrap();
     assert_eq!(&r.body[..], b"Wikipedia");
     assert_eq!((r.framing, r.chunk_count), (Framing::Chunked, 2));
