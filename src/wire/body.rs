@@ -90,10 +90,14 @@ pub(crate) struct BodySink {
     keep: usize,
     spill: Spill,
     /// Copy what arrives into `Response::arriving`. Not for a body the
-    /// record holds already, kept in memory only: an identity-coded
-    /// HTTP/1.1 body is a slice of the transcript (`settle`), an HTTP/2
-    /// body the stream's DATA payloads (`h2_stream`).
+    /// record holds already: an identity-coded HTTP/1.1 body is a slice of
+    /// the transcript (`settle`), an HTTP/2 body the stream's DATA
+    /// payloads (`h2_stream`).
     copy: bool,
+    /// Spilling a body the record holds starts at its first byte (there
+    /// is no copy to start the file from later), unless its announced
+    /// length fits in memory (`expect`).
+    spill_from_start: bool,
     file: Option<BufWriter<File>>,
     failed: Option<String>,
 }
@@ -107,8 +111,8 @@ impl BodySink {
         BodySink {
             keep: limits.max_body_kept,
             spill: limits.spill,
-            // With spill on, what memory holds starts the spill file.
-            copy: !in_record || limits.spill != Spill::Off,
+            copy: !in_record,
+            spill_from_start: in_record,
             file: None,
             failed: None,
         }
@@ -132,13 +136,22 @@ impl BodySink {
         if self.spill == Spill::Off || self.failed.is_some() {
             return;
         }
-        if self.file.is_none() && resp.body_len > self.keep as u64 {
-            // Outgrew memory: from now on the whole body goes to disk,
-            // starting with what memory already holds.
+        let outgrew = resp.body_len > self.keep as u64;
+        if self.file.is_none() && outgrew && !self.copy && !self.spill_from_start {
+            // Announced to fit, it did not: its start is only in the
+            // transcript, so a file could not hold it whole.
+            self.failed = Some("the body outgrew its announced Content-Length".into());
+            return;
+        }
+        if self.file.is_none() && (self.spill_from_start || outgrew) {
+            // Outgrew memory (or may, with no copy to start from later):
+            // from now on the whole body goes to disk, starting with what
+            // memory already holds.
             match tempfile::tempfile() {
                 Ok(file) => {
                     let mut w = BufWriter::with_capacity(1 << 20, file);
-                    let before = &resp.arriving[..resp.arriving.len() - data.len().min(room)];
+                    let copied = if self.copy { data.len().min(room) } else { 0 };
+                    let before = &resp.arriving[..resp.arriving.len() - copied];
                     if let Err(e) = w.write_all(before) {
                         self.failed = Some(e.to_string());
                         return;
@@ -181,10 +194,14 @@ impl BodySink {
         }
     }
 
-    /// Room for a body whose length is announced, sized once.
-    pub(crate) fn expect(&self, resp: &mut Response, len: usize) {
+    /// Room for a body whose length is announced, sized once; one that
+    /// fits in memory is never spilled.
+    pub(crate) fn expect(&mut self, resp: &mut Response, len: usize) {
         if self.copy {
             resp.arriving.reserve_exact(len.min(self.keep));
+        }
+        if len <= self.keep {
+            self.spill_from_start = false;
         }
     }
 }
