@@ -149,7 +149,7 @@ impl BodySink {
             // memory already holds.
             match tempfile::tempfile() {
                 Ok(file) => {
-                    let mut w = BufWriter::with_capacity(1 << 20, file);
+                    let mut w = BufWriter::with_capacity(256 << 10, file);
                     let copied = if self.copy { data.len().min(room) } else { 0 };
                     let before = &resp.arriving[..resp.arriving.len() - copied];
                     if let Err(e) = w.write_all(before) {
@@ -175,6 +175,10 @@ impl BodySink {
     /// Flushes the file into `resp.body_file`; a disk problem becomes a
     /// warning, never a failed exchange.
     pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<Warning>) {
+        // Spilled from the start but small after all: memory has it whole.
+        if resp.body_len <= self.keep as u64 {
+            self.file = None;
+        }
         if let Some(w) = self.file.take() {
             match w.into_inner() {
                 Ok(file) => {

@@ -632,3 +632,22 @@ async fn a_kept_connection_closed_as_the_request_goes_out() {
         .any(|w| matches!(w, wirescope::wire::Warning::StaleNotRetried { .. })));
     assert_eq!(srv.accepted(), 2, "no new connection for the POST");
 }
+
+/// With no length announced, a body the record holds spills from its
+/// first byte; one that ends small keeps no file.
+#[tokio::test]
+async fn an_unannounced_small_body_keeps_no_spill_file() {
+    let srv = serve(|mut s| async move {
+        read_head(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nsmall body")
+            .await;
+    })
+    .await;
+    let mut s = spec(srv.url("/"));
+    s.options.limits.spill = wirescope::wire::Spill::TempFile;
+    let ex = send(&s).await;
+    let r = ex.response.as_ref().expect("a response");
+    assert_eq!(&r.body[..], b"small body");
+    assert!(r.body_file.is_none());
+}
