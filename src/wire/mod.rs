@@ -1,5 +1,5 @@
-//! The engine: dials, taps and speaks HTTP/1.1, recording exactly what
-//! crossed the socket and when. It must never import ratatui or crossterm;
+//! The engine: dials, taps and speaks HTTP/1.1 and HTTP/2 (over TLS or
+//! not), recording exactly what crossed the socket and when. It must never import ratatui or crossterm;
 //! everything it learns is returned as plain data (`Exchange`) or reported
 //! live through a `Probe`.
 

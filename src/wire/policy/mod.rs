@@ -5,6 +5,7 @@
 
 pub mod conditional;
 mod redirect;
+pub mod rate;
 mod retry;
 
 use std::time::{Duration, SystemTime};
