@@ -311,3 +311,43 @@ fn request_flags_fill_the_request_and_esc_ends_a_retry_wait() {
     }
     drop(demo);
 }
+
+/// Keys work while a large body downloads: each key's effect is on screen
+/// while the header still says IN FLIGHT (checked by polling the screen;
+/// no wall-clock assertion). 10 MiB dripped over 6 s by the demo server.
+#[test]
+fn keys_take_effect_during_a_large_download() {
+    let Some(tmux) = start("download-keys", "120", "40") else {
+        return;
+    };
+    tmux.keys(&["e", "C-w"]);
+    tmux.keys(&["-l", "drip?numbytes=10485760&duration=6"]);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the download under way", Duration::from_secs(10), |s| {
+        s.contains("IN FLIGHT") && s.contains("drip")
+    });
+    // Focus the Waterfall: its border turns heavy (▶4) while in flight.
+    tmux.keys(&["4"]);
+    let screen = tmux.wait_for("the Waterfall focused", Duration::from_secs(5), |s| {
+        s.contains("▶4 Waterfall")
+    });
+    assert!(
+        screen.contains("IN FLIGHT"),
+        "the key waited for the download:\n{screen}"
+    );
+    // The Wire pane to hex, and back to text.
+    tmux.keys(&["2", "x"]);
+    let screen = tmux.wait_for("Wire in hex", Duration::from_secs(5), |s| {
+        s.contains("Wire · hex")
+    });
+    assert!(screen.contains("IN FLIGHT"), "{screen}");
+    tmux.keys(&["x"]);
+    let screen = tmux.wait_for("Wire in text", Duration::from_secs(5), |s| {
+        s.contains("Wire · text")
+    });
+    assert!(screen.contains("IN FLIGHT"), "{screen}");
+    tmux.wait_for("the download done", Duration::from_secs(30), |s| {
+        s.contains("DONE 200")
+    });
+    tmux.keys(&["q"]);
+}
