@@ -44,10 +44,22 @@ pub(crate) async fn delay(req: &Req, secs: &str) -> Resp {
     let Some(wait) = seconds(secs, MAX_DELAY_SECS) else {
         return bad_request("delay must be a number of seconds (0 to 10)");
     };
+    let slept = std::time::Instant::now();
     tokio::time::sleep(wait).await;
+    let slept = slept.elapsed();
     let mut doc = echo::document(req);
     doc.insert("delay".into(), json!(wait.as_secs_f64()));
-    response::json(StatusCode::OK, &Value::Object(doc))
+    let mut resp = response::json(StatusCode::OK, &Value::Object(doc));
+    // The server's own account of its time, measured (Server-Timing):
+    // the waterfall draws it inside the client's wait.
+    let timing = format!(
+        "delay;dur={:.1};desc=\"slept as asked\"",
+        slept.as_secs_f64() * 1000.0
+    );
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&timing) {
+        resp.headers_mut().insert("server-timing", v);
+    }
+    resp
 }
 
 fn query_or<T: std::str::FromStr>(req: &Req, name: &str, default: T) -> Result<T, String> {

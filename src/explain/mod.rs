@@ -12,6 +12,7 @@ pub mod lints;
 pub mod methods;
 pub mod readings;
 mod request_lints;
+pub mod server_timing;
 pub mod status;
 mod text;
 

@@ -36,6 +36,7 @@ pub fn read_header(name: &str, value: &str, request_url: Option<&url::Url>) -> O
         "connection" => return framing::connection(value),
         "keep-alive" => return framing::keep_alive(value),
         "location" => location(value, request_url),
+        "server-timing" => return super::server_timing::reading(value),
         _ => return None,
     };
     Some(reading)

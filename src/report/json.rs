@@ -65,6 +65,18 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                     .collect::<Vec<_>>())
                 .unwrap_or_default()),
         )
+        // The server's own account of its time (Server-Timing), beside
+        // the client's `timings`.
+        .with(
+            "server_timing",
+            json!(resp
+                .map(|r| crate::explain::server_timing::of_headers(&r.headers)
+                    .0
+                    .iter()
+                    .map(|m| json!({"name": m.name, "dur_ms": m.dur, "desc": m.desc}))
+                    .collect::<Vec<_>>())
+                .unwrap_or_default()),
+        )
         .with("body_len", json!(resp.map(|r| r.body_len)))
         .with("framing", json!(resp.map(|r| format!("{:?}", r.framing))))
         // Where the reader found the body (HTTP/1.1): transcript offsets

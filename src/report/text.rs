@@ -229,7 +229,12 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     }
     if sections.timing && ex.connection.is_some() {
         out.push('\n');
-        out.push_str(&waterfall::render(&ex.timeline));
+        let server = ex
+            .response
+            .as_ref()
+            .map(|r| crate::explain::server_timing::of_headers(&r.headers).0)
+            .unwrap_or_default();
+        out.push_str(&waterfall::render(&ex.timeline, &server));
     }
     out
 }

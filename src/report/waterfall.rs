@@ -4,12 +4,16 @@
 
 use std::time::Duration;
 
-use crate::wire::timeline::{SpanState, Timeline};
+use crate::explain::server_timing::{label, Metric};
+use crate::wire::timeline::{Phase, SpanState, Timeline};
 
 /// Width of the bar area in characters.
 const BAR: usize = 48;
 
-pub fn render(t: &Timeline) -> String {
+/// The waterfall; `server`: the response's `Server-Timing` metrics, each
+/// drawn under the waiting phase from its start (the server says how long,
+/// not when).
+pub fn render(t: &Timeline, server: &[Metric]) -> String {
     let spans = t.spans(None);
     let end = spans
         .iter()
@@ -45,6 +49,11 @@ pub fn render(t: &Timeline) -> String {
                     ms(s.duration()),
                     w = BAR + 1
                 ));
+                if s.phase == Phase::Wait {
+                    for m in server {
+                        out.push_str(&server_row(m, s.start, s.duration(), &scale));
+                    }
+                }
             }
         }
     }
@@ -55,6 +64,37 @@ pub fn render(t: &Timeline) -> String {
         axis(end)
     ));
     out
+}
+
+/// "    ↳ db    53.0 ms  |   ▒▒▒ |  server said", from the wait's start.
+fn server_row(
+    m: &Metric,
+    start: Duration,
+    wait: Duration,
+    scale: &dyn Fn(Duration) -> usize,
+) -> String {
+    let name = format!("↳ {}", m.name.chars().take(12).collect::<String>());
+    let Some(dur) = m.dur else {
+        return format!("    {name:<13} {:>10}  {}\n", "-", label(m));
+    };
+    let d = Duration::from_secs_f64(dur / 1000.0);
+    let from = scale(start).min(BAR);
+    let width = scale(start + d)
+        .saturating_sub(from)
+        .max(1)
+        .min(BAR + 1 - from);
+    let bar = format!("{}{}", " ".repeat(from), "▒".repeat(width));
+    let longer = if d > wait {
+        " — longer than the whole wait we measured"
+    } else {
+        ""
+    };
+    format!(
+        "    {name:<13} {:>7.1} ms  |{bar:<w$}| server: {}{longer}\n",
+        dur,
+        label(m),
+        w = BAR + 1
+    )
 }
 
 fn ms(d: Duration) -> f64 {
@@ -88,7 +128,7 @@ mod tests {
         ] {
             t.mark(m, Duration::from_millis(at));
         }
-        let text = render(&t);
+        let text = render(&t, &[]);
         assert!(text.contains("TCP connect"));
         assert!(text.contains("skipped (plain http)"));
         assert!(text.contains("waiting (TTFB)     87.0 ms"));
@@ -99,5 +139,41 @@ mod tests {
                 text.lines().next().map(|l| l.chars().count()).unwrap_or(0)
             );
         }
+    }
+
+    #[test]
+    fn the_servers_own_timings_sit_under_the_wait() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        for (m, at) in [
+            (Mark::DnsDone, 0),
+            (Mark::Connected, 1),
+            (Mark::Ready, 1),
+            (Mark::RequestSent, 2),
+            (Mark::FirstByte, 52),
+            (Mark::Done, 60),
+        ] {
+            t.mark(m, Duration::from_millis(at));
+        }
+        let (server, _) =
+            crate::explain::server_timing::parse(["db;dur=30;desc=query, cdn;dur=80, cache"]);
+        let text = render(&t, &server);
+        let lines: Vec<&str> = text.lines().collect();
+        let wait = lines
+            .iter()
+            .position(|l| l.contains("waiting (TTFB)"))
+            .unwrap();
+        assert!(lines[wait + 1].contains("↳ db") && lines[wait + 1].contains("30.0 ms"));
+        assert!(lines[wait + 1].contains("server: db 30 ms (query)"));
+        assert!(!lines[wait + 1].contains("longer"));
+        assert!(
+            lines[wait + 2].contains("longer than the whole wait"),
+            "{}",
+            lines[wait + 2]
+        );
+        assert!(lines[wait + 3].contains("↳ cache") && lines[wait + 3].contains(" - "));
+        assert!(lines[wait + 4].contains("download"));
+        // The bar starts where the wait starts.
+        let bar = |l: &str, c: char| l.split('|').nth(1).unwrap().find(c);
+        assert_eq!(bar(lines[wait + 1], '▒'), bar(lines[wait], '█'));
     }
 }

@@ -744,3 +744,50 @@ async fn json_tells_where_the_reader_found_each_chunk() {
     );
     assert_eq!(at(&l["range"], 1), SENT.len());
 }
+
+/// The server's own account (Server-Timing) beside the client's: a server
+/// that sleeps a known 300 ms and says how long it slept; the JSON carries
+/// its metrics, the client's wait covers them, and the text waterfall
+/// draws them under the wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn server_timing_sits_inside_the_wait_the_client_measured() {
+    let srv = common::serve(|mut s| async move {
+        common::read_head(&mut s).await;
+        let started = std::time::Instant::now();
+        tokio::time::sleep(THINK).await;
+        let slept = started.elapsed().as_secs_f64() * 1000.0;
+        let head = format!(
+            "HTTP/1.1 200 OK\r\nServer-Timing: think;dur={slept:.1};desc=\"slept\", db;dur=5\r\nContent-Length: 2\r\n\r\nok"
+        );
+        let _ = s.write_all(head.as_bytes()).await;
+    })
+    .await;
+    let url = srv.url("/");
+    let out = common::send_cmd(&["--format", "json", &url]).await;
+    let doc = &common::ok_json_lines(&out)[0];
+    let st = doc["server_timing"].as_array().expect("server_timing");
+    assert_eq!(st[0]["name"], "think");
+    assert_eq!(st[0]["desc"], "slept");
+    let think = st[0]["dur_ms"].as_f64().expect("dur");
+    assert!(think >= THINK.as_millis() as f64, "{think}");
+    assert_eq!(st[1]["dur_ms"], 5.0);
+    let wait = doc["timings"]["wait"].as_f64().expect("wait");
+    assert!(
+        wait >= think,
+        "the client waited {wait} ms, the server says {think}"
+    );
+
+    let out = common::send_cmd(&["--print", "timing", &url]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    let w = lines
+        .iter()
+        .position(|l| l.contains("waiting (TTFB)"))
+        .expect("wait row");
+    assert!(
+        lines[w + 1].contains("↳ think") && lines[w + 1].contains("server: think"),
+        "{text}"
+    );
+    assert!(lines[w + 2].contains("↳ db"), "{text}");
+    assert!(!text.contains("longer than the whole wait"), "{text}");
+}

@@ -127,6 +127,46 @@ fn reused_connection_shows_skipped_phases() {
 }
 
 #[test]
+fn server_timing_is_drawn_under_the_wait() {
+    let mut app = fixture::app();
+    let mut x = fixture::exchange();
+    let mut t = wirescope::wire::Timeline::new(std::time::SystemTime::UNIX_EPOCH);
+    for (m, at) in [
+        (wirescope::wire::Mark::DnsDone, 0),
+        (wirescope::wire::Mark::Connected, 1),
+        (wirescope::wire::Mark::Ready, 1),
+        (wirescope::wire::Mark::RequestSent, 2),
+        (wirescope::wire::Mark::FirstByte, 42),
+        (wirescope::wire::Mark::Done, 44),
+    ] {
+        t.mark(m, std::time::Duration::from_millis(at));
+    }
+    x.timeline = t;
+    if let Some(r) = x.response.as_mut() {
+        r.headers
+            .push(("Server-Timing".into(), "db;dur=30, cdn;dur=90".into()));
+    }
+    fixture::push_done(&mut app, x);
+    let shown = pane(&mut app, PaneId::Waterfall, 60, 14);
+    let rows: Vec<&str> = shown.lines().collect();
+    let wait = rows
+        .iter()
+        .position(|l| l.contains("waiting (TTFB)"))
+        .expect("{shown}");
+    assert!(
+        rows[wait + 1].contains("↳ db") && rows[wait + 1].contains("30.0 ms"),
+        "{shown}"
+    );
+    // Longer than the whole wait the client measured: marked.
+    assert!(
+        rows[wait + 2].contains("↳ cdn") && rows[wait + 2].contains('!'),
+        "{shown}"
+    );
+    assert!(rows[wait + 3].contains("download"), "{shown}");
+    insta::assert_snapshot!("waterfall_server_timing", shown);
+}
+
+#[test]
 fn errors_show_their_phase_and_insecure_exchanges_warn() {
     let mut app = fixture::app();
     let mut x = fixture::exchange();

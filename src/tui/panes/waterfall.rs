@@ -57,6 +57,41 @@ fn skipped_reason(phase: Phase, reused: bool) -> String {
     }
 }
 
+/// A `Server-Timing` metric under the wait: its bar from the wait's start
+/// (the server says how long, not when), its words in the ms column's
+/// place; `!` when it is longer than the whole wait the client measured.
+fn server_row(
+    m: &crate::explain::server_timing::Metric,
+    start: Duration,
+    wait: Duration,
+    total: Duration,
+    bar_w: usize,
+    t: &Theme,
+) -> Line<'static> {
+    let name = format!(" ↳ {}", m.name);
+    let label = Span::styled(format!("{:<LABEL$}", clip(&name, LABEL - 1)), t.dim);
+    let Some(dur) = m.dur else {
+        return Line::from(vec![
+            label,
+            Span::styled(
+                clip(&crate::explain::server_timing::label(m), bar_w + MS),
+                t.dim,
+            ),
+        ]);
+    };
+    let d = Duration::from_secs_f64(dur / 1000.0);
+    let a = col(start, total, bar_w).min(bar_w - 1);
+    let b = col(start + d, total, bar_w).max(a + 1).min(bar_w);
+    let bar = " ".repeat(a) + &"▒".repeat(b - a);
+    let over = if d > wait { "!" } else { "" };
+    let ms = format!("{}{over}", fmt_ms(d));
+    Line::from(vec![
+        label,
+        Span::styled(format!("{bar:<bar_w$}"), t.phase(Phase::Wait)),
+        Span::styled(format!("{ms:>MS$}"), t.dim),
+    ])
+}
+
 /// Column of time `d` on a bar `width` cells wide spanning `total`.
 pub(super) fn col(d: Duration, total: Duration, width: usize) -> usize {
     let f = d.as_secs_f64() / total.as_secs_f64().max(1e-9);
@@ -98,7 +133,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .max(Duration::from_micros(1));
     put(buf, inner, 0, &summary(e, &t));
     let reused = e.timeline().reused;
-    for (i, s) in spans.iter().enumerate() {
+    // The server's own timings (Server-Timing) under the wait, as many as
+    // the pane has rows to spare.
+    let server = e
+        .exchange
+        .as_ref()
+        .and_then(|x| x.response.as_ref())
+        .map(|r| crate::explain::server_timing::of_headers(&r.headers).0)
+        .unwrap_or_default();
+    let spare = (inner.height as usize).saturating_sub(spans.len() + 3);
+    let mut y = 1;
+    for s in spans.iter() {
         let label = Span::styled(
             format!("{:<LABEL$}", clip(s.phase.label(), LABEL - 1)),
             t.base,
@@ -144,14 +189,26 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         };
         let ms_w = MS.min(width.saturating_sub(LABEL + bar.width()));
         let ms = Span::styled(format!("{ms:>ms_w$}"), t.base);
-        put(buf, inner, i + 1, &Line::from(vec![label, bar, ms]));
+        put(buf, inner, y, &Line::from(vec![label, bar, ms]));
+        y += 1;
+        if s.phase == Phase::Wait && s.state == SpanState::Done {
+            for m in server.iter().take(spare) {
+                put(
+                    buf,
+                    inner,
+                    y,
+                    &server_row(m, s.start, s.duration(), total, bar_w, &t),
+                );
+                y += 1;
+            }
+        }
     }
     // The axis: ticks at 0, ½ and the end, labelled below.
     let mut axis: Vec<char> = "─".repeat(bar_w).chars().collect();
     for k in [0, bar_w / 2, bar_w - 1] {
         axis[k] = '┬';
     }
-    let row = spans.len() + 1;
+    let row = y;
     put(
         buf,
         inner,
