@@ -223,6 +223,9 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     }
     if sections.tls {
         connection_facts(ex, &mut out);
+        if let Some(p) = ex.connection.as_ref().and_then(|c| c.proxy.as_ref()) {
+            out.push_str(&super::proxy::text(p, sections.show_secrets));
+        }
     }
     for w in &ex.warnings {
         let _ = writeln!(out, "warning: {}", sanitize_text(&w.to_string()));

@@ -22,6 +22,9 @@ pub enum ErrorPhase {
     Input,
     Dns,
     Connect,
+    /// The proxy refused or broke the tunnel (a non-2xx answer to
+    /// CONNECT, a SOCKS5 failure reply, a garbled handshake).
+    Proxy,
     Tls,
     Send,
     StatusLine,
@@ -37,6 +40,7 @@ impl ErrorPhase {
             ErrorPhase::Input => "input",
             ErrorPhase::Dns => "dns",
             ErrorPhase::Connect => "connect",
+            ErrorPhase::Proxy => "proxy",
             ErrorPhase::Tls => "tls",
             ErrorPhase::Send => "send",
             ErrorPhase::StatusLine => "status-line",
@@ -60,6 +64,7 @@ impl ErrorPhase {
             ErrorPhase::StatusLine => 14,
             ErrorPhase::Headers => 15,
             ErrorPhase::Body => 16,
+            ErrorPhase::Proxy => 17,
             ErrorPhase::Timeout(TimeoutKind::Connect) => 20,
             ErrorPhase::Timeout(TimeoutKind::Read) => 21,
             ErrorPhase::Timeout(TimeoutKind::Total) => 22,

@@ -19,6 +19,7 @@ mod negotiate;
 pub mod policy;
 mod pool;
 pub mod probe;
+pub mod proxy;
 mod rawtap;
 mod sendq;
 pub mod session;

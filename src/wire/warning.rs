@@ -65,6 +65,11 @@ pub enum Warning {
     UrlCredentialsSent { user: String },
     /// The URL had credentials but the request its own Authorization.
     UrlCredentialsUnused { user: String },
+    /// A proxy was set (`from`: "flag", "env:HTTPS_PROXY", ...) but this
+    /// URL went direct, and why (`NO_PROXY`'s entry, `-x ""`).
+    ProxyBypassed { from: String, why: String },
+    /// `--proxy-user` was given but no proxy was used.
+    ProxyUserUnused,
 }
 
 impl fmt::Display for Warning {
@@ -72,6 +77,13 @@ impl fmt::Display for Warning {
         match self {
             Warning::VerifyOff => f.write_str(
                 "TLS certificate verification was OFF (--insecure): anyone on the path could have read or changed this exchange",
+            ),
+            Warning::ProxyBypassed { from, why } => write!(
+                f,
+                "a proxy is set ({from}) but was not used for this URL: {why}; it went direct"
+            ),
+            Warning::ProxyUserUnused => f.write_str(
+                "--proxy-user was given but no proxy was used for this URL: the credentials were not sent",
             ),
             Warning::TrustStoreWait(d) => write!(
                 f,
