@@ -235,6 +235,17 @@ fn curl_options(o: &Options) -> Vec<String> {
     if o.retry.backoff != d.retry.backoff {
         args.push(format!("--retry-delay {}", secs(o.retry.backoff)));
     }
+    // The proxy given on the command line; one from the environment is
+    // read again by curl from the same environment.
+    if let Some(p) = &o.proxy.flag {
+        args.push(format!("--proxy {}", shell::quote(p.as_bytes())));
+    }
+    if let Some(n) = &o.proxy.noproxy {
+        args.push(format!("--noproxy {}", shell::quote(n.as_bytes())));
+    }
+    if let Some(u) = &o.proxy.user {
+        args.push(format!("--proxy-user {}", shell::quote(u.as_bytes())));
+    }
     if o.cookies == CookieJar::On {
         // An empty -b switches curl's cookie engine on without a file.
         args.push("--cookie ''".into());
