@@ -74,11 +74,13 @@ pub enum Field {
     AcceptEncoding,
     /// Send the body compressed (`Content-Encoding`): off or a coding.
     Compress,
+    /// The proxy (`-x`); empty: the environment's, as curl reads it.
+    Proxy,
 }
 
 impl Field {
     /// The Options rows, in the order the pane lists them.
-    pub const OPTIONS: [Field; 13] = [
+    pub const OPTIONS: [Field; 14] = [
         Field::AcceptEncoding,
         Field::Compress,
         Field::ConnectTimeout,
@@ -92,6 +94,7 @@ impl Field {
         Field::RetryUnsafe,
         Field::Cookies,
         Field::Parallel,
+        Field::Proxy,
     ];
 }
 
@@ -181,6 +184,11 @@ impl RequestForm {
                 .unwrap_or_default(),
             Field::Retries => self.options.retry.attempts.to_string(),
             Field::Parallel => self.parallel.to_string(),
+            Field::Proxy => match self.options.proxy.flag.as_deref() {
+                Some("") => "none".into(),
+                Some(p) => p.to_string(),
+                None => String::new(),
+            },
             Field::Body
             | Field::Verify
             | Field::Http
@@ -225,6 +233,18 @@ impl RequestForm {
                 self.options.retry.attempts = parse_count(text, 10, "tries in all")? as u32
             }
             Field::Parallel => self.parallel = parse_count(text, 16, "requests per batch")?,
+            Field::Proxy => {
+                let p = &mut self.options.proxy;
+                p.flag = match text.trim() {
+                    "" => None,
+                    "none" | "\"\"" => Some(String::new()),
+                    t => {
+                        crate::wire::proxy::Proxy::parse(t, "Options").map_err(|e| e.message)?;
+                        Some(t.to_string())
+                    }
+                };
+                p.flag_from = "Options".into();
+            }
             Field::Body
             | Field::Verify
             | Field::Http
