@@ -356,6 +356,16 @@ async fn the_tunnel_is_timed_as_its_own_phase() {
         .expect("tls row");
     assert_eq!(tunnel.end, tls.start);
     assert_eq!(tunnel.start, t.connected.unwrap());
+    // History keeps the phase (to the microsecond, so within rounding).
+    let back =
+        wirescope::formats::HistoryEntry::from_exchange(&ex, wirescope::formats::Redaction::On)
+            .timeline();
+    assert!(back.tunnel);
+    assert!(
+        (back.har().tunnel - h.tunnel).abs() < 0.01,
+        "{:?} vs {h:?}",
+        back.har()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -582,4 +592,138 @@ async fn curl_and_wirescope_say_the_same_to_the_proxy() {
         assert!(n >= 2, "{lines:?}");
         assert_eq!(lines[n - 2], lines[n - 1], "curl then wirescope");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_through_a_proxy_are_reused_and_never_shared_with_direct_ones() {
+    let d = demo(false).await;
+    let p = http_proxy(HttpBehaviour::default()).await;
+    let url = format!("{}/get", d.base_url());
+    let session = Session::new();
+    let a = session
+        .send(&spec(&url, Some(&p.url("http"))), Probe::none())
+        .await;
+    let b = session
+        .send(&spec(&url, Some(&p.url("http"))), Probe::none())
+        .await;
+    assert_eq!((status(&a), status(&b)), (200, 200));
+    assert_eq!(
+        p.seen().connections,
+        1,
+        "the second request reused the proxy connection"
+    );
+    let bc = b.connection.as_ref().expect("connection");
+    assert!(
+        bc.reused && bc.proxy.is_some(),
+        "a reused connection still says it is proxied"
+    );
+    assert_eq!(p.request_lines()[0], format!("GET {url} HTTP/1.1"));
+    // A direct request to the same origin gets its own connection.
+    let c = session.send(&spec(&url, None), Probe::none()).await;
+    assert_eq!(status(&c), 200);
+    let cc = c.connection.as_ref().expect("connection");
+    assert!(!cc.reused && cc.proxy.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn h2c_and_raw_bytes_go_through_a_tunnel_even_on_plain_http() {
+    let d = demo(false).await;
+    let p = http_proxy(HttpBehaviour::default()).await;
+    let url = format!("{}/get", d.base_url());
+    let mut s = spec(&url, Some(&p.url("http")));
+    s.options.http = wirescope::wire::HttpVersion::Http2PriorKnowledge;
+    let ex = send(&s).await;
+    assert_eq!(status(&ex), 200);
+    assert_eq!(ex.negotiated.as_ref().map(|n| n.version), Some("HTTP/2"));
+    let port = d.addr().port();
+    assert_eq!(
+        p.request_lines()[0],
+        format!("CONNECT 127.0.0.1:{port} HTTP/1.1")
+    );
+    // Raw bytes cannot be rewritten into absolute-form: they are tunnelled.
+    let mut s = spec(&url, Some(&p.url("http")));
+    s.raw = Some(
+        format!("GET /get HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+            .into_bytes(),
+    );
+    let ex = send(&s).await;
+    assert_eq!(status(&ex), 200);
+    assert_eq!(
+        p.request_lines()[1],
+        format!("CONNECT 127.0.0.1:{port} HTTP/1.1")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_proxy_is_a_connect_error_that_names_it() {
+    let d = demo(false).await;
+    // A port nothing listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("{}/get", d.base_url());
+    let out = run(&["-x", &format!("127.0.0.1:{port}"), &url], &[]).await;
+    assert_eq!(out.status.code(), Some(11));
+    let err =
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(
+        err.contains(&format!("proxy 127.0.0.1:{port}: could not connect")),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_text_report_shows_the_proxy_and_masks_its_credentials() {
+    let d = demo(false).await;
+    let tls = demo(true).await;
+    let p = http_proxy(HttpBehaviour::default()).await;
+    let proxy = format!("http://alice:hunter2@{}", p.addr);
+    // Forwarded: Proxy-Authorization is in the request head, masked.
+    let out = run(&["-x", &proxy, &format!("{}/get", d.base_url())], &[]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(text.contains("Proxy-Authorization: Basic"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "via http proxy http://alice:****@{} (from flag)",
+            p.addr
+        )),
+        "{text}"
+    );
+    assert!(
+        !text.contains("hunter2") && !text.contains(&b64("alice:hunter2")),
+        "{text}"
+    );
+    // Tunnelled: the CONNECT and the answer are shown, masked too, and
+    // the waterfall has its tunnel row.
+    let ca = tls.ca_path().expect("ca").to_string_lossy().into_owned();
+    let out = run(
+        &[
+            "-x",
+            &proxy,
+            "--cacert",
+            &ca,
+            &format!("{}/get", tls.base_url()),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        text.contains("CONNECT localhost:") && text.contains("HTTP/1.1 200 Connection established"),
+        "{text}"
+    );
+    assert!(text.contains("proxy tunnel"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains(&b64("alice:hunter2")),
+        "{text}"
+    );
 }
