@@ -247,10 +247,8 @@ impl Session {
         // absolute-form; https, HTTP/2 and raw bytes (which cannot be
         // rewritten) go through a CONNECT tunnel.
         let forward = route.proxy.as_ref().is_some_and(|p| {
-            matches!(
-                p.kind,
-                super::proxy::ProxyKind::Http | super::proxy::ProxyKind::Https
-            ) && !origin.tls
+            p.kind.is_http()
+                && !origin.tls
                 && opts.http != HttpVersion::Http2PriorKnowledge
                 && spec.raw.is_none()
         });

@@ -54,6 +54,11 @@ impl ProxyEnv {
         ProxyEnv { vars }
     }
 
+    /// The names of the variables set (their values may hold passwords).
+    pub fn names(&self) -> Vec<&'static str> {
+        self.vars.iter().map(|(k, _)| *k).collect()
+    }
+
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .iter()
@@ -84,8 +89,9 @@ impl ProxyEnv {
 }
 
 /// What the user said about proxies, for the engine to resolve per URL
-/// (a redirect to another host may go another way).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// (a redirect to another host may go another way). Its `Debug` masks
+/// the passwords: options get printed in diagnostics.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ProxySettings {
     /// `-x URL`; `Some("")` is curl's `-x ""`: no proxy at all, whatever
     /// the environment says.
@@ -97,6 +103,24 @@ pub struct ProxySettings {
     /// `--proxy-user USER:PASSWORD` (replaces the proxy URL's).
     pub user: Option<String>,
     pub env: ProxyEnv,
+}
+
+impl std::fmt::Debug for ProxySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxySettings")
+            .field("flag", &self.flag.as_deref().map(super::mask_url))
+            .field("flag_from", &self.flag_from)
+            .field("noproxy", &self.noproxy)
+            .field(
+                "user",
+                &self
+                    .user
+                    .as_deref()
+                    .map(|u| u.split(':').next().unwrap_or_default()),
+            )
+            .field("env", &self.env.names())
+            .finish()
+    }
 }
 
 /// How a URL is reached.
@@ -151,7 +175,13 @@ pub fn route(scheme: &str, host: &str, s: &ProxySettings) -> Result<Route, WireE
     }
     let mut proxy = Proxy::parse(&text, &from)?;
     if let Some(u) = &s.user {
-        let (user, pass) = u.split_once(':').unwrap_or((u.as_str(), ""));
+        // curl would prompt for a missing password; we never guess one.
+        let (user, pass) = u.split_once(':').ok_or_else(|| {
+            WireError::new(
+                super::super::error::ErrorPhase::Input,
+                "--proxy-user takes USER:PASSWORD (curl would prompt for the password)",
+            )
+        })?;
         proxy.credentials = Some((user.to_string(), pass.to_string()));
     }
     out.proxy = Some(proxy);
@@ -321,6 +351,19 @@ mod tests {
             ("flag", Some(("u".into(), "pw".into())))
         );
         assert!(route("http", "internal.test", &s).unwrap().proxy.is_none());
+        let bad = ProxySettings {
+            user: Some("bob".into()),
+            ..s.clone()
+        };
+        assert!(route("http", "example.org", &bad).is_err());
+        let shown = format!(
+            "{:?}",
+            ProxySettings {
+                flag: Some("http://u:pw@p:1".into()),
+                ..s.clone()
+            }
+        );
+        assert!(!shown.contains("pw"), "{shown}");
         let off = ProxySettings {
             flag: Some(String::new()),
             ..s

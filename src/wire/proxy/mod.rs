@@ -50,7 +50,8 @@ impl ProxyKind {
         }
     }
 
-    fn is_http(self) -> bool {
+    /// An HTTP(S) proxy (which can forward plain http in absolute-form).
+    pub fn is_http(self) -> bool {
         matches!(self, ProxyKind::Http | ProxyKind::Https)
     }
 }
@@ -186,9 +187,7 @@ pub fn authority(host: &str, port: u16) -> String {
 /// A proxy URL as typed, its password masked (for error messages about
 /// a URL that did not parse far enough to be a `Proxy`).
 pub fn mask_url(text: &str) -> String {
-    let Some((scheme, rest)) = text.split_once("://").or(Some(("", text))) else {
-        return text.to_string();
-    };
+    let (scheme, rest) = text.split_once("://").unwrap_or(("", text));
     let prefix = match scheme.is_empty() {
         true => String::new(),
         false => format!("{scheme}://"),
