@@ -727,3 +727,23 @@ async fn the_text_report_shows_the_proxy_and_masks_its_credentials() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tls_and_http2_through_a_socks5h_tunnel() {
+    let d = demo(true).await;
+    let p = socks5_proxy(None).await;
+    let mut s = spec(&format!("{}/get", d.base_url()), Some(&p.url("socks5h")));
+    s.options.tls.ca_file = d.ca_path().map(Into::into);
+    let ex = send(&s).await;
+    assert_eq!(status(&ex), 200);
+    assert_eq!(ex.negotiated.as_ref().map(|n| n.version), Some("HTTP/2"));
+    assert_eq!(
+        p.seen().socks_targets,
+        vec![format!("name:localhost:{}", d.addr().port())]
+    );
+    let h = ex.timeline.har();
+    assert!(
+        h.tunnel >= 0.0 && h.ssl >= 0.0 && h.connect >= h.tunnel + h.ssl - 0.01,
+        "{h:?}"
+    );
+}
