@@ -133,8 +133,13 @@ impl Timeline {
         }
     }
 
-    /// Records a mark (the first one of each kind wins).
+    /// Records a mark (the first one of each kind wins). A tunnel mark
+    /// also says the tunnel phase applies, so a live view (which only
+    /// gets marks) draws its row too.
     pub fn mark(&mut self, mark: Mark, at: Duration) {
+        if mark == Mark::TunnelDone {
+            self.tunnel = true;
+        }
         let slot = match mark {
             Mark::DnsDone => &mut self.dns_done,
             Mark::Connected => &mut self.connected,
