@@ -88,13 +88,13 @@ impl Field {
         Field::TotalTimeout,
         Field::Verify,
         Field::CaFile,
+        Field::Proxy,
         Field::Http,
         Field::Redirects,
         Field::Retries,
         Field::RetryUnsafe,
         Field::Cookies,
         Field::Parallel,
-        Field::Proxy,
     ];
 }
 
