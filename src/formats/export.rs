@@ -93,14 +93,41 @@ impl ExportFormat {
 /// The request in `format`: source text for the code formats, the exact
 /// bytes for `Raw` (a raw-mode request's own bytes).
 pub fn export(spec: &RequestSpec, format: ExportFormat) -> Vec<u8> {
-    match format {
-        ExportFormat::Curl => to_curl(spec).into_bytes(),
-        ExportFormat::Httpie => to_httpie(spec).into_bytes(),
-        ExportFormat::Python => to_python(spec).into_bytes(),
-        ExportFormat::Httpx => to_httpx(spec).into_bytes(),
-        ExportFormat::Reqwest => to_reqwest(spec).into_bytes(),
-        ExportFormat::Fetch => to_fetch(spec).into_bytes(),
-        ExportFormat::Raw => to_raw(spec),
+    let code = match format {
+        ExportFormat::Curl => return to_curl(spec).into_bytes(),
+        ExportFormat::Raw => return to_raw(spec),
+        ExportFormat::Httpie => to_httpie(spec),
+        ExportFormat::Python => to_python(spec),
+        ExportFormat::Httpx => to_httpx(spec),
+        ExportFormat::Reqwest => to_reqwest(spec),
+        ExportFormat::Fetch => to_fetch(spec),
+    };
+    let comment = match format {
+        ExportFormat::Reqwest | ExportFormat::Fetch => "//",
+        _ => "#",
+    };
+    format!("{}{code}", proxy_note(spec, comment)).into_bytes()
+}
+
+/// The other clients' code does not set a proxy given with -x: said in a
+/// comment above it rather than dropped without a word.
+fn proxy_note(spec: &RequestSpec, comment: &str) -> String {
+    let p = &spec.options.proxy;
+    match p.flag.as_deref() {
+        Some("") => format!(
+            "{comment} Sent with no proxy (-x \"\"): make sure this client uses none either.\n"
+        ),
+        Some(url) => {
+            let mut note = format!(
+                "{comment} Sent through the proxy {url} (-x): configure it in this client, the code below does not."
+            );
+            if let Some(n) = &p.noproxy {
+                note.push_str(&format!(" Hosts that go direct: {n}."));
+            }
+            note.push('\n');
+            note
+        }
+        None => String::new(),
     }
 }
 

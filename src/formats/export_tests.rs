@@ -374,3 +374,19 @@ fn a_proxy_given_on_the_command_line_goes_into_the_curl_export() {
         "{out}"
     );
 }
+
+#[test]
+fn other_clients_are_told_about_the_proxy_they_do_not_set() {
+    let mut s = RequestSpec::get("https://h.example/");
+    s.options.proxy.flag = Some("http://proxy:3128".into());
+    let py = String::from_utf8(export(&s, ExportFormat::Python)).unwrap();
+    assert!(
+        py.starts_with("# Sent through the proxy http://proxy:3128 (-x)"),
+        "{py}"
+    );
+    let js = String::from_utf8(export(&s, ExportFormat::Fetch)).unwrap();
+    assert!(js.starts_with("// Sent through the proxy"), "{js}");
+    s.options.proxy.flag = None;
+    let py = String::from_utf8(export(&s, ExportFormat::Python)).unwrap();
+    assert!(!py.contains("proxy"), "{py}");
+}
