@@ -463,6 +463,13 @@ async fn a_refusing_proxy_exits_17_with_its_answer_shown() {
     let out = run(&["--format", "json", "-x", &proxy, &url], &[]).await;
     assert_eq!(out.status.code(), Some(17));
     let doc = json_doc(&out);
+    let lints = doc["lints"].as_array().cloned().unwrap_or_default();
+    assert!(
+        lints
+            .iter()
+            .any(|l| l["code"] == "proxy-credentials-cleartext" && l["severity"] == "info"),
+        "credentials to a loopback http:// proxy are an info lint: {lints:?}"
+    );
     assert_eq!(doc["error"]["phase"], "proxy");
     assert_eq!(doc["connection"]["proxy"]["connect"]["status"], 407);
     assert_eq!(
