@@ -222,10 +222,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
         out.push('\n');
     }
     if sections.tls {
-        connection_facts(ex, &mut out);
-        if let Some(p) = ex.connection.as_ref().and_then(|c| c.proxy.as_ref()) {
-            out.push_str(&super::proxy::text(p, sections.show_secrets));
-        }
+        connection_facts(ex, sections.show_secrets, &mut out);
     }
     for w in &ex.warnings {
         let _ = writeln!(out, "warning: {}", sanitize_text(&w.to_string()));
@@ -237,7 +234,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     out
 }
 
-fn connection_facts(ex: &Exchange, out: &mut String) {
+fn connection_facts(ex: &Exchange, show_secrets: bool, out: &mut String) {
     if let Some(c) = &ex.connection {
         let resolved = c
             .resolved
@@ -258,6 +255,10 @@ fn connection_facts(ex: &Exchange, out: &mut String) {
         }
         for (addr, why) in &c.failed_attempts {
             let _ = writeln!(out, "  tried {addr}: {why}");
+        }
+        // The proxy before the TLS inside its tunnel, as on the wire.
+        if let Some(p) = &c.proxy {
+            out.push_str(&super::proxy::text(p, show_secrets));
         }
     }
     if let Some(tls) = &ex.tls {
