@@ -116,7 +116,12 @@ pub async fn dial_via(
         Ok(r) => r,
         Err(_) => Err(WireError::timeout(
             super::super::error::TimeoutKind::Connect,
-            &format!("{who}the tunnel was not open"),
+            &match proxy.kind.is_http() {
+                true => format!("{who}no answer to CONNECT (is it an HTTP proxy?)"),
+                false => {
+                    format!("{who}the SOCKS5 handshake did not finish (is it a SOCKS5 proxy?)")
+                }
+            },
             opts.connect_timeout,
         )),
     };
