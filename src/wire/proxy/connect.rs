@@ -18,7 +18,8 @@ use crate::report::escape::escape_bytes;
 const MAX_HEAD: usize = 64 * 1024;
 /// Body bytes of a refusal kept for the message and the record.
 const MAX_REFUSAL_BODY: usize = 16 * 1024;
-/// How long a refusal's body is waited for (it is only for display).
+/// How long a refusal's body is waited for, in all (it is only for
+/// display; a proxy that trickles it must not hold the error back).
 const REFUSAL_BODY_WAIT: Duration = Duration::from_secs(1);
 /// Characters of a refusal's body quoted in the error message.
 const QUOTED: usize = 300;
@@ -158,12 +159,16 @@ async fn read_refusal_body<S: AsyncRead + Unpin>(
 ) {
     let want = length.unwrap_or(MAX_REFUSAL_BODY).min(MAX_REFUSAL_BODY);
     let mut buf = [0u8; 4096];
-    while rec.received.len() - head_end < want {
-        match timeout(REFUSAL_BODY_WAIT, io.read(&mut buf)).await {
-            Ok(Ok(n)) if n > 0 => rec.received.extend_from_slice(&buf[..n]),
-            _ => break,
+    let read = async {
+        while rec.received.len() - head_end < want {
+            match io.read(&mut buf).await {
+                Ok(n) if n > 0 => rec.received.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
         }
-    }
+    };
+    // Whatever arrived by then is kept (the record is filled as it reads).
+    let _ = timeout(REFUSAL_BODY_WAIT, read).await;
 }
 
 #[cfg(test)]
