@@ -371,4 +371,18 @@ mod tests {
         let r = route("https", "example.org", &off).unwrap();
         assert!(r.proxy.is_none() && !r.notes.is_empty());
     }
+
+    proptest::proptest! {
+        /// Any host against any list: an answer, never a panic; `*`
+        /// always matches; a host always matches itself.
+        #[test]
+        fn no_proxy_never_panics(host in "[a-z0-9.:\\[\\]/*-]{0,24}", list in "[a-z0-9.:, \\[\\]/*-]{0,48}") {
+            let _ = no_proxy_match(&host, &list);
+            proptest::prop_assert!(no_proxy_match(&host, "*").is_some());
+            let plain = host.trim_matches(|c| c == '[' || c == ']' || c == '.');
+            if !plain.is_empty() && !plain.contains(['/', ',', ' ', '[', ']']) && !plain.starts_with('.') {
+                proptest::prop_assert!(no_proxy_match(plain, plain).is_some(), "{} vs itself", plain);
+            }
+        }
+    }
 }
