@@ -410,6 +410,11 @@ async fn send_honours_the_environment_as_curl_does() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(p.seen().connections, before, "HTTP_PROXY was ignored");
     assert!(json_doc(&out)["connection"]["proxy"].is_null());
+    let warnings = json_doc(&out)["warnings"].to_string();
+    assert!(
+        warnings.contains("HTTP_PROXY is set but was not used"),
+        "said, not silent: {warnings}"
+    );
     assert_eq!(json_doc(&out)["timings"]["tunnel"], -1.0);
     // ALL_PROXY, for any scheme.
     let s = socks5_proxy(None).await;

@@ -70,6 +70,8 @@ pub enum Warning {
     ProxyBypassed { from: String, why: String },
     /// `--proxy-user` was given but no proxy was used.
     ProxyUserUnused,
+    /// A proxy variable that is set and, by rule, not read (`HTTP_PROXY`).
+    ProxyEnvIgnored { var: String, why: String },
 }
 
 impl fmt::Display for Warning {
@@ -82,6 +84,9 @@ impl fmt::Display for Warning {
                 f,
                 "a proxy is set ({from}) but was not used for this URL: {why}; it went direct"
             ),
+            Warning::ProxyEnvIgnored { var, why } => {
+                write!(f, "{var} is set but was not used: {why}")
+            }
             Warning::ProxyUserUnused => f.write_str(
                 "--proxy-user was given but no proxy was used for this URL: the credentials were not sent",
             ),

@@ -13,9 +13,11 @@ use super::super::error::WireError;
 use super::super::warning::Warning;
 use super::Proxy;
 
-/// The variables curl reads for proxies, in the order it reads them.
-pub const VARS: [&str; 7] = [
+/// The variables curl reads for proxies, in the order it reads them, and
+/// `HTTP_PROXY`, which it does not read, kept to say so.
+pub const VARS: [&str; 8] = [
     "http_proxy",
+    "HTTP_PROXY",
     "https_proxy",
     "HTTPS_PROXY",
     "all_proxy",
@@ -150,6 +152,13 @@ pub fn route(scheme: &str, host: &str, s: &ProxySettings) -> Result<Route, WireE
             .proxy_for(scheme)
             .map(|(var, v)| (v.to_string(), format!("env:{var}"))),
     };
+    // curl's httpoxy rule, said rather than applied in silence.
+    if scheme == "http" && s.env.get("HTTP_PROXY").is_some() && s.env.get("http_proxy").is_none() {
+        out.notes.push(Warning::ProxyEnvIgnored {
+            var: "HTTP_PROXY".into(),
+            why: "http URLs read only lowercase http_proxy, as curl does (a CGI request header can set HTTP_PROXY); set http_proxy to use it".into(),
+        });
+    }
     let Some((text, from)) = candidate else {
         if s.user.is_some() {
             out.notes.push(Warning::ProxyUserUnused);
@@ -277,6 +286,16 @@ mod tests {
     fn uppercase_http_proxy_is_not_read() {
         let e = env(&[("HTTP_PROXY", "http://p:1")]);
         assert_eq!(e.proxy_for("http"), None);
+        let s = ProxySettings {
+            env: e.clone(),
+            ..Default::default()
+        };
+        let r = route("http", "h", &s).unwrap();
+        assert!(r.proxy.is_none());
+        assert!(
+            matches!(&r.notes[..], [Warning::ProxyEnvIgnored { var, .. }] if var == "HTTP_PROXY")
+        );
+        assert!(route("https", "h", &s).unwrap().notes.is_empty());
         let e = env(&[("http_proxy", "http://p:1"), ("HTTPS_PROXY", "http://q:2")]);
         assert_eq!(e.proxy_for("http"), Some(("http_proxy", "http://p:1")));
         assert_eq!(e.proxy_for("https"), Some(("HTTPS_PROXY", "http://q:2")));
