@@ -196,7 +196,7 @@ pub fn entry_doc(ex: &Exchange, redaction: Redaction) -> Obj<'_> {
             "error",
             json!(ex.error.as_ref().map(|e| json!({
                 "phase": e.phase.name(),
-                "message": scrub(redaction, &e.message),
+                "message": scrub(redaction, &e.cli_message()),
             }))),
         )
         .with("reused", json!(ex.timeline.reused))

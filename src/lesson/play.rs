@@ -71,7 +71,7 @@ pub async fn play(
                     out,
                     "error [{}]: {}",
                     e.phase,
-                    report::escape::sanitize_text(&e.message)
+                    report::escape::sanitize_text(&e.cli_message())
                 )?;
             }
         }

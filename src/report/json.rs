@@ -198,7 +198,7 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
             json!(ex
                 .error
                 .as_ref()
-                .map(|e| json!({"phase": e.phase.name(), "message": e.message}))),
+                .map(|e| json!({"phase": e.phase.name(), "message": e.cli_message()}))),
         )
 }
 

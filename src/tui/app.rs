@@ -113,6 +113,10 @@ pub enum Mode {
 #[derive(Debug, Clone, Default)]
 pub struct WireState {
     pub view: WireView,
+    /// The user picked `view` (x): it stands. Until then each exchange
+    /// opens in the view that reads best for it — hex for HTTP/2, whose
+    /// frames are binary, text for HTTP/1.x.
+    pub chosen: bool,
     /// First visible row.
     pub scroll: usize,
     /// Scroll to the highlighted header at the next frame.

@@ -121,6 +121,8 @@ pub(super) fn on_hop_done(
         notes,
         exchange,
     } = *hop;
+    // Every hop decodes under the session's limits, as any exchange does.
+    let decode = app.decode;
     let Some(e) = hop_entry(app, flow, index) else {
         return Vec::new();
     };
@@ -133,7 +135,7 @@ pub(super) fn on_hop_done(
         notes,
     });
     let id = e.id;
-    e.finish(Box::new(exchange), Default::default());
+    e.finish(Box::new(exchange), decode);
     after_done(app, id)
 }
 

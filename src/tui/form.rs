@@ -60,10 +60,14 @@ pub enum Field {
     CaFile,
     /// auto / http1.1 / http2 / h2c prior knowledge (cycles).
     Http,
-    /// Follow redirects (`-L`, at most 10) or not.
+    /// Follow redirects (`-L`) or not.
     Redirects,
+    /// Hops followed at most (`--max-redirs`).
+    MaxRedirects,
     /// Tries in all (1: no retries).
     Retries,
+    /// The first wait between tries (`--retry-backoff`); it doubles.
+    RetryBackoff,
     /// Retry POST/PATCH too.
     RetryUnsafe,
     /// The session's cookie jar takes part or not.
@@ -80,7 +84,7 @@ pub enum Field {
 
 impl Field {
     /// The Options rows, in the order the pane lists them.
-    pub const OPTIONS: [Field; 14] = [
+    pub const OPTIONS: [Field; 16] = [
         Field::AcceptEncoding,
         Field::Compress,
         Field::ConnectTimeout,
@@ -91,7 +95,9 @@ impl Field {
         Field::Proxy,
         Field::Http,
         Field::Redirects,
+        Field::MaxRedirects,
         Field::Retries,
+        Field::RetryBackoff,
         Field::RetryUnsafe,
         Field::Cookies,
         Field::Parallel,
@@ -183,6 +189,8 @@ impl RequestForm {
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
             Field::Retries => self.options.retry.attempts.to_string(),
+            Field::MaxRedirects => self.options.redirects.max.to_string(),
+            Field::RetryBackoff => secs(self.options.retry.backoff),
             Field::Parallel => self.parallel.to_string(),
             Field::Proxy => match self.options.proxy.flag.as_deref() {
                 Some("") => "none".into(),
@@ -232,6 +240,10 @@ impl RequestForm {
             Field::Retries => {
                 self.options.retry.attempts = parse_count(text, 10, "tries in all")? as u32
             }
+            Field::MaxRedirects => {
+                self.options.redirects.max = parse_count(text, 50, "redirects followed")? as _
+            }
+            Field::RetryBackoff => self.options.retry.backoff = parse_timeout(text)?,
             Field::Parallel => self.parallel = parse_count(text, 16, "requests per batch")?,
             Field::Proxy => {
                 let p = &mut self.options.proxy;

@@ -60,6 +60,17 @@ fn options_toggle_cycle_and_parse() {
     f.toggle(Field::RetryUnsafe);
     assert!(f.spec().unwrap().options.retry.non_idempotent);
     assert!(RequestForm::is_toggle(Field::Http) && !RequestForm::is_toggle(Field::Retries));
+    // Max redirects and the retry backoff are rows of their own.
+    assert!(f.set_field_text(Field::MaxRedirects, "0").is_err());
+    assert!(f.set_field_text(Field::MaxRedirects, "3").is_ok());
+    assert_eq!(f.spec().unwrap().options.redirects.max, 3);
+    assert_eq!(f.field_text(Field::MaxRedirects), "3");
+    assert!(f.set_field_text(Field::RetryBackoff, "soon").is_err());
+    assert!(f.set_field_text(Field::RetryBackoff, "250ms").is_ok());
+    assert_eq!(
+        f.spec().unwrap().options.retry.backoff,
+        std::time::Duration::from_millis(250)
+    );
 }
 
 #[test]

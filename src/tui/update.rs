@@ -86,7 +86,9 @@ fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
             let decode = app.decode;
             if let Some(e) = app.entry_mut(id).filter(|e| e.in_flight()) {
                 e.finish(exchange, decode);
-                return actions::after_done(app, id);
+                let cmds = actions::after_done(app, id);
+                fit_wire_view(app);
+                return cmds;
             }
         }
         Event::Cancelled { id } => {
@@ -105,6 +107,9 @@ fn on_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         return Vec::new();
     }
     app.notice = None;
+    if super::workflow::on_pasted_key(app, &key) {
+        return Vec::new();
+    }
     match keymap::lookup(&app.key_state(), &key) {
         Some(action) => perform(app, action, key),
         None => {
@@ -167,7 +172,10 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
             }
         }
         Action::ToggleWireView => toggle_wire_view(app),
-        Action::ToggleTheme => app.theme_kind = app.theme_kind.toggled(),
+        Action::ToggleTheme => {
+            app.theme_kind = app.theme_kind.toggled();
+            app.notice = Some(format!("theme: {} (t: next)", app.theme_kind.name()));
+        }
         Action::CycleMethod => app.form.cycle_method(),
         Action::CustomMethod => {
             app.form.field = Field::Method;
@@ -206,9 +214,19 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
                 }
             }
             f if RequestForm::is_toggle(f) => app.form.toggle(f),
-            _ => {}
+            Field::Body | Field::Method | Field::Url | Field::AddHeader => {}
+            _ => app.notice = Some("Space flips on/off rows; Enter edits this one".into()),
         },
-        Action::ToggleVerify => app.form.toggle_verify(),
+        Action::ToggleVerify => {
+            app.form.toggle_verify();
+            app.notice = Some(match app.form.options.tls.verify {
+                crate::wire::Verify::On => "TLS verification on for the next send (v: off)".into(),
+                crate::wire::Verify::Off => {
+                    "TLS verification OFF for the next send: any certificate is accepted (v: on)"
+                        .into()
+                }
+            });
+        }
         Action::UseDemoUrl => match &app.demo_url {
             Some(d) => {
                 app.form.url = format!("{}/get", d.trim_end_matches('/'));
@@ -252,10 +270,22 @@ fn perform(app: &mut App, action: Action, key: KeyEvent) -> Vec<Command> {
         | Action::Left
         | Action::Right
         | Action::ShowBody => super::body_keys::perform(app, action),
-        Action::ToggleLanes => app.lanes = !app.lanes,
+        Action::ToggleLanes => {
+            app.lanes = !app.lanes;
+            app.notice = Some(if app.lanes {
+                "Waterfall: one lane per exchange of the flow or batch (l: phases)".into()
+            } else {
+                "Waterfall: the selected exchange's phases (l: lanes)".into()
+            });
+        }
         Action::ToggleSecrets => {
             app.reveal_secrets = !app.reveal_secrets;
             super::search::secrets_toggled(app);
+            app.notice = Some(if app.reveal_secrets {
+                "secrets shown (credentials, cookies); press again to mask them".into()
+            } else {
+                "secrets masked as •".into()
+            });
         }
         Action::Work(w) => return super::workflow::perform(app, w),
         Action::LessonNext
@@ -365,6 +395,21 @@ pub(super) fn select(app: &mut App, i: usize) {
         app.frames.scroll = 0;
         app.frames.picked = false;
     }
+    fit_wire_view(app);
+}
+
+/// Until the user picks a view, the shown exchange's own: hex for an
+/// HTTP/2 transcript (binary frames read as `\u{0}\u{0}\u{6}…` in text),
+/// text otherwise.
+fn fit_wire_view(app: &mut App) {
+    if app.wire.chosen {
+        return;
+    }
+    let h2 = app
+        .entry()
+        .and_then(|e| e.exchange.as_ref())
+        .is_some_and(|x| x.h2.is_some());
+    app.wire.view = if h2 { WireView::Hex } else { WireView::Text };
 }
 
 /// Flips text/hex and keeps the same bytes at the top of the pane.
@@ -374,6 +419,11 @@ fn toggle_wire_view(app: &mut App) {
         WireView::Text => WireView::Hex,
         WireView::Hex => WireView::Text,
     };
+    app.wire.chosen = true;
+    app.notice = Some(match app.wire.view {
+        WireView::Text => "Wire shows text, CR LF visible (x: hex)".into(),
+        WireView::Hex => "Wire shows hex (x: text)".into(),
+    });
 }
 
 #[cfg(test)]

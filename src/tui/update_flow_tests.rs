@@ -269,3 +269,38 @@ fn esc_during_a_retry_wait_ends_the_flow() {
     assert!(ev(&mut app, Event::HopStarted { flow, index: 1 }).is_empty());
     assert_eq!(app.entries.len(), 1);
 }
+
+#[test]
+fn a_hop_decodes_under_the_sessions_limits() {
+    use std::io::Write;
+    let mut app = fixture::app();
+    app.decode.max_codings = 0;
+    let flow = start_flow(&mut app);
+    ev(&mut app, Event::HopStarted { flow, index: 0 });
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(br#"{"a": 1}"#).unwrap();
+    let mut hop = hop(1, Cause::First);
+    let resp = hop.exchange.response.as_mut().unwrap();
+    resp.headers
+        .push(("Content-Encoding".into(), "gzip".into()));
+    resp.body = gz.finish().unwrap().into();
+    resp.body_len = resp.body.len() as u64;
+    let exchange = hop.exchange.clone();
+    ev(
+        &mut app,
+        Event::HopDone {
+            flow,
+            index: 0,
+            hop,
+        },
+    );
+    let limited = crate::tui::entry::preview(&exchange, app.decode);
+    assert_ne!(
+        limited,
+        crate::tui::entry::preview(&exchange, Default::default())
+    );
+    assert_eq!(
+        app.entries[0].preview, limited,
+        "--max-codings applies to hops"
+    );
+}

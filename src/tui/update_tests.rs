@@ -272,3 +272,45 @@ fn view_toggles_help_overlay_and_theme() {
     key(&mut app, KeyCode::Char('q'));
     assert!(app.help.is_none() && !app.quit, "q closes help first");
 }
+
+#[test]
+fn http2_opens_in_hex_until_the_user_picks_a_view() {
+    let mut app = fixture::app();
+    fixture::push_done(&mut app, fixture::exchange());
+    let (h2, _) = crate::tui::fixture_more::h2_exchanges();
+    fixture::push_done(&mut app, h2);
+    select(&mut app, 0);
+    assert_eq!(app.wire.view, WireView::Text, "HTTP/1.1 reads as text");
+    select(&mut app, 1);
+    assert_eq!(app.wire.view, WireView::Hex, "HTTP/2 frames read as hex");
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.wire.view, WireView::Text);
+    assert!(app.notice.as_deref().unwrap_or("").contains("text"));
+    // The user's pick stands for every exchange after.
+    select(&mut app, 0);
+    select(&mut app, 1);
+    assert_eq!(app.wire.view, WireView::Text);
+}
+
+#[test]
+fn every_toggle_says_what_it_did() {
+    let mut app = fixture::app();
+    let panes = [
+        PaneId::Request,
+        PaneId::Request,
+        PaneId::Waterfall,
+        PaneId::Wire,
+    ];
+    let keys = [
+        ('v', "TLS verification"),
+        ('t', "theme"),
+        ('l', "Waterfall"),
+        ('x', "Wire"),
+    ];
+    for (pane, (k, words)) in panes.into_iter().zip(keys) {
+        app.focus = pane;
+        key(&mut app, KeyCode::Char(k));
+        let notice = app.notice.clone().unwrap_or_default();
+        assert!(notice.contains(words), "{k}: {notice:?}");
+    }
+}

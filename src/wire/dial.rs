@@ -212,12 +212,7 @@ where
     let handshake = connector.connect(name, RawTap::new(io, start));
     let mut tls_stream = match timeout(opts.connect_timeout, handshake).await {
         Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            return Err(WireError::new(
-                ErrorPhase::Tls,
-                tls::describe_handshake_error(&e, host, &recording.seen(), alpn),
-            ))
-        }
+        Ok(Err(e)) => return Err(tls::handshake_error(&e, host, &recording.seen(), alpn)),
         Err(_) => {
             return Err(WireError::timeout(
                 TimeoutKind::Connect,

@@ -78,12 +78,58 @@ impl fmt::Display for ErrorPhase {
     }
 }
 
-/// An exchange that did not complete. The message is one line, for people.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{phase}: {message}")]
+/// An exchange that did not complete. The message is one line, for people:
+/// what happened. What the user can do about it is a `Remedy`, worded by
+/// each front-end for its own controls (a flag for `send`, an Options row
+/// or a key in the TUI) — the engine knows neither.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WireError {
     pub phase: ErrorPhase,
     pub message: String,
+    pub remedy: Option<Remedy>,
+}
+
+/// What the user can do about an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remedy {
+    /// Trust the server's certificate (a CA file holding it), or look with
+    /// verification off.
+    TrustCertificate,
+    /// The server speaks only HTTP/2 on plain TCP: prior knowledge (h2c).
+    PriorKnowledge,
+}
+
+impl Remedy {
+    /// In `send`'s words: its flags.
+    pub fn cli(self) -> &'static str {
+        match self {
+            Remedy::TrustCertificate => {
+                "trust it with --cacert FILE holding that certificate or its CA (or see what it hides with --insecure)"
+            }
+            Remedy::PriorKnowledge => "for plain http, try --http2-prior-knowledge",
+        }
+    }
+
+    /// In the TUI's words: its Options rows and keys.
+    pub fn tui(self) -> &'static str {
+        match self {
+            Remedy::TrustCertificate => {
+                "trust it: put a file holding that certificate or its CA in the CA file row of Options (or press v in the Request pane to turn verification off and see what it hides)"
+            }
+            Remedy::PriorKnowledge => {
+                "set the HTTP version row of Options to h2c prior knowledge and send again"
+            }
+        }
+    }
+}
+
+impl std::error::Error for WireError {}
+
+/// `send`'s sentence: the message, then the remedy in flags.
+impl fmt::Display for WireError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.phase, self.cli_message())
+    }
 }
 
 impl WireError {
@@ -91,6 +137,28 @@ impl WireError {
         WireError {
             phase,
             message: message.into(),
+            remedy: None,
+        }
+    }
+
+    pub fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.remedy = Some(remedy);
+        self
+    }
+
+    /// The message with the remedy in `send`'s flags (CLI text, JSON, HAR).
+    pub fn cli_message(&self) -> String {
+        match self.remedy {
+            Some(r) => format!("{}; {}", self.message, r.cli()),
+            None => self.message.clone(),
+        }
+    }
+
+    /// The message with the remedy in the TUI's rows and keys.
+    pub fn tui_message(&self) -> String {
+        match self.remedy {
+            Some(r) => format!("{}; {}", self.message, r.tui()),
+            None => self.message.clone(),
         }
     }
 

@@ -94,8 +94,10 @@ pub async fn handshake(
             if e.is_go_away() && !e.is_remote() {
                 // The h2 crate keeps its reason in the GOAWAY it sent, or
                 // it never saw HTTP/2 at all; the recording tells.
-                if let Ok(r) = rec.lock() {
-                    why = h2_why::our_goaway(why, &r.so_far());
+                if let Ok(mut r) = rec.lock() {
+                    let head = r.so_far().received.to_vec();
+                    let ours = r.book().and_then(|b| b.our_goaway().map(str::to_string));
+                    why = h2_why::our_goaway(why, &head, ours.as_deref());
                 }
             }
             if let Ok(mut slot) = st.error.lock() {
@@ -311,9 +313,9 @@ async fn run_stream(
             // SETTINGS_MAX_HEADER_LIST_SIZE without saying so: name it.
             if e.is_reset() && !e.is_remote() {
                 let over = match (conn.rec.lock(), *stream_id) {
-                    (Ok(r), Some(id)) => {
-                        h2_why::oversize_header_list(&r.so_far(), id, limits.max_head_bytes)
-                    }
+                    (Ok(mut r), Some(id)) => r.book().and_then(|b| {
+                        h2_why::oversize_header_list(b.frames(id), limits.max_head_bytes)
+                    }),
                     _ => None,
                 };
                 if let Some(size) = over {
@@ -369,9 +371,11 @@ async fn run_stream(
         .and_then(|v| v.trim().parse::<usize>().ok())
     {
         sink.expect(resp, n);
-        // The connection's recording will take the DATA frames too.
-        if let Ok(mut r) = conn.rec.lock() {
-            r.expect_received(n.saturating_add(n / 16_384 * 9));
+        // The stream's record will take the DATA frames too.
+        if let (Ok(mut r), Some(id)) = (conn.rec.lock(), *stream_id) {
+            if let Some(book) = r.book() {
+                book.expect_received(id, n.saturating_add(n / 16_384 * 9));
+            }
         }
     }
     let result = async {

@@ -43,9 +43,9 @@ pub(super) fn settle(
     };
     let claimed = book.claim(f.stream);
     let tables = book.tables();
-    let (sent, first, last) = h2_record::stream_marks(&claimed.own);
+    let (sent, first, last) = h2_record::stream_marks(&claimed.own.frames);
     let stream = f.stream.unwrap_or(0);
-    let (transcript, capture) = h2_record::capture(stream, claimed, &rec.so_far(), tables, &rebase);
+    let (transcript, capture) = h2_record::capture(stream, claimed, tables, &rebase);
     drop(rec);
     if let (Some(at), true) = (sent, timeline.request_sent.is_some()) {
         timeline.request_sent = Some(rebase(at));

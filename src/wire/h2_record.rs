@@ -1,8 +1,12 @@
 //! An HTTP/2 connection's record, kept per stream as the bytes arrive:
 //! the tap feeds the live decoder once (`decode::h2::live`, one HPACK
 //! state per direction for the connection's life), and each completed
-//! frame is filed under its stream until that stream's exchange ends and
-//! takes it. Connection-level pieces (the preface, stream 0's SETTINGS,
+//! frame is filed, with its exact bytes, under its stream until that
+//! stream's exchange ends and takes it. A stream's bytes are laid end to
+//! end as they complete, so what an exchange takes is its transcript
+//! already: no whole-connection recording, no copy out of one, and a
+//! long-lived connection holds only what its open streams have not yet
+//! claimed. Connection-level pieces (the preface, stream 0's SETTINGS,
 //! PING, WINDOW_UPDATE, GOAWAY) go to whichever exchange ends next, so
 //! every byte of the connection belongs to at most one exchange and
 //! nothing is counted twice.
@@ -11,28 +15,101 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use crate::decode::h2::live::{Done, Live};
-use crate::decode::h2::Item;
+use crate::decode::h2::{Detail, Item};
 
-use super::exchange::{BlockSize, Dir};
+use super::exchange::{BlockSize, ChunkMark, Dir, Placed, Transcript};
 
 /// Frames waiting to be claimed, over all streams: a peer writing to
 /// streams nobody asked for (or a flood of stream-0 frames) is counted,
 /// not kept, past this.
 pub const MAX_PENDING: usize = 100_000;
-/// Frames one exchange keeps (its own and the connection's it claims).
-pub const MAX_PER_EXCHANGE: usize = crate::decode::h2::MAX_ITEMS;
+/// Frames one exchange keeps: its own stream's, and the connection's it
+/// claims (together never more than the decoder's per-connection cap).
+pub const MAX_CONNECTION_FRAMES: usize = 1_000;
+pub const MAX_OWN_FRAMES: usize = crate::decode::h2::MAX_ITEMS - MAX_CONNECTION_FRAMES;
 /// Header block sizes remembered for the "HPACK at work" view.
 const RECENT_BLOCKS: usize = 16;
+
+/// One stream's frames (or the connection's own), each listed with the
+/// time its last byte crossed, and their exact bytes end to end per
+/// direction: the exchange's transcript, built as the frames complete.
+#[derive(Debug, Default)]
+pub struct Record {
+    pub frames: Vec<Done>,
+    sent: Vec<u8>,
+    received: Vec<u8>,
+    sent_total: u64,
+    received_total: u64,
+    /// Where each kept frame sits in `sent`/`received`.
+    placed: Vec<Placed>,
+    /// One mark per listed frame, on the recorder's clock.
+    chunks: Vec<ChunkMark>,
+    /// Frames counted but not listed (a cap was reached).
+    pub dropped: u64,
+}
+
+impl Record {
+    /// Files one piece: always counted; listed (and its bytes kept while
+    /// its direction is within `keep`) when `listed`.
+    fn push(&mut self, done: Done, bytes: &[u8], keep: usize, listed: bool) {
+        let (dir, from, len) = (done.item.dir(), done.item.offset(), done.item.wire_len());
+        let (out, total) = match dir {
+            Dir::Sent => (&mut self.sent, &mut self.sent_total),
+            Dir::Received => (&mut self.received, &mut self.received_total),
+        };
+        *total += len as u64;
+        if !listed {
+            self.dropped += 1;
+            return;
+        }
+        // Bytes past the cap are counted, not kept.
+        let kept = &bytes[..bytes.len().min(keep.saturating_sub(out.len()))];
+        if kept.len() == len {
+            self.placed.push(Placed {
+                dir,
+                conn_offset: from,
+                offset: out.len(),
+                len,
+            });
+        }
+        out.extend_from_slice(kept);
+        self.chunks.push(ChunkMark {
+            dir,
+            at: done.last_at,
+            len,
+        });
+        self.frames.push(done);
+    }
+
+    /// The bytes as a transcript, its marks moved to the exchange's clock.
+    fn into_transcript(self, rebase: &dyn Fn(Duration) -> Duration) -> (Transcript, Vec<Placed>) {
+        let chunks = self
+            .chunks
+            .into_iter()
+            .map(|c| ChunkMark {
+                at: rebase(c.at),
+                ..c
+            })
+            .collect();
+        let t = Transcript {
+            sent: self.sent,
+            received: self.received.into(),
+            sent_total: self.sent_total,
+            received_total: self.received_total,
+            chunks,
+            chunks_dropped: self.dropped,
+        };
+        (t, self.placed)
+    }
+}
 
 /// What an exchange takes when it ends.
 #[derive(Debug, Default)]
 pub struct Claimed {
-    /// Its stream's frames, in the order they crossed.
-    pub own: Vec<Done>,
+    /// Its stream's frames, in the order they crossed, and their bytes.
+    pub own: Record,
     /// Connection-level pieces since the last exchange ended.
-    pub connection: Vec<Done>,
-    /// Pieces not kept because a cap was reached.
-    pub dropped: u64,
+    pub connection: Record,
     /// The connection's last header blocks (both directions, all streams).
     pub recent_blocks: Vec<BlockSize>,
 }
@@ -41,11 +118,14 @@ pub struct Claimed {
 #[derive(Default)]
 pub struct StreamBook {
     live: Live,
-    streams: HashMap<u32, Vec<Done>>,
-    connection: Vec<Done>,
+    /// Bytes kept per direction per stream (the exchange's own cap).
+    keep: usize,
+    streams: HashMap<u32, Record>,
+    connection: Record,
     pending: usize,
-    dropped: u64,
     recent_blocks: VecDeque<BlockSize>,
+    /// The debug data of the last GOAWAY we sent, when it had any.
+    our_goaway: Option<String>,
 }
 
 impl std::fmt::Debug for StreamBook {
@@ -53,41 +133,63 @@ impl std::fmt::Debug for StreamBook {
         f.debug_struct("StreamBook")
             .field("streams", &self.streams.len())
             .field("pending", &self.pending)
-            .field("dropped", &self.dropped)
             .finish()
     }
 }
 
 impl StreamBook {
+    /// `keep`: bytes each stream's record keeps per direction.
+    pub fn new(keep: usize) -> Self {
+        StreamBook {
+            keep,
+            ..Default::default()
+        }
+    }
+
     /// Files the pieces these bytes completed.
     pub fn feed(&mut self, dir: Dir, at: Duration, bytes: &[u8]) {
-        for done in self.live.feed(dir, at, bytes) {
+        let StreamBook {
+            live,
+            keep,
+            streams,
+            connection,
+            pending,
+            recent_blocks,
+            our_goaway,
+        } = self;
+        live.feed_with(dir, at, bytes, &mut |done, raw| {
             if let Some(f) = done.item.frame() {
                 if let Some(b) = f.detail.block() {
-                    if self.recent_blocks.len() >= RECENT_BLOCKS {
-                        self.recent_blocks.pop_front();
+                    if recent_blocks.len() >= RECENT_BLOCKS {
+                        recent_blocks.pop_front();
                     }
-                    self.recent_blocks.push_back(BlockSize {
+                    recent_blocks.push_back(BlockSize {
                         dir: f.dir,
                         stream: f.stream,
                         wire_len: b.wire_len,
                         h1_len: b.h1_len,
                     });
                 }
+                if let (Dir::Sent, Detail::GoAway { debug, .. }) = (f.dir, &f.detail) {
+                    *our_goaway = Some(debug.clone()).filter(|d| !d.is_empty());
+                }
             }
-            // Connection-level frames wait for the next exchange to end;
-            // a flood of them is capped at what one exchange may keep.
-            let stream0_full = done.item.stream() == 0 && self.connection.len() >= MAX_PER_EXCHANGE;
-            if self.pending >= MAX_PENDING || stream0_full {
-                self.dropped += 1;
-                continue;
-            }
-            self.pending += 1;
-            match done.item.stream() {
-                0 => self.connection.push(done),
-                s => self.streams.entry(s).or_default().push(done),
-            }
-        }
+            let (record, cap) = match done.item.stream() {
+                0 => (&mut *connection, MAX_CONNECTION_FRAMES),
+                s => (streams.entry(s).or_default(), MAX_OWN_FRAMES),
+            };
+            let listed = *pending < MAX_PENDING && record.frames.len() < cap;
+            *pending += usize::from(listed);
+            record.push(done, raw, *keep, listed);
+        });
+    }
+
+    /// Makes room, once, for `more` bytes a stream is known to be about to
+    /// receive (its Content-Length plus frame headers), within the cap.
+    pub fn expect_received(&mut self, stream: u32, more: usize) {
+        let r = self.streams.entry(stream).or_default();
+        let room = self.keep.saturating_sub(r.received.len());
+        r.received.reserve_exact(more.min(room));
     }
 
     /// The HPACK tables as they stand: [sent, received].
@@ -95,28 +197,29 @@ impl StreamBook {
         self.live.tables()
     }
 
-    /// Hands `stream`'s frames, and the connection's unclaimed ones, to
+    /// `stream`'s frames so far (not yet claimed).
+    pub fn frames(&self, stream: u32) -> &[Done] {
+        self.streams.get(&stream).map_or(&[], |r| &r.frames)
+    }
+
+    /// The debug data of the last GOAWAY we sent, escaped, if it had any.
+    pub fn our_goaway(&self) -> Option<&str> {
+        self.our_goaway.as_deref()
+    }
+
+    /// Hands `stream`'s record, and the connection's unclaimed pieces, to
     /// the exchange that ends now.
     pub fn claim(&mut self, stream: Option<u32>) -> Claimed {
-        let mut own = stream
+        let own = stream
             .and_then(|s| self.streams.remove(&s))
             .unwrap_or_default();
-        let mut connection = std::mem::take(&mut self.connection);
-        self.pending = self.pending.saturating_sub(own.len() + connection.len());
-        let mut dropped = std::mem::take(&mut self.dropped);
-        if own.len() > MAX_PER_EXCHANGE {
-            dropped += (own.len() - MAX_PER_EXCHANGE) as u64;
-            own.truncate(MAX_PER_EXCHANGE);
-        }
-        let room = MAX_PER_EXCHANGE - own.len();
-        if connection.len() > room {
-            dropped += (connection.len() - room) as u64;
-            connection.truncate(room);
-        }
+        let connection = std::mem::take(&mut self.connection);
+        self.pending = self
+            .pending
+            .saturating_sub(own.frames.len() + connection.frames.len());
         Claimed {
             own,
             connection,
-            dropped,
             recent_blocks: self.recent_blocks.iter().copied().collect(),
         }
     }
@@ -150,89 +253,39 @@ pub fn stream_marks(own: &[Done]) -> (Option<Duration>, Option<Duration>, Option
     (sent, first, last)
 }
 
-/// Copies the claimed pieces' bytes out of the connection's recording
-/// (as far as it kept them) into a transcript of their own, timed on the
-/// exchange's clock.
-pub fn assemble(
-    pieces: &[Done],
-    whole: &super::tap::SoFar,
-    rebase: &dyn Fn(Duration) -> Duration,
-) -> (super::exchange::Transcript, Vec<super::exchange::Placed>) {
-    let mut t = super::exchange::Transcript::default();
-    // Sized once: what the pieces will take of each direction.
-    let kept = |dir: Dir, source: &[u8]| -> usize {
-        pieces
-            .iter()
-            .filter(|d| d.item.dir() == dir)
-            .map(|d| {
-                let from = d.item.offset().min(source.len());
-                d.item.wire_len().min(source.len() - from)
-            })
-            .sum()
-    };
-    t.sent.reserve_exact(kept(Dir::Sent, whole.sent));
-    let mut received = Vec::with_capacity(kept(Dir::Received, whole.received));
-    let mut placed = Vec::with_capacity(pieces.len());
-    for d in pieces {
-        let (dir, from, len) = (d.item.dir(), d.item.offset(), d.item.wire_len());
-        let (source, out, total) = match dir {
-            Dir::Sent => (whole.sent, &mut t.sent, &mut t.sent_total),
-            Dir::Received => (whole.received, &mut received, &mut t.received_total),
-        };
-        *total += len as u64;
-        // Bytes past the recording's cap were counted, not kept.
-        let kept = source
-            .get(from..)
-            .map_or(&[][..], |b| &b[..len.min(b.len())]);
-        if kept.len() == len {
-            placed.push(super::exchange::Placed {
-                dir,
-                conn_offset: from,
-                offset: out.len(),
-                len,
-            });
-        }
-        out.extend_from_slice(kept);
-        t.chunks.push(super::exchange::ChunkMark {
-            dir,
-            at: rebase(d.last_at),
-            len,
-        });
-    }
-    t.received = received.into();
-    (t, placed)
-}
-
 /// An exchange's capture from a whole recorded connection (fixtures, and
 /// connections recorded elsewhere): the stream's frames, and the
 /// connection-level ones from `window` (offsets where it began) on.
 pub fn from_connection(
     stream: u32,
-    whole: &super::exchange::Transcript,
+    whole: &Transcript,
     window: (usize, usize),
-) -> (super::exchange::Transcript, super::exchange::H2Capture) {
+) -> (Transcript, super::exchange::H2Capture) {
     let conn = crate::decode::h2::decode_connection(&whole.sent, &whole.received, &whole.chunks);
     let from = |i: &Item| match i.dir() {
         Dir::Sent => window.0,
         Dir::Received => window.1,
     };
-    let done = |i: &Item| Done {
-        item: i.clone(),
-        last_at: i.at(),
-    };
-    let own: Vec<Done> = conn
-        .items
-        .iter()
-        .filter(|i| i.stream() == stream && i.offset() >= from(i))
-        .map(done)
-        .collect();
-    let connection: Vec<Done> = conn
-        .items
-        .iter()
-        .filter(|i| i.stream() == 0 && i.offset() >= from(i))
-        .map(done)
-        .collect();
-    let blocks = conn
+    let mut claimed = Claimed::default();
+    for i in conn.items.iter().filter(|i| i.offset() >= from(i)) {
+        let record = match i.stream() {
+            0 => &mut claimed.connection,
+            s if s == stream => &mut claimed.own,
+            _ => continue,
+        };
+        let source: &[u8] = match i.dir() {
+            Dir::Sent => &whole.sent,
+            Dir::Received => &whole.received,
+        };
+        let bytes = source.get(i.offset()..).unwrap_or_default();
+        let bytes = &bytes[..i.wire_len().min(bytes.len())];
+        let done = Done {
+            item: i.clone(),
+            last_at: i.at(),
+        };
+        record.push(done, bytes, usize::MAX, true);
+    }
+    claimed.recent_blocks = conn
         .items
         .iter()
         .filter_map(Item::frame)
@@ -245,34 +298,29 @@ pub fn from_connection(
             })
         })
         .collect();
-    capture(
-        stream,
-        Claimed {
-            own,
-            connection,
-            dropped: 0,
-            recent_blocks: blocks,
-        },
-        &whole.so_far(),
-        conn.tables,
-        &|d| d,
-    )
+    capture(stream, claimed, conn.tables, &|d| d)
 }
 
 /// Builds an exchange's transcript and capture from what it claimed.
 pub fn capture(
     stream: u32,
     claimed: Claimed,
-    whole: &super::tap::SoFar,
     tables: [crate::decode::h2::TableState; 2],
     rebase: &dyn Fn(Duration) -> Duration,
-) -> (super::exchange::Transcript, super::exchange::H2Capture) {
-    let (own_t, placed) = assemble(&claimed.own, whole, rebase);
-    let (conn_t, _) = assemble(&claimed.connection, whole, rebase);
-    let mut items: Vec<Item> = claimed
-        .connection
+) -> (Transcript, super::exchange::H2Capture) {
+    let Claimed {
+        mut own,
+        mut connection,
+        recent_blocks,
+    } = claimed;
+    let dropped = own.dropped + connection.dropped;
+    let own_frames = std::mem::take(&mut own.frames);
+    let connection_frames = std::mem::take(&mut connection.frames);
+    let (own_t, placed) = own.into_transcript(rebase);
+    let (conn_t, _) = connection.into_transcript(rebase);
+    let mut items: Vec<Item> = connection_frames
         .into_iter()
-        .chain(claimed.own)
+        .chain(own_frames)
         .map(|d| {
             let mut i = d.item;
             i.rebase(rebase);
@@ -300,8 +348,8 @@ pub fn capture(
             frames: std::sync::Arc::new(frames),
             connection: conn_t,
             placed,
-            recent_blocks: claimed.recent_blocks,
-            dropped: claimed.dropped,
+            recent_blocks,
+            dropped,
         },
     )
 }

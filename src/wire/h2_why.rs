@@ -1,16 +1,13 @@
 //! Why an HTTP/2 connection or stream failed, in words: the `h2` crate's
 //! error with its GOAWAY / RST_STREAM codes named, and, read back from the
-//! recording when that error alone cannot say, the debug data of the
+//! connection's record when that error alone cannot say, the debug data of the
 //! GOAWAY we sent, an HTTP/1.x answer to h2c prior knowledge, a header
 //! list over our limit. The words name the limit or the cause.
 
 use super::error::describe_io;
 use super::exchange::Dir;
-use super::tap::SoFar;
-use crate::decode::h2::frame::{Piece, Splitter};
+use crate::decode::h2::live::Done;
 use crate::report::escape::escape_bytes;
-
-const GOAWAY: u8 = 0x7;
 
 /// An h2 error in words, naming GOAWAY / RST_STREAM codes.
 pub fn describe(e: &h2::Error) -> String {
@@ -49,11 +46,11 @@ pub fn describe(e: &h2::Error) -> String {
     }
 }
 
-/// Explains a GOAWAY our side sent (`why` is it in words) from the bytes
-/// of the connection so far.
-pub fn our_goaway(why: String, t: &SoFar) -> String {
-    if t.received.starts_with(b"HTTP/1.") {
-        let line = t.received.split(|&b| b == b'\n').next().unwrap_or_default();
+/// Explains a GOAWAY our side sent (`why` is it in words) from the first
+/// bytes the connection received and the debug data of our last GOAWAY.
+pub fn our_goaway(why: String, received: &[u8], our_debug: Option<&str>) -> String {
+    if received.starts_with(b"HTTP/1.") {
+        let line = received.split(|&b| b == b'\n').next().unwrap_or_default();
         let line = escape_bytes(line.strip_suffix(b"\r").unwrap_or(line));
         return format!(
             "the server answered in HTTP/1.x («{line}»), not HTTP/2: it does not speak h2c \
@@ -61,7 +58,7 @@ pub fn our_goaway(why: String, t: &SoFar) -> String {
             without_blame(&why)
         );
     }
-    match last_goaway_debug(t.sent).as_deref() {
+    match our_debug {
         Some("header_list_way_too_large") => format!(
             "the response header list is far larger than the header list limit \
              (--max-head-bytes); {}",
@@ -79,29 +76,15 @@ fn without_blame(why: &str) -> &str {
         .unwrap_or(why)
 }
 
-/// The debug data of the last GOAWAY frame in `sent` (our side, from the
-/// preface on), escaped; `None` when there is none or it is empty.
-fn last_goaway_debug(sent: &[u8]) -> Option<String> {
-    Splitter::new(sent, Dir::Sent)
-        .filter_map(|p| match p {
-            Piece::Frame(f) if f.type_code == GOAWAY && f.payload.len() >= 8 => {
-                Some(escape_bytes(&f.payload[8..]))
-            }
-            _ => None,
-        })
-        .last()
-        .filter(|d| !d.is_empty())
-}
-
 /// The size (RFC 7541 §4.1: name + value + 32 per field) of the header
 /// list the server sent on `stream`, when it is at least `limit`: the
-/// reason the `h2` crate reset the stream.
-pub fn oversize_header_list(t: &SoFar, stream: u32, limit: usize) -> Option<usize> {
-    let conn = crate::decode::h2::decode_connection(t.sent, t.received, t.chunks);
-    conn.items
+/// reason the `h2` crate reset the stream. `frames`: the stream's, as the
+/// connection's record filed them.
+pub fn oversize_header_list(frames: &[Done], limit: usize) -> Option<usize> {
+    frames
         .iter()
-        .filter_map(|i| i.frame())
-        .filter(|f| f.dir == Dir::Received && f.stream == stream)
+        .filter_map(|d| d.item.frame())
+        .filter(|f| f.dir == Dir::Received)
         .filter_map(|f| f.detail.block())
         .map(|b| {
             b.fields
@@ -118,28 +101,31 @@ mod tests {
     use super::*;
     use crate::decode::h2::frame::tests::frame;
     use crate::decode::h2::PREFACE;
-    use crate::wire::exchange::Transcript;
+    use crate::wire::h2_record::StreamBook;
+    use std::time::Duration;
 
-    fn sent_with(frames: &[Vec<u8>]) -> Transcript {
-        let mut sent = PREFACE.to_vec();
+    const GOAWAY: u8 = 0x7;
+
+    /// The debug data the connection's record read from our frames.
+    fn ours(frames: &[Vec<u8>]) -> Option<String> {
+        let mut book = StreamBook::new(1 << 20);
+        book.feed(Dir::Sent, Duration::ZERO, PREFACE);
         for f in frames {
-            sent.extend(f);
+            book.feed(Dir::Sent, Duration::ZERO, f);
         }
-        Transcript {
-            sent,
-            ..Transcript::default()
-        }
+        book.our_goaway().map(str::to_string)
     }
 
     #[test]
     fn our_goaway_debug_data_is_read_back() {
         let mut payload = vec![0, 0, 0, 0, 0, 0, 0, 11];
         payload.extend(b"header_list_way_too_large");
-        let t = sent_with(&[frame(4, 0, 0, &[]), frame(GOAWAY, 0, 0, &payload)]);
+        let debug = ours(&[frame(4, 0, 0, &[]), frame(GOAWAY, 0, 0, &payload)]);
         let why = our_goaway(
             "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (X)"
                 .into(),
-            &t.so_far(),
+            b"",
+            debug.as_deref(),
         );
         assert_eq!(
             why,
@@ -148,23 +134,18 @@ mod tests {
         );
         let mut payload = vec![0; 8];
         payload.extend(b"too_many\x1b[2J");
-        let t = sent_with(&[frame(GOAWAY, 0, 0, &payload)]);
-        let why = our_goaway("w".into(), &t.so_far());
+        let debug = ours(&[frame(GOAWAY, 0, 0, &payload)]);
+        let why = our_goaway("w".into(), b"", debug.as_deref());
         assert_eq!(why, "w; our GOAWAY said \"too_many\\u{1b}[2J\"");
-        assert_eq!(our_goaway("w".into(), &sent_with(&[]).so_far()), "w");
+        assert_eq!(our_goaway("w".into(), b"", ours(&[]).as_deref()), "w");
     }
 
     #[test]
     fn an_http1_answer_is_named() {
-        let t = Transcript {
-            received: b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
-                .to_vec()
-                .into(),
-            ..Transcript::default()
-        };
         let why = our_goaway(
             "the server broke the HTTP/2 protocol; the connection was closed with GOAWAY (FRAME_SIZE_ERROR)".into(),
-            &t.so_far(),
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+            None,
         );
         assert!(
             why.starts_with("the server answered in HTTP/1.x («HTTP/1.1 400 Bad Request»)"),

@@ -24,12 +24,19 @@ impl<T: AsyncRead + AsyncWrite + SendQueue + Unpin + Send> Io for T {}
 /// Chunk marks kept per recording; past this they are only counted.
 const MAX_CHUNK_MARKS: usize = 100_000;
 
+/// What an HTTP/2 connection's own recording keeps of each direction
+/// (its frames are kept per stream, by the book).
+const CONNECTION_HEAD: usize = 4096;
+
 /// Someone watching bytes live, with their own clock.
 #[derive(Debug)]
 struct Listener {
     token: u64,
     probe: Probe,
     start: Instant,
+    /// Bytes still to be copied to it, [sent, received] (a listener is one
+    /// exchange, held to an exchange's cap; later bytes are only counted).
+    left: [usize; 2],
 }
 
 /// Collects bytes. HTTP/1.1 gives each exchange a fresh recorder; an
@@ -40,6 +47,9 @@ struct Listener {
 pub struct Recorder {
     start: Instant,
     keep: usize,
+    /// What a listener is sent per direction (an exchange's cap, even on
+    /// an HTTP/2 connection whose own recording keeps less).
+    listener_keep: usize,
     listeners: Vec<Listener>,
     next_token: u64,
     /// Everything but the received bytes, which grow in `received` and
@@ -60,6 +70,7 @@ impl Recorder {
         let mut r = Recorder {
             start,
             keep,
+            listener_keep: keep,
             listeners: Vec::new(),
             next_token: 0,
             transcript: Transcript::default(),
@@ -76,9 +87,13 @@ impl Recorder {
         self.start
     }
 
-    /// Decodes HTTP/2 frames as they cross and files them per stream.
+    /// Decodes HTTP/2 frames as they cross and files them, with their
+    /// bytes, per stream (each stream keeping what an exchange keeps);
+    /// the recording itself keeps only the connection's first bytes,
+    /// which say what the peer spoke when it was not HTTP/2.
     pub fn keep_streams(&mut self) {
-        self.book = Some(Box::default());
+        self.book = Some(Box::new(super::h2_record::StreamBook::new(self.keep)));
+        self.keep = self.keep.min(CONNECTION_HEAD);
     }
 
     /// The per-stream record, for an HTTP/2 connection's recorder.
@@ -94,6 +109,7 @@ impl Recorder {
                 token: self.next_token,
                 probe,
                 start,
+                left: [self.listener_keep; 2],
             });
         }
         self.next_token
@@ -137,12 +153,15 @@ impl Recorder {
             t.chunks_dropped += 1;
         }
         self.listeners.retain(|l| l.probe.is_listening());
-        for l in &self.listeners {
+        for l in &mut self.listeners {
+            let left = &mut l.left[usize::from(dir == Dir::Received)];
+            let shown = &bytes[..bytes.len().min(*left)];
+            *left -= shown.len();
             l.probe.send(Progress::Bytes {
                 dir,
                 at: now.saturating_duration_since(l.start),
                 len: bytes.len(),
-                kept: kept.to_vec(),
+                kept: shown.to_vec(),
             });
         }
     }

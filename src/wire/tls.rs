@@ -372,7 +372,34 @@ fn shown(c: &CertInfo) -> String {
     )
 }
 
-pub fn describe_handshake_error(
+/// A failed handshake as an error of phase tls; when trusting the
+/// certificate would let it through, with that remedy.
+pub fn handshake_error(
+    e: &std::io::Error,
+    host: &str,
+    seen: &[CertificateDer<'_>],
+    alpn: &[&[u8]],
+) -> super::error::WireError {
+    use rustls::CertificateError as C;
+    let err = super::error::WireError::new(
+        super::error::ErrorPhase::Tls,
+        describe_handshake_error(e, host, seen, alpn),
+    );
+    let untrusted = match e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>()) {
+        Some(rustls::Error::InvalidCertificate(C::UnknownIssuer)) => true,
+        Some(rustls::Error::InvalidCertificate(C::Other(o))) => {
+            format!("{o:?}").contains("CaUsedAsEndEntity")
+        }
+        _ => false,
+    };
+    if untrusted {
+        err.with_remedy(super::error::Remedy::TrustCertificate)
+    } else {
+        err
+    }
+}
+
+fn describe_handshake_error(
     e: &std::io::Error,
     host: &str,
     seen: &[CertificateDer<'_>],
@@ -396,18 +423,18 @@ pub fn describe_handshake_error(
             }
             C::UnknownIssuer if leaf.as_ref().is_some_and(|l| l.subject == l.issuer) => {
                 format!(
-                    "self-signed: the certificate is its own issuer and no trusted CA signed it ({}); trust it with --cacert FILE holding that certificate (or see what it hides with --insecure)",
+                    "self-signed: the certificate is its own issuer and no trusted CA signed it ({})",
                     leaf.as_ref().map(shown).unwrap_or_default()
                 )
             }
             // webpki's reason travels as an opaque `Other`: its name is
             // all rustls exposes of it.
             C::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => format!(
-                "self-signed: the server presented a CA certificate as its own, and no trusted CA signed it ({}); a server needs a leaf certificate issued by a CA — to trust this one anyway use --cacert FILE holding it (or --insecure)",
+                "self-signed: the server presented a CA certificate as its own, and no trusted CA signed it ({}); a server needs a leaf certificate issued by a CA",
                 leaf.as_ref().map(shown).unwrap_or_default()
             ),
             C::UnknownIssuer => format!(
-                "certificate is signed by an unknown authority{}; trust it with --cacert FILE (or see what it hides with --insecure)",
+                "certificate is signed by an unknown authority{}",
                 leaf.map(|l| format!(" (issuer: {})", l.issuer)).unwrap_or_default()
             ),
             C::Expired | C::ExpiredContext { .. } => format!(

@@ -79,9 +79,23 @@ impl Live {
     }
 
     /// Feeds bytes that crossed at `at`; returns the pieces they completed.
-    pub fn feed(&mut self, dir: Dir, at: Duration, mut bytes: &[u8]) -> Vec<Done> {
-        let i = usize::from(dir == Dir::Received);
+    pub fn feed(&mut self, dir: Dir, at: Duration, bytes: &[u8]) -> Vec<Done> {
         let mut out = Vec::new();
+        self.feed_with(dir, at, bytes, &mut |d, _| out.push(d));
+        out
+    }
+
+    /// Feeds bytes that crossed at `at`; each piece they complete goes to
+    /// `on` with its exact bytes (borrowed: the buffer is reused for the
+    /// next frame, so a frame is copied once, by whoever keeps it).
+    pub fn feed_with(
+        &mut self,
+        dir: Dir,
+        at: Duration,
+        mut bytes: &[u8],
+        on: &mut dyn FnMut(Done, &[u8]),
+    ) {
+        let i = usize::from(dir == Dir::Received);
         while !bytes.is_empty() {
             let c = &mut self.cursors[i];
             if c.stopped {
@@ -95,11 +109,17 @@ impl Live {
             let want = match need(c) {
                 Need::Bytes(n) => n,
                 Need::Stop(why) => {
-                    out.push(stop(c, at, why, bytes.len()));
+                    let done = stop(c, at, why, bytes);
+                    on(done, &c.buf);
+                    c.buf = Vec::new();
                     break;
                 }
             };
             let take = want.min(bytes.len());
+            // Sized from the declared length (no regrowth), but never
+            // ahead of bytes by more than a common frame's size: a
+            // declared length is the peer's word, not memory it sent.
+            c.buf.reserve_exact(want.min(REUSED_BUFFER / 16));
             c.buf.extend_from_slice(&bytes[..take]);
             c.pos += take;
             bytes = &bytes[take..];
@@ -107,13 +127,18 @@ impl Live {
                 break;
             }
             if let Some(done) = self.complete(i, at) {
-                out.push(done);
+                let c = &mut self.cursors[i];
+                on(done, &c.buf);
+                c.buf.clear();
+                if c.buf.capacity() > REUSED_BUFFER {
+                    c.buf = Vec::new();
+                }
             }
         }
-        out
     }
 
-    /// The piece in cursor `i`'s buffer is whole: decode it.
+    /// The piece in cursor `i`'s buffer is whole: decode it (the bytes
+    /// stay in the buffer for the caller).
     fn complete(&mut self, i: usize, at: Duration) -> Option<Done> {
         let c = &mut self.cursors[i];
         if c.dir == Dir::Sent && c.start == 0 && c.buf.len() == PREFACE.len() {
@@ -123,14 +148,13 @@ impl Live {
                 offset: 0,
                 len: PREFACE.len(),
             };
-            c.buf.clear();
             return Some(Done { item, last_at: at });
         }
         let len = payload_len(&c.buf)?;
         if c.buf.len() < 9 + len {
             return None;
         }
-        let buf = std::mem::take(&mut c.buf);
+        let buf = &c.buf;
         let sid = u32::from_be_bytes([buf[5], buf[6], buf[7], buf[8]]);
         let raw = RawFrame {
             offset: c.start,
@@ -148,6 +172,10 @@ impl Live {
         })
     }
 }
+
+/// A frame buffer larger than this is not kept for the next frame (one
+/// huge frame should not pin its size for the connection's life).
+const REUSED_BUFFER: usize = 1 << 20;
 
 enum Need {
     Bytes(usize),
@@ -186,20 +214,19 @@ fn payload_len(buf: &[u8]) -> Option<usize> {
     Some(usize::from(h[0]) << 16 | usize::from(h[1]) << 8 | usize::from(h[2]))
 }
 
-/// Ends decoding of a direction: what was buffered and what follows is
-/// one `Partial` (later bytes are counted by the caller's transcript).
-fn stop(c: &mut Cursor, at: Duration, why: String, rest: usize) -> Done {
+/// Ends decoding of a direction: what was buffered and the rest of this
+/// read are one `Partial`, its bytes left in the buffer for the caller
+/// (later bytes are counted by the caller's transcript).
+fn stop(c: &mut Cursor, at: Duration, why: String, rest: &[u8]) -> Done {
     c.stopped = true;
-    let len = c.buf.len() + rest;
-    c.pos += rest;
-    let offset = c.start;
-    c.buf = Vec::new();
+    c.buf.extend_from_slice(rest);
+    c.pos += rest.len();
     Done {
         item: Item::Partial {
             dir: c.dir,
             at: c.first_at,
-            offset,
-            len,
+            offset: c.start,
+            len: c.buf.len(),
             why,
         },
         last_at: at,

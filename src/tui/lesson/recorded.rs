@@ -124,7 +124,7 @@ impl Recorded {
             }),
             error: ex
                 .and_then(|x| x.error.as_ref())
-                .map(|e| format!("{}: {}", e.phase.name(), sanitize_text(&e.message))),
+                .map(|e| format!("{}: {}", e.phase.name(), sanitize_text(&e.tui_message()))),
             summary: ex.map(summary).unwrap_or_default(),
             auto_level: pace::auto_level(total),
             total,
@@ -299,7 +299,7 @@ fn finish(mut lines: Vec<WireLine>, ex: &Exchange) -> Vec<WireLine> {
         lines.push(WireLine::note(format!(
             "no response: {} — {}",
             e.phase.name(),
-            sanitize_text(&e.message)
+            sanitize_text(&e.tui_message())
         )));
     }
     lines

@@ -58,7 +58,7 @@ fn state(app: &App) -> Vec<Span<'static>> {
         EntryState::Done => match e.exchange.as_deref() {
             Some(x) => match (&x.error, &x.response) {
                 (Some(err), _) => Span::styled(
-                    format!("ERROR in {}: {}", err.phase, sanitize_text(&err.message)),
+                    format!("ERROR in {}: {}", err.phase, sanitize_text(&err.tui_message())),
                     t.error,
                 ),
                 (None, Some(r)) => Span::styled(

@@ -352,7 +352,12 @@ pub fn render(app: &App, g: &Group, inner: ratatui::layout::Rect, buf: &mut Buff
     for (y, l) in doc.top.iter().take(top).enumerate() {
         put(buf, inner, y, l);
     }
-    let room = h - top;
+    // The glyphs' legend on the last row, when the rows leave one free.
+    let mut room = h - top;
+    if room > doc.rows.len() {
+        put(buf, inner, h - 1, &legend(&t, width));
+        room -= 1;
+    }
     if room == 0 {
         return;
     }
@@ -361,6 +366,41 @@ pub fn render(app: &App, g: &Group, inner: ratatui::layout::Rect, buf: &mut Buff
     for (y, l) in doc.rows.iter().skip(first).take(room).enumerate() {
         put(buf, inner, top + y, l);
     }
+}
+
+/// What each glyph of a lane stands for, in the phases' own colours; in
+/// short words when `width` is narrower than the full legend.
+pub fn legend(t: &Theme, width: usize) -> Line<'static> {
+    const SHORT: [&str; 6] = ["DNS", "TCP", "TLS", "send", "wait", "body"];
+    let phases = [
+        Phase::Dns,
+        Phase::Connect,
+        Phase::Tls,
+        Phase::Send,
+        Phase::Wait,
+        Phase::Receive,
+    ];
+    let full = width >= 100;
+    let mut spans: Vec<Span> = phases
+        .iter()
+        .zip(SHORT)
+        .flat_map(|(p, short)| {
+            let words = if full { p.label() } else { short };
+            [
+                Span::styled(glyph(*p).to_string(), t.phase(*p)),
+                Span::styled(format!(" {words} "), t.dim),
+            ]
+        })
+        .collect();
+    spans.push(Span::styled(
+        if full {
+            "░ gap between DATA"
+        } else {
+            "░ gap"
+        },
+        t.dim,
+    ));
+    Line::from(spans)
 }
 
 /// The pane title's note for a group.

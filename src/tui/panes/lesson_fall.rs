@@ -65,23 +65,12 @@ pub fn render(app: &App, l: &LessonMode, focused: bool, area: Rect, buf: &mut Bu
     };
     axis(r.total, clock, x, bar_w, axis_row, inner, buf, &t);
     if r.lanes.len() > 1 && (axis_row + 2) < inner.height as usize {
-        let legend: Vec<Span> = [
-            Phase::Dns,
-            Phase::Connect,
-            Phase::Tls,
-            Phase::Send,
-            Phase::Wait,
-            Phase::Receive,
-        ]
-        .iter()
-        .flat_map(|p| {
-            [
-                Span::styled(glyph(*p).to_string(), t.phase(*p)),
-                Span::styled(format!(" {}  ", p.label()), t.dim),
-            ]
-        })
-        .collect();
-        put(buf, inner, axis_row + 2, &Line::from(legend));
+        put(
+            buf,
+            inner,
+            axis_row + 2,
+            &super::lanes::legend(&t, inner.width as usize),
+        );
     }
 }
 

@@ -120,6 +120,20 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
                 format_secs(f.options.retry.backoff)
             ))],
         },
+        Field::MaxRedirects => vec![
+            Span::raw(f.options.redirects.max.to_string()),
+            Span::styled(" hops at most (Enter edits)", t.dim),
+        ],
+        Field::RetryBackoff => vec![
+            Span::raw(format_secs(f.options.retry.backoff)),
+            Span::styled(
+                format!(
+                    ", doubling, jittered; waits at most {} (Enter edits)",
+                    format_secs(f.options.retry.max_wait)
+                ),
+                t.dim,
+            ),
+        ],
         Field::RetryUnsafe if f.options.retry.non_idempotent => {
             vec![Span::styled("yes: POST/PATCH may be sent twice", t.warning)]
         }
@@ -174,6 +188,8 @@ fn label(field: Field) -> String {
         Field::Http => "HTTP version",
         Field::Redirects => "redirects",
         Field::Retries => "retries",
+        Field::MaxRedirects => "max redirects",
+        Field::RetryBackoff => "retry backoff",
         Field::RetryUnsafe => "retry POST/PATCH",
         Field::Cookies => "cookie jar",
         Field::Parallel => "batch size N",

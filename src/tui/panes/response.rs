@@ -44,7 +44,7 @@ fn head(app: &App, t: &Theme, width: usize) -> Head {
             format!(" ✖ ERROR in phase {} ", err.phase),
             t.banner,
         ));
-        for l in wrap(&sanitize_text(&err.message), width.saturating_sub(2)) {
+        for l in wrap(&sanitize_text(&err.tui_message()), width.saturating_sub(2)) {
             lines.push(Line::styled(format!("  {l}"), t.error));
         }
     }

@@ -72,6 +72,10 @@ pub enum WorkAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WorkPrompt {
     Curl,
+    /// A curl command pasted while navigating, shown for a look: Enter
+    /// loads it, any other key leaves the form as it was and does what it
+    /// always does (a paste never opens a box that eats the next keys).
+    CurlPasted,
     /// Where to write the request exported in this format.
     Export(ExportFormat),
     /// Where to write the HAR file.
@@ -84,6 +88,7 @@ impl WorkPrompt {
     pub fn label(self) -> &'static str {
         match self {
             WorkPrompt::Curl => "curl command (paste it): ",
+            WorkPrompt::CurlPasted => "pasted · Enter loads it, any other key ignores it: ",
             WorkPrompt::Export(_) => "write the export to: ",
             WorkPrompt::Har(_) => "save the HAR file to: ",
             WorkPrompt::HistoryFilter => "search saved history: ",
@@ -179,10 +184,35 @@ pub(super) fn open_prompt(app: &mut App, prompt: WorkPrompt, text: String) {
     };
 }
 
+/// A key while a pasted curl command is on show: Enter loads it (false:
+/// the key goes on as usual); any other key puts it away first, saying
+/// so, and then does what it does (true: Enter was taken).
+pub fn on_pasted_key(app: &mut App, key: &ratatui::crossterm::event::KeyEvent) -> bool {
+    use ratatui::crossterm::event::KeyCode;
+    if !matches!(
+        app.mode,
+        Mode::Prompt {
+            prompt: Prompt::Work(WorkPrompt::CurlPasted),
+            ..
+        }
+    ) {
+        return false;
+    }
+    if key.code == KeyCode::Enter {
+        if let Mode::Prompt { editor, .. } = std::mem::replace(&mut app.mode, Mode::Navigate) {
+            load::curl(app, &editor.text);
+        }
+        return true;
+    }
+    app.mode = Mode::Navigate;
+    app.notice = Some("the pasted curl command was not loaded (paste again, Enter loads)".into());
+    false
+}
+
 /// Enter on a workflow prompt.
 pub fn commit_prompt(app: &mut App, prompt: WorkPrompt, text: &str) {
     match prompt {
-        WorkPrompt::Curl => load::curl(app, text),
+        WorkPrompt::Curl | WorkPrompt::CurlPasted => load::curl(app, text),
         WorkPrompt::Export(f) => export::write(app, f, text),
         WorkPrompt::Har(scope) => export::write_har(app, scope, text),
         WorkPrompt::HistoryFilter => history_nav::commit_search(app, text),
@@ -191,9 +221,18 @@ pub fn commit_prompt(app: &mut App, prompt: WorkPrompt, text: &str) {
 
 /// Bracketed paste the workflow takes: into the curl prompt (line breaks
 /// kept, continuations joined), or a curl command pasted while not typing
-/// anywhere (it opens the curl prompt with it). False: not taken.
+/// anywhere (shown for Enter to load; see `WorkPrompt::CurlPasted`).
+/// False: not taken.
 pub fn on_paste(app: &mut App, text: &str) -> bool {
     match &mut app.mode {
+        Mode::Prompt {
+            prompt: Prompt::Work(WorkPrompt::CurlPasted),
+            editor,
+        } => {
+            // A second paste replaces the one on show.
+            *editor = LineEditor::new(load::join_lines(text.trim()));
+            true
+        }
         Mode::Prompt {
             prompt: Prompt::Work(WorkPrompt::Curl),
             editor,
@@ -209,7 +248,7 @@ pub fn on_paste(app: &mut App, text: &str) -> bool {
                 && app.workflow.chooser.is_none()
                 && text.trim_start().starts_with("curl ") =>
         {
-            open_prompt(app, WorkPrompt::Curl, load::join_lines(text.trim()));
+            open_prompt(app, WorkPrompt::CurlPasted, load::join_lines(text.trim()));
             true
         }
         _ => false,

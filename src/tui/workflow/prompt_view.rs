@@ -36,7 +36,11 @@ pub fn render_prompt(
     let t = app.theme();
     crate::tui::panes::fill(buf, area, &t);
     let label = prompt.label();
-    let keys = "   Enter ok · Esc cancel";
+    // The pasted command's label says its keys already.
+    let keys = match prompt {
+        WorkPrompt::CurlPasted => "",
+        _ => "   Enter ok · Esc cancel",
+    };
     let (before, after) = editor.split();
     let before: Vec<char> = shown(before).chars().collect();
     let after = shown(after);

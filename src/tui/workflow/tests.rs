@@ -112,7 +112,7 @@ fn a_bad_curl_command_names_the_flag_and_changes_nothing() {
 }
 
 #[test]
-fn pasting_a_curl_command_while_navigating_opens_the_prompt() {
+fn a_pasted_curl_command_is_shown_and_enter_loads_it() {
     let mut app = fixture::app();
     update(
         &mut app,
@@ -120,16 +120,35 @@ fn pasting_a_curl_command_while_navigating_opens_the_prompt() {
     );
     match &app.mode {
         Mode::Prompt {
-            prompt: Prompt::Work(WorkPrompt::Curl),
+            prompt: Prompt::Work(WorkPrompt::CurlPasted),
             editor,
         } => assert!(editor.text.starts_with("curl http")),
         other => panic!("{other:?}"),
     }
-    key(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Enter);
     assert_eq!(app.mode, Mode::Navigate);
+    assert_eq!(app.form.url, "http://127.0.0.1:8080/get");
     // Other pastes while navigating are ignored, as before.
     update(&mut app, Msg::Paste("hello".into()));
     assert_eq!(app.mode, Mode::Navigate);
+}
+
+#[test]
+fn any_other_key_puts_a_pasted_curl_command_away_and_does_its_job() {
+    let mut app = fixture::app();
+    let url = app.form.url.clone();
+    update(&mut app, Msg::Paste("curl http://example.com/x".into()));
+    // `2` goes to the Wire pane, as it would have without the paste.
+    key(&mut app, KeyCode::Char('2'));
+    assert_eq!(app.mode, Mode::Navigate);
+    assert_eq!(app.focus, PaneId::Wire, "the key was not swallowed");
+    assert_eq!(app.form.url, url, "nothing loaded");
+    assert!(notice(&app).contains("not loaded"), "{}", notice(&app));
+    // Esc too: put away, nothing else.
+    update(&mut app, Msg::Paste("curl http://example.com/x".into()));
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.mode, Mode::Navigate);
+    assert_eq!(app.form.url, url);
 }
 
 #[test]

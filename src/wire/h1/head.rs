@@ -14,8 +14,9 @@ pub(super) fn not_http(buf: &[u8]) -> WireError {
     if h2_settings(buf) {
         return WireError::new(
             ErrorPhase::StatusLine,
-            "the server answered with an HTTP/2 SETTINGS frame, not an HTTP/1.x status line: it speaks only HTTP/2 here (for plain http, try --http2-prior-knowledge)",
-        );
+            "the server answered with an HTTP/2 SETTINGS frame, not an HTTP/1.x status line: it speaks only HTTP/2 here",
+        )
+        .with_remedy(super::super::error::Remedy::PriorKnowledge);
     }
     let shown = escape_bytes(&buf[..buf.len().min(60)]);
     WireError::new(
@@ -313,4 +314,21 @@ pub(super) fn head_too_large(limits: &Limits) -> WireError {
         ErrorPhase::Headers,
         format!("response head is larger than {size} (the --max-head-bytes limit)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wire::error::Remedy;
+
+    #[test]
+    fn an_http2_only_server_is_named_with_each_front_ends_remedy() {
+        // An empty SETTINGS frame: what an h2c-only server says first.
+        let e = not_http(&[0, 0, 0, 4, 0, 0, 0, 0, 0]);
+        assert_eq!(e.remedy, Some(Remedy::PriorKnowledge));
+        assert!(e.cli_message().ends_with("try --http2-prior-knowledge"));
+        assert!(e.tui_message().contains("HTTP version row of Options"));
+        let other = not_http(b"SSH-2.0-OpenSSH_9.6\r\n");
+        assert_eq!(other.remedy, None);
+    }
 }

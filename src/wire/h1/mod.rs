@@ -340,10 +340,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Expect + Unpin>(
 /// certificate) belongs to phase tls, whatever we were waiting for.
 fn read_error(waiting: ErrorPhase, e: &std::io::Error) -> WireError {
     if e.get_ref().is_some_and(|i| i.is::<rustls::Error>()) {
-        return WireError::new(
-            ErrorPhase::Tls,
-            super::tls::describe_handshake_error(e, "", &[], &[]),
-        );
+        return super::tls::handshake_error(e, "", &[], &[]);
     }
     WireError::new(waiting, format!("reading the response: {}", describe_io(e)))
 }
