@@ -97,6 +97,8 @@ pub enum Remedy {
     TrustCertificate,
     /// The server speaks only HTTP/2 on plain TCP: prior knowledge (h2c).
     PriorKnowledge,
+    /// The proxy wants credentials and none were sent.
+    ProxyCredentials,
 }
 
 impl Remedy {
@@ -107,6 +109,9 @@ impl Remedy {
                 "trust it with --cacert FILE holding that certificate or its CA (or see what it hides with --insecure)"
             }
             Remedy::PriorKnowledge => "for plain http, try --http2-prior-knowledge",
+            Remedy::ProxyCredentials => {
+                "give them with --proxy-user USER:PASSWORD (or as user:password@ in the proxy URL)"
+            }
         }
     }
 
@@ -118,6 +123,9 @@ impl Remedy {
             }
             Remedy::PriorKnowledge => {
                 "set the HTTP version row of Options to h2c prior knowledge and send again"
+            }
+            Remedy::ProxyCredentials => {
+                "put them in the proxy row of Options as http://user:password@host:port and send again"
             }
         }
     }

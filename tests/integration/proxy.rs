@@ -209,7 +209,8 @@ async fn a_refused_connect_is_an_error_in_the_proxy_phase() {
         assert_eq!(c.status, Some(code));
         assert_eq!(c.received, answer, "the proxy's answer, body included");
         if code == 407 {
-            assert!(e.message.contains("who are you?") && e.message.contains("--proxy-user"), "{e}");
+            assert!(e.message.contains("who are you?"), "{e}");
+            assert!(e.cli_message().contains("--proxy-user"), "{e}");
         }
         if code == 502 {
             assert!(e.message.contains("upstream down"), "{e}");
@@ -258,7 +259,7 @@ async fn socks5_resolves_here_and_socks5h_lets_the_proxy_resolve() {
     let ex = send(&spec(&url, Some(&p.url("socks5h")))).await;
     let e = ex.error.expect("refused");
     assert_eq!(e.phase, ErrorPhase::Proxy);
-    assert!(e.message.contains("--proxy-user"), "{e}");
+    assert!(e.cli_message().contains("--proxy-user"), "{e}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -104,14 +104,18 @@ pub async fn open<S: AsyncRead + AsyncWrite + Unpin>(
         false => format!("; it said: \"{}\"", escape_bytes(text.as_bytes())),
     };
     let hint = match (status, proxy.credentials.is_some()) {
-        (407, false) => " (the proxy wants credentials: give --proxy-user USER:PASSWORD or put them in the proxy URL)",
+        (407, false) => " (the proxy wants credentials; none were sent)",
         (407, true) => " (the proxy refused the credentials sent)",
         _ => "",
     };
-    Err(proxy_err(format!(
+    let err = proxy_err(format!(
         "{who} refused the tunnel to {}: {status} {reason}{hint}{said}",
         authority(host, port)
-    )))
+    ));
+    Err(match (status, proxy.credentials.is_some()) {
+        (407, false) => err.with_remedy(super::super::error::Remedy::ProxyCredentials),
+        _ => err,
+    })
 }
 
 /// Reads until the end of the answer's head; returns where it ends.
@@ -209,7 +213,12 @@ mod tests {
             "{}",
             e.message
         );
-        assert!(e.message.contains("login now") && e.message.contains("--proxy-user"));
+        assert!(e.message.contains("login now") && e.message.contains("none were sent"));
+        assert_eq!(
+            e.remedy,
+            Some(super::super::super::error::Remedy::ProxyCredentials)
+        );
+        assert!(e.cli_message().contains("--proxy-user") && e.tui_message().contains("proxy row"));
         assert_eq!(rec.status, Some(407));
         assert_eq!(rec.received, answer);
     }

@@ -167,10 +167,12 @@ pub async fn open<S: AsyncRead + AsyncWrite + Unpin>(
             }
         }
         (0xff, None) => {
-            return Err(proxy_err(format!(
-                "{} accepts none of the methods offered (it may want credentials: give --proxy-user USER:PASSWORD)",
+            let why = "it may want credentials, and none were sent";
+            let e = proxy_err(format!(
+                "{} accepts none of the methods offered: {why}",
                 w.who
-            )))
+            ));
+            return Err(e.with_remedy(super::super::error::Remedy::ProxyCredentials));
         }
         (0xff, Some(_)) => {
             return Err(proxy_err(format!(
