@@ -87,7 +87,7 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
         )
         .with("body", json!(resp.map(|r| body(r, limits))))
         .with("sent_b64", bytes(&t.sent))
-        .with("received_b64", bytes(&t.received))
+        .with("received_b64", Node::Rope(&t.received))
         .with("sent_total", json!(t.sent_total))
         .with("received_total", json!(t.received_total))
         .with("sent_dropped", json!(t.sent_dropped()))
@@ -145,7 +145,7 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                 if let Some(cap) = &ex.h2 {
                     let ct = &cap.connection;
                     v.put("sent_b64", bytes(&ct.sent));
-                    v.put("received_b64", bytes(&ct.received));
+                    v.put("received_b64", Node::Rope(&ct.received));
                     v.put("sent_total", json!(ct.sent_total));
                     v.put("received_total", json!(ct.received_total));
                     v.put("frames_dropped", json!(cap.dropped));

@@ -1,5 +1,8 @@
-//! CLI renderers: transcript text, hex dump, waterfall, JSON. They read
-//! `wire` records and never touch the network.
+//! Renderings of the record shared by every front-end: transcript text,
+//! hex dump, waterfall lanes, JSON documents (streamed), escaping and
+//! masking of bytes for display, lints. `send`, the TUI, lessons and
+//! exports all draw through here; nothing here touches the network or a
+//! terminal.
 
 pub mod body;
 pub mod escape;

@@ -25,6 +25,8 @@ pub enum Node<'a> {
     Value(Value),
     /// Bytes, written as a base64 string piece by piece.
     B64(Cow<'a, [u8]>),
+    /// Recorded bytes in shared pieces, the same (never made one slice).
+    Rope(&'a crate::wire::rope::Rope),
     /// Text, written as a JSON string escaped straight from the borrow.
     Text(&'a str),
     Object(Obj<'a>),
@@ -103,16 +105,56 @@ struct B64<'b>(&'b [u8]);
 
 impl fmt::Display for B64<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut buf = [0u8; B64_PIECE / 3 * 4];
-        for piece in self.0.chunks(B64_PIECE) {
-            let n = base64::engine::general_purpose::STANDARD
-                .encode_slice(piece, &mut buf)
-                .map_err(|_| fmt::Error)?;
-            // Base64's alphabet is ASCII.
-            f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)?;
-        }
-        Ok(())
+        write_b64(std::iter::once(self.0), f)
     }
+}
+
+/// Base64 of shared pieces laid end to end.
+struct B64Rope<'b>(&'b crate::wire::rope::Rope);
+
+impl fmt::Display for B64Rope<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_b64(self.0.pieces().iter().map(|p| &p[..]), f)
+    }
+}
+
+/// Encodes `B64_PIECE` bytes at a time; pieces whose lengths are not
+/// multiples of 3 are staged so no padding lands inside the string.
+fn write_b64<'b>(
+    pieces: impl Iterator<Item = &'b [u8]>,
+    f: &mut fmt::Formatter<'_>,
+) -> fmt::Result {
+    let mut stage = [0u8; B64_PIECE];
+    let mut staged = 0;
+    let mut buf = [0u8; B64_PIECE / 3 * 4];
+    let mut flush = |input: &[u8], f: &mut fmt::Formatter<'_>| -> fmt::Result {
+        let n = base64::engine::general_purpose::STANDARD
+            .encode_slice(input, &mut buf)
+            .map_err(|_| fmt::Error)?;
+        // Base64's alphabet is ASCII.
+        f.write_str(std::str::from_utf8(&buf[..n]).map_err(|_| fmt::Error)?)
+    };
+    for mut piece in pieces {
+        while !piece.is_empty() {
+            if staged == 0 && piece.len() >= B64_PIECE {
+                flush(&piece[..B64_PIECE], f)?;
+                piece = &piece[B64_PIECE..];
+                continue;
+            }
+            let take = (B64_PIECE - staged).min(piece.len());
+            stage[staged..staged + take].copy_from_slice(&piece[..take]);
+            staged += take;
+            piece = &piece[take..];
+            if staged == B64_PIECE {
+                flush(&stage, f)?;
+                staged = 0;
+            }
+        }
+    }
+    if staged > 0 {
+        flush(&stage[..staged], f)?;
+    }
+    Ok(())
 }
 
 impl Serialize for Node<'_> {
@@ -120,6 +162,7 @@ impl Serialize for Node<'_> {
         match self {
             Node::Value(v) => v.serialize(s),
             Node::B64(b) => s.collect_str(&B64(b)),
+            Node::Rope(r) => s.collect_str(&B64Rope(r)),
             Node::Text(t) => s.serialize_str(t),
             Node::Object(o) => o.serialize(s),
             Node::Values(make) => {
@@ -166,6 +209,20 @@ mod tests {
             let whole = base64::engine::general_purpose::STANDARD.encode(&bytes);
             assert_eq!(text, format!("{{\"b\":\"{whole}\"}}"), "len {len}");
             assert_eq!(doc.to_value(), json!({ "b": whole }));
+            // The same bytes in shared pieces of awkward sizes.
+            let all = bytes::Bytes::from(bytes.clone());
+            let mut cuts = vec![0];
+            for step in [1, 2, 5, B64_PIECE - 1, 4] {
+                let next = (cuts[cuts.len() - 1] + step).min(len);
+                cuts.push(next);
+            }
+            cuts.push(len);
+            let rope = crate::wire::rope::Rope::from_pieces(
+                cuts.windows(2).map(|w| all.slice(w[0]..w[1])),
+            );
+            let doc = Obj::new().with("b", Node::Rope(&rope));
+            let text = serde_json::to_string(&doc).expect("serializes");
+            assert_eq!(text, format!("{{\"b\":\"{whole}\"}}"), "rope, len {len}");
         }
     }
 

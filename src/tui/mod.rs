@@ -2,7 +2,11 @@
 //! turns messages (keys, mouse, worker events, ticks) into new state and
 //! worker commands, and `view` draws the state; `term` owns the terminal
 //! and the event loop. Only `term` touches the terminal or the runtime, so
-//! everything else is tested with plain values and a `TestBackend`.
+//! everything else is tested with plain values and a `TestBackend`. Not
+//! yet true of every effect: a few still run inside `update` (the history
+//! writer's thread, file writes of exports and HAR, reading an `.http`
+//! file, parked bytes read back on select) — issue 15 moves them out as
+//! effects a runner carries out.
 
 mod actions;
 pub mod app;

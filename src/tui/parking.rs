@@ -113,16 +113,9 @@ pub fn weight(x: &Exchange) -> usize {
     let body = x
         .response
         .as_ref()
-        .filter(|r| in_received(&r.body, &t.received).is_none())
+        .filter(|r| !t.received.holds(&r.body))
         .map_or(0, |r| r.body.len());
     t.sent.len() + t.received.len() + body
-}
-
-/// Where `body` lies inside `received`, when it is a slice of it.
-fn in_received(body: &Bytes, received: &Bytes) -> Option<Range<usize>> {
-    let (b, r) = (body.as_ptr() as usize, received.as_ptr() as usize);
-    (!body.is_empty() && b >= r && b + body.len() <= r + received.len())
-        .then(|| b - r..b - r + body.len())
 }
 
 impl Parking {
@@ -205,14 +198,24 @@ impl Parking {
         let t = &mut x.transcript;
         let body = match x.response.as_mut().map(|r| std::mem::take(&mut r.body)) {
             Some(b) if b.is_empty() => Body::None,
-            Some(b) => match in_received(&b, &t.received) {
+            Some(b) => match t.received.position_of(&b) {
                 Some(range) => Body::InReceived(range),
                 None => Body::Own(place(Piece::Bytes(b))),
             },
             None => Body::None,
         };
         let sent = place(Piece::Vec(std::mem::take(&mut t.sent)));
-        let received = place(Piece::Bytes(std::mem::take(&mut t.received)));
+        // The pieces end to end: one range, read back as one slice.
+        let rope = std::mem::take(&mut t.received);
+        let mut received = None::<Range<u64>>;
+        for p in rope.pieces() {
+            let r = place(Piece::Bytes(p.clone()));
+            received = Some(received.map_or(r.clone(), |all| all.start..r.end));
+        }
+        let received = received.unwrap_or_else(|| {
+            let at = store.end.load(Ordering::SeqCst);
+            at..at
+        });
         let job = store.next_job.fetch_add(1, Ordering::SeqCst);
         let sent_ok = store
             .jobs
@@ -241,7 +244,7 @@ impl Parking {
             Body::Own(r) => Bytes::from(self.get(r, p.job)?),
         };
         x.transcript.sent = sent;
-        x.transcript.received = received;
+        x.transcript.received = received.into();
         if let Some(resp) = x.response.as_mut() {
             resp.body = body;
         }
@@ -379,7 +382,10 @@ mod tests {
         // A body of its own, and one that is a slice of the transcript.
         let mut sliced = fixture::big_exchange(300_000);
         if let Some(r) = sliced.response.as_mut() {
-            r.body = sliced.transcript.received.slice(r.head_len..);
+            r.body = sliced
+                .transcript
+                .received
+                .slice(r.head_len..sliced.transcript.received.len());
         }
         for mut x in [fixture::exchange(), fixture::big_exchange(300_000), sliced] {
             let before = x.clone();

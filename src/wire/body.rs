@@ -89,21 +89,30 @@ impl Read for FileReader {
 pub(crate) struct BodySink {
     keep: usize,
     spill: Spill,
-    /// Copy what arrives into `Response::arriving`. Not for an
-    /// identity-coded HTTP/1.1 body kept in memory only: that one is a
-    /// slice of the transcript (`settle`).
+    /// Copy what arrives into `Response::arriving`. Not for a body the
+    /// record holds already: an identity-coded HTTP/1.1 body is a slice of
+    /// the transcript (`settle`), an HTTP/2 body the stream's DATA
+    /// payloads (`h2_stream`).
     copy: bool,
+    /// Spilling a body the record holds starts at its first byte (there
+    /// is no copy to start the file from later), unless its announced
+    /// length fits in memory (`expect`).
+    spill_from_start: bool,
     file: Option<BufWriter<File>>,
     failed: Option<String>,
 }
 
 impl BodySink {
     pub(crate) fn new(limits: &Limits, framing: Framing) -> Self {
-        let identity = matches!(framing, Framing::ContentLength(_) | Framing::CloseDelimited);
+        let in_record = matches!(
+            framing,
+            Framing::ContentLength(_) | Framing::CloseDelimited | Framing::Http2
+        );
         BodySink {
             keep: limits.max_body_kept,
             spill: limits.spill,
-            copy: !identity || limits.spill != Spill::Off,
+            copy: !in_record,
+            spill_from_start: in_record,
             file: None,
             failed: None,
         }
@@ -127,13 +136,22 @@ impl BodySink {
         if self.spill == Spill::Off || self.failed.is_some() {
             return;
         }
-        if self.file.is_none() && resp.body_len > self.keep as u64 {
-            // Outgrew memory: from now on the whole body goes to disk,
-            // starting with what memory already holds.
+        let outgrew = resp.body_len > self.keep as u64;
+        if self.file.is_none() && outgrew && !self.copy && !self.spill_from_start {
+            // Announced to fit, it did not: its start is only in the
+            // transcript, so a file could not hold it whole.
+            self.failed = Some("the body outgrew its announced Content-Length".into());
+            return;
+        }
+        if self.file.is_none() && (self.spill_from_start || outgrew) {
+            // Outgrew memory (or may, with no copy to start from later):
+            // from now on the whole body goes to disk, starting with what
+            // memory already holds.
             match tempfile::tempfile() {
                 Ok(file) => {
-                    let mut w = BufWriter::with_capacity(1 << 20, file);
-                    let before = &resp.arriving[..resp.arriving.len() - data.len().min(room)];
+                    let mut w = BufWriter::with_capacity(256 << 10, file);
+                    let copied = if self.copy { data.len().min(room) } else { 0 };
+                    let before = &resp.arriving[..resp.arriving.len() - copied];
                     if let Err(e) = w.write_all(before) {
                         self.failed = Some(e.to_string());
                         return;
@@ -157,6 +175,10 @@ impl BodySink {
     /// Flushes the file into `resp.body_file`; a disk problem becomes a
     /// warning, never a failed exchange.
     pub(crate) fn finish(mut self, resp: &mut Response, warnings: &mut Vec<Warning>) {
+        // Spilled from the start but small after all: memory has it whole.
+        if resp.body_len <= self.keep as u64 {
+            self.file = None;
+        }
         if let Some(w) = self.file.take() {
             match w.into_inner() {
                 Ok(file) => {
@@ -176,10 +198,14 @@ impl BodySink {
         }
     }
 
-    /// Room for a body whose length is announced, sized once.
-    pub(crate) fn expect(&self, resp: &mut Response, len: usize) {
+    /// Room for a body whose length is announced, sized once; one that
+    /// fits in memory is never spilled.
+    pub(crate) fn expect(&mut self, resp: &mut Response, len: usize) {
         if self.copy {
             resp.arriving.reserve_exact(len.min(self.keep));
+        }
+        if len <= self.keep {
+            self.spill_from_start = false;
         }
     }
 }
@@ -189,7 +215,7 @@ impl BodySink {
 /// HTTP/1.1 body becomes the slice of the transcript it arrived in, up to
 /// `keep` bytes (one copy in memory, not two); any other body is what
 /// arrived, de-framed.
-pub fn settle(resp: &mut Response, received: &Bytes, keep: usize) {
+pub fn settle(resp: &mut Response, received: &super::rope::Rope, keep: usize) {
     let identity = matches!(
         resp.framing,
         Framing::ContentLength(_) | Framing::CloseDelimited

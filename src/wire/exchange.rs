@@ -40,9 +40,10 @@ pub struct ChunkMark {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Transcript {
     pub sent: Vec<u8>,
-    /// Shared, so an identity-coded body can be a slice of it
-    /// (`Response::body`) instead of a second copy.
-    pub received: Bytes,
+    /// Shared pieces, so the kept body can be part of it instead of a
+    /// second copy: an identity-coded HTTP/1.1 body is a slice of its one
+    /// piece, an HTTP/2 body is the piece holding its DATA payloads.
+    pub received: super::rope::Rope,
     pub sent_total: u64,
     pub received_total: u64,
     pub chunks: Vec<ChunkMark>,

@@ -59,7 +59,7 @@ pub fn fuzz_read_record(bytes: &[u8], head_request: bool) -> (Option<Response>, 
         if let Some(resp) = slot.as_mut() {
             // What the tap would have recorded: the bytes the reader took.
             let taken = bytes.len() - io.len();
-            let received = bytes::Bytes::copy_from_slice(&bytes[..taken]);
+            let received = super::rope::Rope::from(bytes[..taken].to_vec());
             super::body::settle(resp, &received, limits.max_body_kept);
         }
         (slot, err)

@@ -371,10 +371,10 @@ async fn run_stream(
         .and_then(|v| v.trim().parse::<usize>().ok())
     {
         sink.expect(resp, n);
-        // The stream's record will take the DATA frames too.
+        // The stream's record keeps the DATA payloads: the body.
         if let (Ok(mut r), Some(id)) = (conn.rec.lock(), *stream_id) {
             if let Some(book) = r.book() {
-                book.expect_received(id, n.saturating_add(n / 16_384 * 9));
+                book.expect_received(id, n);
             }
         }
     }

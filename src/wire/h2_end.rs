@@ -26,26 +26,28 @@ pub(super) struct H2Flight {
 /// written, first byte when its first HEADERS arrived, done at its last
 /// frame. The h2 crate hands us the response only after its task has
 /// read it, so marks taken in this task would misplace the server's time.
+/// The body comes back too: the stream's DATA payloads as the tap saw
+/// them, shared with the transcript.
 pub(super) fn settle(
     f: H2Flight,
     start: Instant,
     timeline: &mut Timeline,
     ok: bool,
-) -> (Transcript, Option<H2Capture>) {
+) -> (Transcript, Option<H2Capture>, Option<bytes::Bytes>) {
     let Ok(mut rec) = f.rec.lock() else {
-        return (Transcript::default(), None);
+        return (Transcript::default(), None, None);
     };
     rec.unlisten(f.token);
     let rec_start = rec.start();
     let rebase = move |at: Duration| (rec_start + at).saturating_duration_since(start);
     let Some(book) = rec.book() else {
-        return (Transcript::default(), None);
+        return (Transcript::default(), None, None);
     };
     let claimed = book.claim(f.stream);
     let tables = book.tables();
     let (sent, first, last) = h2_record::stream_marks(&claimed.own.frames);
     let stream = f.stream.unwrap_or(0);
-    let (transcript, capture) = h2_record::capture(stream, claimed, tables, &rebase);
+    let (transcript, capture, body) = h2_record::capture(stream, claimed, tables, &rebase);
     drop(rec);
     if let (Some(at), true) = (sent, timeline.request_sent.is_some()) {
         timeline.request_sent = Some(rebase(at));
@@ -56,7 +58,8 @@ pub(super) fn settle(
     if let (Some(at), true) = (last, ok) {
         timeline.done = Some(rebase(at));
     }
-    (transcript, f.stream.map(|_| capture))
+    let body = f.stream.map(|_| body);
+    (transcript, f.stream.map(|_| capture), body)
 }
 
 /// The response's heads as HPACK delivered them, in wire order (the `h2`

@@ -17,7 +17,8 @@ use std::time::Duration;
 use crate::decode::h2::live::{Done, Live};
 use crate::decode::h2::{Detail, Item};
 
-use super::exchange::{BlockSize, ChunkMark, Dir, Placed, Transcript};
+use super::exchange::{BlockSize, Dir, Transcript};
+pub use super::h2_stream::Record;
 
 /// Frames waiting to be claimed, over all streams: a peer writing to
 /// streams nobody asked for (or a flood of stream-0 frames) is counted,
@@ -29,79 +30,6 @@ pub const MAX_CONNECTION_FRAMES: usize = 1_000;
 pub const MAX_OWN_FRAMES: usize = crate::decode::h2::MAX_ITEMS - MAX_CONNECTION_FRAMES;
 /// Header block sizes remembered for the "HPACK at work" view.
 const RECENT_BLOCKS: usize = 16;
-
-/// One stream's frames (or the connection's own), each listed with the
-/// time its last byte crossed, and their exact bytes end to end per
-/// direction: the exchange's transcript, built as the frames complete.
-#[derive(Debug, Default)]
-pub struct Record {
-    pub frames: Vec<Done>,
-    sent: Vec<u8>,
-    received: Vec<u8>,
-    sent_total: u64,
-    received_total: u64,
-    /// Where each kept frame sits in `sent`/`received`.
-    placed: Vec<Placed>,
-    /// One mark per listed frame, on the recorder's clock.
-    chunks: Vec<ChunkMark>,
-    /// Frames counted but not listed (a cap was reached).
-    pub dropped: u64,
-}
-
-impl Record {
-    /// Files one piece: always counted; listed (and its bytes kept while
-    /// its direction is within `keep`) when `listed`.
-    fn push(&mut self, done: Done, bytes: &[u8], keep: usize, listed: bool) {
-        let (dir, from, len) = (done.item.dir(), done.item.offset(), done.item.wire_len());
-        let (out, total) = match dir {
-            Dir::Sent => (&mut self.sent, &mut self.sent_total),
-            Dir::Received => (&mut self.received, &mut self.received_total),
-        };
-        *total += len as u64;
-        if !listed {
-            self.dropped += 1;
-            return;
-        }
-        // Bytes past the cap are counted, not kept.
-        let kept = &bytes[..bytes.len().min(keep.saturating_sub(out.len()))];
-        if kept.len() == len {
-            self.placed.push(Placed {
-                dir,
-                conn_offset: from,
-                offset: out.len(),
-                len,
-            });
-        }
-        out.extend_from_slice(kept);
-        self.chunks.push(ChunkMark {
-            dir,
-            at: done.last_at,
-            len,
-        });
-        self.frames.push(done);
-    }
-
-    /// The bytes as a transcript, its marks moved to the exchange's clock.
-    fn into_transcript(self, rebase: &dyn Fn(Duration) -> Duration) -> (Transcript, Vec<Placed>) {
-        let chunks = self
-            .chunks
-            .into_iter()
-            .map(|c| ChunkMark {
-                at: rebase(c.at),
-                ..c
-            })
-            .collect();
-        let t = Transcript {
-            sent: self.sent,
-            received: self.received.into(),
-            sent_total: self.sent_total,
-            received_total: self.received_total,
-            chunks,
-            chunks_dropped: self.dropped,
-        };
-        (t, self.placed)
-    }
-}
 
 /// What an exchange takes when it ends.
 #[derive(Debug, Default)]
@@ -184,12 +112,14 @@ impl StreamBook {
         });
     }
 
-    /// Makes room, once, for `more` bytes a stream is known to be about to
-    /// receive (its Content-Length plus frame headers), within the cap.
+    /// Makes room, once, for a body of `more` bytes a stream is known to
+    /// be about to receive (its Content-Length), within the cap.
     pub fn expect_received(&mut self, stream: u32, more: usize) {
-        let r = self.streams.entry(stream).or_default();
-        let room = self.keep.saturating_sub(r.received.len());
-        r.received.reserve_exact(more.min(room));
+        let keep = self.keep;
+        self.streams
+            .entry(stream)
+            .or_default()
+            .expect_received(more, keep);
     }
 
     /// The HPACK tables as they stand: [sent, received].
@@ -298,16 +228,18 @@ pub fn from_connection(
             })
         })
         .collect();
-    capture(stream, claimed, conn.tables, &|d| d)
+    let (own, cap, _body) = capture(stream, claimed, conn.tables, &|d| d);
+    (own, cap)
 }
 
-/// Builds an exchange's transcript and capture from what it claimed.
+/// Builds an exchange's transcript and capture from what it claimed, and
+/// its body as the stream's DATA payloads (shared with the transcript).
 pub fn capture(
     stream: u32,
     claimed: Claimed,
     tables: [crate::decode::h2::TableState; 2],
     rebase: &dyn Fn(Duration) -> Duration,
-) -> (Transcript, super::exchange::H2Capture) {
+) -> (Transcript, super::exchange::H2Capture, bytes::Bytes) {
     let Claimed {
         mut own,
         mut connection,
@@ -316,8 +248,8 @@ pub fn capture(
     let dropped = own.dropped + connection.dropped;
     let own_frames = std::mem::take(&mut own.frames);
     let connection_frames = std::mem::take(&mut connection.frames);
-    let (own_t, placed) = own.into_transcript(rebase);
-    let (conn_t, _) = connection.into_transcript(rebase);
+    let (own_t, placed, body) = own.into_transcript(rebase);
+    let (conn_t, _, _) = connection.into_transcript(rebase);
     let mut items: Vec<Item> = connection_frames
         .into_iter()
         .chain(own_frames)
@@ -351,5 +283,6 @@ pub fn capture(
             recent_blocks,
             dropped,
         },
+        body,
     )
 }

@@ -1,5 +1,5 @@
-//! The engine: dials, taps and speaks HTTP/1.1, recording exactly what
-//! crossed the socket and when. It must never import ratatui or crossterm;
+//! The engine: dials, taps and speaks HTTP/1.1 and HTTP/2 (over TLS or
+//! not), recording exactly what crossed the socket and when. It must never import ratatui or crossterm;
 //! everything it learns is returned as plain data (`Exchange`) or reported
 //! live through a `Probe`.
 
@@ -13,6 +13,7 @@ mod h1;
 mod h2;
 mod h2_end;
 pub mod h2_record;
+mod h2_stream;
 mod h2_why;
 mod jar;
 mod negotiate;
@@ -21,6 +22,7 @@ mod pool;
 pub mod probe;
 pub mod proxy;
 mod rawtap;
+pub mod rope;
 mod sendq;
 pub mod session;
 pub mod spec;

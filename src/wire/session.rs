@@ -150,7 +150,7 @@ impl Session {
             )),
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
-        let (transcript, h2) = match flight.h2.take() {
+        let (transcript, h2, h2_body) = match flight.h2.take() {
             Some(f) => h2_end::settle(f, start, &mut flight.timeline, result.is_ok()),
             None => (
                 flight
@@ -158,6 +158,7 @@ impl Session {
                     .as_mut()
                     .map(|c| c.tap.finish())
                     .unwrap_or_default(),
+                None,
                 None,
             ),
         };
@@ -167,11 +168,19 @@ impl Session {
         // However the read ended (the deadline may have dropped it), the
         // kept body is settled from what arrived.
         if let Some(resp) = flight.response.as_mut() {
-            super::body::settle(
-                resp,
-                &transcript.received,
-                spec.options.limits.max_body_kept,
-            );
+            let keep = spec.options.limits.max_body_kept;
+            match h2_body {
+                // HTTP/2: the DATA payloads the record kept, not a copy —
+                // as far as the stream took them (DATA past a flow-control
+                // window crossed the wire, so it stays in the transcript,
+                // but the h2 crate refused it: not body).
+                Some(body) => {
+                    let taken = usize::try_from(resp.body_len).unwrap_or(usize::MAX);
+                    resp.body = body.slice(..body.len().min(keep).min(taken));
+                    resp.arriving = Vec::new();
+                }
+                None => super::body::settle(resp, &transcript.received, keep),
+            }
         }
         let origin = url::Url::parse(&spec.url)
             .ok()

@@ -192,7 +192,7 @@ impl Recorder {
     }
 
     pub fn into_transcript(mut self) -> Transcript {
-        self.transcript.received = Bytes::from(self.received);
+        self.transcript.received = Bytes::from(self.received).into();
         self.transcript
     }
 }

@@ -40,7 +40,7 @@ async fn content_length_response_is_recorded_byte_exact() {
     let srv = canned(R, false).await;
     let ex = send(&spec(srv.url("/x"))).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
-    assert_eq!(ex.transcript.received, R);
+    assert_eq!(&ex.transcript.received[..], R);
     let r = ex.response.unwrap();
     assert_eq!((r.status, &r.body[..]), (200, &b"hello"[..]));
     assert_eq!(r.headers[1], ("X-Case".into(), "Kept".into()));
@@ -56,7 +56,7 @@ async fn chunked_body_keeps_its_framing_on_the_wire() {
     let srv = canned(R, false).await;
     let ex = send(&spec(srv.url("/"))).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
-    assert_eq!(ex.transcript.received, R);
+    assert_eq!(&ex.transcript.received[..], R);
     let r = ex.response.unwrap();
     assert_eq!(&r.body[..], b"Wikipedia");
     assert_eq!((r.framing, r.chunk_count), (Framing::Chunked, 2));
@@ -382,6 +382,64 @@ async fn a_body_past_the_cap_spills_to_a_temp_file_that_goes_away() {
     assert!(ex.response.unwrap().body_file.is_none());
 }
 
+/// A body the record holds (identity-coded: a slice of the transcript)
+/// spills from its first byte and is never copied beside the transcript;
+/// one announced to fit is never written to disk.
+#[tokio::test]
+async fn an_identity_body_spills_without_a_second_copy_in_memory() {
+    let body: Vec<u8> = (0..500_000u32).map(|i| (i % 251) as u8).collect();
+    let sent = body.clone();
+    let srv = serve(move |mut s| {
+        let body = sent.clone();
+        async move {
+            loop {
+                let head = read_head(&mut s).await;
+                if head.is_empty() {
+                    return;
+                }
+                let n = if head.starts_with(b"GET /small") {
+                    1000
+                } else {
+                    body.len()
+                };
+                let h = format!("HTTP/1.1 200 OK\r\nContent-Length: {n}\r\n\r\n");
+                let _ = s.write_all(h.as_bytes()).await;
+                let _ = s.write_all(&body[..n]).await;
+            }
+        }
+    })
+    .await;
+    let mut s = spec(srv.url("/"));
+    s.options.limits.max_body_kept = 25_000;
+    s.options.limits.spill = wirescope::wire::Spill::TempFile;
+    let ex = send(&s).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let r = ex.response.as_ref().unwrap();
+    assert_eq!((r.body.len(), r.body_len), (25_000, 500_000));
+    assert!(r.arriving.is_empty());
+    assert!(
+        ex.transcript.received.position_of(&r.body).is_some(),
+        "the kept body is the transcript's bytes, not a copy"
+    );
+    let file = r.body_file.clone().expect("spilled");
+    assert_eq!(
+        file.read_at(0, 500_000).unwrap(),
+        body,
+        "the whole body, from its first byte"
+    );
+
+    let mut s = spec(srv.url("/small"));
+    s.options.limits.max_body_kept = 25_000;
+    s.options.limits.spill = wirescope::wire::Spill::TempFile;
+    let fits = send(&s).await;
+    let r = fits.response.as_ref().unwrap();
+    assert_eq!(&r.body[..], &body[..1000]);
+    assert!(
+        r.body_file.is_none(),
+        "announced to fit: not written to disk"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_cookie_jar_is_bounded() {
     // Each answer sets 400 new cookies and one of 5000 bytes; a connection
@@ -573,4 +631,23 @@ async fn a_kept_connection_closed_as_the_request_goes_out() {
         .iter()
         .any(|w| matches!(w, wirescope::wire::Warning::StaleNotRetried { .. })));
     assert_eq!(srv.accepted(), 2, "no new connection for the POST");
+}
+
+/// With no length announced, a body the record holds spills from its
+/// first byte; one that ends small keeps no file.
+#[tokio::test]
+async fn an_unannounced_small_body_keeps_no_spill_file() {
+    let srv = serve(|mut s| async move {
+        read_head(&mut s).await;
+        let _ = s
+            .write_all(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nsmall body")
+            .await;
+    })
+    .await;
+    let mut s = spec(srv.url("/"));
+    s.options.limits.spill = wirescope::wire::Spill::TempFile;
+    let ex = send(&s).await;
+    let r = ex.response.as_ref().expect("a response");
+    assert_eq!(&r.body[..], b"small body");
+    assert!(r.body_file.is_none());
 }

@@ -369,7 +369,12 @@ async fn parallel_http2_exchanges_own_just_their_streams_bytes() {
         streams.push(cap.stream);
         own_frames(&ex.transcript.sent, cap.stream);
         assert_eq!(own_frames(&ex.transcript.received, cap.stream), n);
-        assert_eq!(ex.response.as_ref().unwrap().body_len, n as u64);
+        let resp = ex.response.as_ref().unwrap();
+        assert_eq!(resp.body_len, n as u64);
+        // The body is what the server wrote, held once: the same memory
+        // as the transcript's DATA payloads, not a second copy.
+        assert_eq!(&resp.body[..], &vec![b'x'; n][..]);
+        assert!(n == 0 || ex.transcript.received.holds(&resp.body));
         sent += ex.transcript.sent_total + cap.connection.sent_total;
         received += ex.transcript.received_total + cap.connection.received_total;
     }

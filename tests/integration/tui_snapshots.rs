@@ -131,7 +131,7 @@ fn errors_show_their_phase_and_insecure_exchanges_warn() {
     let mut app = fixture::app();
     let mut x = fixture::exchange();
     x.response = None;
-    x.transcript.received.clear();
+    x.transcript.received = Default::default();
     x.transcript.received_total = 0;
     x.error = Some(WireError::new(
         ErrorPhase::Connect,

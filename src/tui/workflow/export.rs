@@ -53,8 +53,6 @@ fn describe(f: ExportFormat) -> (&'static str, &'static str, &'static str) {
         ExportFormat::Reqwest => ("Rust reqwest", "a program (tokio)", "request.rs"),
         ExportFormat::Fetch => ("JavaScript fetch", "for Node or a browser", "request.js"),
         ExportFormat::Raw => ("raw bytes", "the HTTP/1.1 request as sent", "request.bin"),
-        #[allow(unreachable_patterns)]
-        _ => (f.name(), "", "request.txt"),
     }
 }
 

@@ -4,6 +4,7 @@
 //! says which rule produced each.
 
 pub mod conditional;
+pub mod rate;
 mod redirect;
 mod retry;
 

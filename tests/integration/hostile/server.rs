@@ -650,13 +650,13 @@ fn export_seeds(ex: &Exchange) {
         let mut v = (sent.len() as u16).to_be_bytes().to_vec();
         v.push(0);
         v.extend(sent);
-        v.extend(&t.received);
+        v.extend(&t.received[..]);
         write("h2_frames", &v);
         return;
     }
     let head = ex.method.eq_ignore_ascii_case("HEAD");
     let mut v = vec![u8::from(head)];
-    v.extend(&t.received);
+    v.extend(&t.received[..]);
     write("h1_response", &v);
     if let Some(r) = &ex.response {
         let start = r.head_start + r.head_len;
