@@ -55,7 +55,15 @@ pub async fn dial_via(
     let target = match (proxy.kind, origin_ip) {
         (ProxyKind::Socks5, Some(ip)) => Target::Ip(ip),
         (ProxyKind::Socks5, None) => {
-            Target::Ip(resolve(&origin.host, origin.port, opts, "host").await?[0])
+            let ips = resolve(&origin.host, origin.port, opts, "host").await?;
+            // `resolve` never returns an empty list; said, not assumed.
+            let first = ips.first().copied().ok_or_else(|| {
+                WireError::new(
+                    super::super::error::ErrorPhase::Dns,
+                    format!("host '{}' has no addresses", origin.host),
+                )
+            })?;
+            Target::Ip(first)
         }
         _ => Target::Name(origin.host.clone()),
     };
