@@ -144,6 +144,12 @@ fn tui(cli: Cli) -> i32 {
         url: if collection.is_some() { None } else { cli.url },
         options: wirescope::wire::Options {
             limits: cli.limits.wire(wirescope::wire::Spill::Off),
+            // The proxy variables, read as curl reads them (the Options
+            // pane's proxy row names the one in use).
+            proxy: wirescope::wire::proxy::ProxySettings {
+                env: wirescope::wire::proxy::ProxyEnv::from_process(),
+                ..Default::default()
+            },
             ..Default::default()
         },
         decode: cli.limits.decode(),

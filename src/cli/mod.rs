@@ -255,6 +255,15 @@ pub struct RequestArgs {
     /// Send the body compressed with CODING and say so in Content-Encoding (visible on the wire).
     #[arg(long, value_enum, value_name = "CODING")]
     pub compress_body: Option<body::CompressArg>,
+    /// Go through this proxy: http:// (the default; port 1080 unless given), https:// (TLS to the proxy), socks5:// (names resolved here) or socks5h:// (the proxy resolves them); credentials as user:password@ in it. Without -x, http_proxy, https_proxy/HTTPS_PROXY and all_proxy/ALL_PROXY are read as curl does; -x "" means no proxy at all.
+    #[arg(short = 'x', long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Hosts that go direct, comma-separated, replacing NO_PROXY/no_proxy: a name matches itself and its subdomains (a leading dot is the same), '*' matches every host, IP addresses and CIDR ranges match IP hosts; ports play no part.
+    #[arg(long, value_name = "LIST")]
+    pub noproxy: Option<String>,
+    /// Proxy credentials (replacing the proxy URL's): Proxy-Authorization: Basic for an HTTP proxy, username/password for SOCKS5.
+    #[arg(short = 'U', long, value_name = "USER:PASSWORD")]
+    pub proxy_user: Option<String>,
 }
 
 /// The limits, shared by `send` and the TUI.

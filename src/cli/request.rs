@@ -90,6 +90,19 @@ impl RequestArgs {
         if self.cookies {
             o.cookies = CookieJar::On;
         }
+        if let Some(p) = &self.proxy {
+            o.proxy.flag = Some(p.clone());
+            o.proxy.flag_from = "flag".into();
+        }
+        if let Some(n) = &self.noproxy {
+            o.proxy.noproxy = Some(n.clone());
+        }
+        if let Some(u) = &self.proxy_user {
+            o.proxy.user = Some(u.clone());
+        }
+        // The proxy variables are read here, once, as curl reads them;
+        // the engine resolves them per URL (`wire::proxy::route`).
+        o.proxy.env = crate::wire::proxy::ProxyEnv::from_process();
         if self.http1_1 {
             o.http = HttpVersion::Http1;
         } else if self.http2 {

@@ -22,6 +22,7 @@ Exit codes:
   14  status-line: no valid HTTP/1.x status line (connection closed, garbage, HTTP/0.9)
   15  headers: the response head was malformed, conflicting or too large
   16  body: the body ended early or its framing was invalid
+  17  proxy: the proxy refused or broke the tunnel (e.g. 407, 403 or 502 to CONNECT, a SOCKS5 failure)
   20  connect timeout    21  read timeout    22  total deadline (--max-time)
   30  -L stopped following redirects (hop limit, loop, missing Location, non-http scheme)
   40  --fail: the (last) response's status was 400 or more

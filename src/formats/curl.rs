@@ -207,6 +207,16 @@ impl State {
                     self.implied.push(("Referer".into(), r));
                 }
             }
+            Opt::Proxy(scheme) => {
+                let p = &mut self.spec().options.proxy;
+                p.flag = Some(match v.contains("://") || v.is_empty() {
+                    true => v,
+                    false => format!("{scheme}{v}"),
+                });
+                p.flag_from = format!("curl {flag}");
+            }
+            Opt::NoProxy => self.spec().options.proxy.noproxy = Some(v),
+            Opt::ProxyUser => self.spec().options.proxy.user = Some(v),
             Opt::Range => self.implied.push(("Range".into(), format!("bytes={v}"))),
             Opt::Cookie if v.is_empty() => self.spec().options.cookies = CookieJar::On,
             Opt::Cookie if v.contains('=') => self.cookies.push(v),

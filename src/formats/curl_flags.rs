@@ -38,6 +38,11 @@ pub enum Opt {
     Retry,
     RetryDelay,
     Bearer,
+    /// `-x`/`--proxy`, and `--socks5`/`--socks5-hostname` with the
+    /// scheme they imply.
+    Proxy(&'static str),
+    NoProxy,
+    ProxyUser,
     Range,
     UploadFile,
     /// Changes only what curl prints or where: no effect on the request.
@@ -106,9 +111,19 @@ pub fn long(name: &str) -> Option<Opt> {
         | "disable" => Ignore,
         "output" | "write-out" | "dump-header" | "stderr" | "trace" | "trace-ascii"
         | "max-filesize" | "output-dir" => IgnoreValue,
-        "proxy" | "socks5" | "socks5-hostname" | "proxy-user" | "preproxy" => {
-            Unsupported("proxies are not supported")
+        "proxy" => Proxy(""),
+        "socks5" => Proxy("socks5://"),
+        "socks5-hostname" => Proxy("socks5h://"),
+        "noproxy" => NoProxy,
+        "proxy-user" => ProxyUser,
+        "preproxy" | "socks4" | "socks4a" => {
+            Unsupported("pre-proxies and SOCKS4 are not supported (use -x with http://, https://, socks5:// or socks5h://)")
         }
+        "proxy-cacert" | "proxy-insecure" | "proxy-cert" | "proxy-key" | "proxy-basic"
+        | "proxy-digest" | "proxy-ntlm" | "proxy-negotiate" | "proxy-anyauth" | "proxytunnel"
+        | "proxy-header" => Unsupported(
+            "proxy TLS, auth-method, tunnel and header options are not supported (the proxy is checked with the same trust as the server; credentials go as Basic)",
+        ),
         "cookie-jar" => Unsupported("writing a cookie jar file is not supported"),
         "http3" | "http3-only" => Unsupported("HTTP/3 is not supported"),
         "http1.0" => Unsupported("HTTP/1.0 requests are not supported"),

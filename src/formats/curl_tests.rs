@@ -198,8 +198,11 @@ fn data_files() {
 #[test]
 fn errors_name_the_option() {
     let cases = [
-        ("curl --proxy http://p:1 https://h", "--proxy"),
-        ("curl -x http://p:1 https://h", "-x"),
+        ("curl --preproxy http://p:1 https://h", "--preproxy"),
+        (
+            "curl --proxy-insecure -x https://p:1 https://h",
+            "--proxy-insecure",
+        ),
         ("curl --frobnicate https://h", "--frobnicate"),
         ("curl -sZ https://h", "-Z"),
         ("curl https://h -H", "-H"),
@@ -225,4 +228,19 @@ fn errors_name_the_option() {
         parse_curl("curl 'open"),
         Err(CurlError::Syntax(_))
     ));
+}
+
+#[test]
+fn proxy_flags_map_onto_the_proxy_settings() {
+    let s =
+        parse("curl -x http://u:p@proxy:3128 --noproxy 'localhost,.internal' -U bob:pw https://h");
+    let p = &s.options.proxy;
+    assert_eq!(p.flag.as_deref(), Some("http://u:p@proxy:3128"));
+    assert_eq!(p.flag_from, "curl -x");
+    assert_eq!(p.noproxy.as_deref(), Some("localhost,.internal"));
+    assert_eq!(p.user.as_deref(), Some("bob:pw"));
+    let s = parse("curl --socks5-hostname s:1080 https://h");
+    assert_eq!(s.options.proxy.flag.as_deref(), Some("socks5h://s:1080"));
+    let s = parse("curl --proxy p:8080 http://h");
+    assert_eq!(s.options.proxy.flag.as_deref(), Some("p:8080"));
 }

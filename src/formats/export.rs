@@ -93,14 +93,41 @@ impl ExportFormat {
 /// The request in `format`: source text for the code formats, the exact
 /// bytes for `Raw` (a raw-mode request's own bytes).
 pub fn export(spec: &RequestSpec, format: ExportFormat) -> Vec<u8> {
-    match format {
-        ExportFormat::Curl => to_curl(spec).into_bytes(),
-        ExportFormat::Httpie => to_httpie(spec).into_bytes(),
-        ExportFormat::Python => to_python(spec).into_bytes(),
-        ExportFormat::Httpx => to_httpx(spec).into_bytes(),
-        ExportFormat::Reqwest => to_reqwest(spec).into_bytes(),
-        ExportFormat::Fetch => to_fetch(spec).into_bytes(),
-        ExportFormat::Raw => to_raw(spec),
+    let code = match format {
+        ExportFormat::Curl => return to_curl(spec).into_bytes(),
+        ExportFormat::Raw => return to_raw(spec),
+        ExportFormat::Httpie => to_httpie(spec),
+        ExportFormat::Python => to_python(spec),
+        ExportFormat::Httpx => to_httpx(spec),
+        ExportFormat::Reqwest => to_reqwest(spec),
+        ExportFormat::Fetch => to_fetch(spec),
+    };
+    let comment = match format {
+        ExportFormat::Reqwest | ExportFormat::Fetch => "//",
+        _ => "#",
+    };
+    format!("{}{code}", proxy_note(spec, comment)).into_bytes()
+}
+
+/// The other clients' code does not set a proxy given with -x: said in a
+/// comment above it rather than dropped without a word.
+fn proxy_note(spec: &RequestSpec, comment: &str) -> String {
+    let p = &spec.options.proxy;
+    match p.flag.as_deref() {
+        Some("") => format!(
+            "{comment} Sent with no proxy (-x \"\"): make sure this client uses none either.\n"
+        ),
+        Some(url) => {
+            let mut note = format!(
+                "{comment} Sent through the proxy {url} (-x): configure it in this client, the code below does not."
+            );
+            if let Some(n) = &p.noproxy {
+                note.push_str(&format!(" Hosts that go direct: {n}."));
+            }
+            note.push('\n');
+            note
+        }
+        None => String::new(),
     }
 }
 
@@ -234,6 +261,17 @@ fn curl_options(o: &Options) -> Vec<String> {
     }
     if o.retry.backoff != d.retry.backoff {
         args.push(format!("--retry-delay {}", secs(o.retry.backoff)));
+    }
+    // The proxy given on the command line; one from the environment is
+    // read again by curl from the same environment.
+    if let Some(p) = &o.proxy.flag {
+        args.push(format!("--proxy {}", shell::quote(p.as_bytes())));
+    }
+    if let Some(n) = &o.proxy.noproxy {
+        args.push(format!("--noproxy {}", shell::quote(n.as_bytes())));
+    }
+    if let Some(u) = &o.proxy.user {
+        args.push(format!("--proxy-user {}", shell::quote(u.as_bytes())));
     }
     if o.cookies == CookieJar::On {
         // An empty -b switches curl's cookie engine on without a file.

@@ -355,3 +355,38 @@ fn raw_bytes_are_built_as_the_engine_builds_them() {
         b"GET / HTTP/1.1\r\nHost: other\r\nUser-Agent: me\r\nAccept: */*\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
     );
 }
+
+#[test]
+fn a_proxy_given_on_the_command_line_goes_into_the_curl_export() {
+    let mut s = RequestSpec::get("https://h.example/");
+    s.options.proxy.flag = Some("http://u:pw@proxy:3128".into());
+    s.options.proxy.noproxy = Some("localhost,.internal".into());
+    s.options.proxy.user = Some("bob:secret".into());
+    let back = parse_curl(&to_curl(&s)).expect("the export parses");
+    assert_eq!(back.options.proxy.flag, s.options.proxy.flag);
+    assert_eq!(back.options.proxy.noproxy, s.options.proxy.noproxy);
+    assert_eq!(back.options.proxy.user, s.options.proxy.user);
+    let redacted = super::redact::spec(&s).expect("credentials redacted");
+    let out = to_curl(&redacted);
+    assert!(!out.contains("pw@") && !out.contains("secret"), "{out}");
+    assert!(
+        out.contains("u:REDACTED@proxy:3128") && out.contains("bob:REDACTED"),
+        "{out}"
+    );
+}
+
+#[test]
+fn other_clients_are_told_about_the_proxy_they_do_not_set() {
+    let mut s = RequestSpec::get("https://h.example/");
+    s.options.proxy.flag = Some("http://proxy:3128".into());
+    let py = String::from_utf8(export(&s, ExportFormat::Python)).unwrap();
+    assert!(
+        py.starts_with("# Sent through the proxy http://proxy:3128 (-x)"),
+        "{py}"
+    );
+    let js = String::from_utf8(export(&s, ExportFormat::Fetch)).unwrap();
+    assert!(js.starts_with("// Sent through the proxy"), "{js}");
+    s.options.proxy.flag = None;
+    let py = String::from_utf8(export(&s, ExportFormat::Python)).unwrap();
+    assert!(!py.contains("proxy"), "{py}");
+}

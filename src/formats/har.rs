@@ -229,9 +229,8 @@ pub fn entry_doc(ex: &Exchange, redaction: Redaction) -> Obj<'_> {
         .with("request", request)
         .with("response", response)
         .with("cache", json!({}))
-        .with(
-            "timings",
-            json!({
+        .with("timings", {
+            let mut timings = json!({
                 "blocked": t.blocked,
                 "dns": t.dns,
                 "connect": t.connect,
@@ -239,8 +238,14 @@ pub fn entry_doc(ex: &Exchange, redaction: Redaction) -> Obj<'_> {
                 "send": send,
                 "wait": wait,
                 "receive": receive,
-            }),
-        )
+            });
+            // A proxy tunnel is inside `connect` (as ssl is); said apart
+            // in a custom field, only when there was one.
+            if t.tunnel >= 0.0 {
+                timings["_tunnel"] = json!(t.tunnel);
+            }
+            timings
+        })
         .with("_wirescope", extras);
     if let Some(c) = &ex.connection {
         e.put("serverIPAddress", json!(c.remote.ip().to_string()));

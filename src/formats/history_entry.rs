@@ -60,8 +60,14 @@ pub struct StoredTimeline {
     /// An IP-literal host: no DNS phase.
     #[serde(default)]
     pub no_lookup: bool,
+    /// Through a proxy that needed a tunnel (left out otherwise, so
+    /// entries without one read and write as before).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tunnel: bool,
     pub dns_done: Option<u64>,
     pub connected: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tunnel_done: Option<u64>,
     pub tls_done: Option<u64>,
     pub ready: Option<u64>,
     pub request_sent: Option<u64>,
@@ -151,8 +157,10 @@ impl HistoryEntry {
                 reused: tl.reused,
                 tls: tl.tls,
                 no_lookup: tl.no_lookup,
+                tunnel: tl.tunnel,
                 dns_done: us(tl.dns_done),
                 connected: us(tl.connected),
+                tunnel_done: us(tl.tunnel_done),
                 tls_done: us(tl.tls_done),
                 ready: us(tl.ready),
                 request_sent: us(tl.request_sent),
@@ -177,8 +185,10 @@ impl HistoryEntry {
         t.reused = s.reused;
         t.tls = s.tls;
         t.no_lookup = s.no_lookup;
+        t.tunnel = s.tunnel;
         t.dns_done = d(s.dns_done);
         t.connected = d(s.connected);
+        t.tunnel_done = d(s.tunnel_done);
         t.tls_done = d(s.tls_done);
         t.ready = d(s.ready);
         t.request_sent = d(s.request_sent);

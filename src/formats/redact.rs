@@ -93,6 +93,22 @@ pub fn spec(s: &crate::wire::RequestSpec) -> Option<crate::wire::RequestSpec> {
         *v = header_value(n, v);
     }
     out.url = url(&s.url);
+    // The proxy's password, in its URL or in --proxy-user.
+    let proxy = &mut out.options.proxy;
+    if let Some(f) = &mut proxy.flag {
+        *f = match f.contains("://") {
+            true => url(f),
+            false => url(&format!("http://{f}"))
+                .strip_prefix("http://")
+                .map(str::to_string)
+                .unwrap_or_default(),
+        };
+    }
+    if let Some(u) = &mut proxy.user {
+        if let Some((name, _)) = u.split_once(':') {
+            *u = format!("{name}:{REDACTED}");
+        }
+    }
     if let Some(raw) = &mut out.raw {
         *raw = h1_bytes(raw, Dir::Sent);
     }

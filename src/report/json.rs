@@ -143,6 +143,7 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                             .map(ToString::to_string)
                             .collect::<Vec<_>>()),
                     )
+                    .with("proxy", json!(c.proxy.as_ref().map(super::proxy::json)))
                     .with(
                         "failed_attempts",
                         json!(c

@@ -15,6 +15,7 @@ pub fn glyph(p: Phase) -> char {
     match p {
         Phase::Dns => 'd',
         Phase::Connect => 'c',
+        Phase::Tunnel => 'p',
         Phase::Tls => 't',
         Phase::Send => 's',
         Phase::Wait => '·',

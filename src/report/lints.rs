@@ -38,6 +38,11 @@ pub fn for_flow(spec: &RequestSpec, flow: &Flow) -> Vec<Lint> {
                 });
             }
         }
+        if let Some(l) = proxy_cleartext(&hop.exchange) {
+            if !out.iter().any(|o| o.code == l.code) {
+                out.push(l);
+            }
+        }
         if let Some(r) = &hop.exchange.response {
             for l in explain::response_lints(r.status, &r.headers) {
                 if !out.iter().any(|o| o.code == l.code) {
@@ -47,6 +52,34 @@ pub fn for_flow(spec: &RequestSpec, flow: &Flow) -> Vec<Lint> {
         }
     }
     out
+}
+
+/// Credentials sent to an http:// proxy cross the network in base64
+/// (only Info when the proxy is on this machine).
+fn proxy_cleartext(ex: &crate::wire::Exchange) -> Option<Lint> {
+    let p = ex.connection.as_ref()?.proxy.as_ref()?;
+    if p.kind != crate::wire::proxy::ProxyKind::Http || !p.url.contains(":****@") {
+        return None;
+    }
+    let loopback = url::Url::parse(&p.url)
+        .ok()
+        .is_some_and(|u| match u.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        });
+    Some(Lint {
+        severity: match loopback {
+            true => Severity::Info,
+            false => Severity::Warning,
+        },
+        code: "proxy-credentials-cleartext",
+        message: format!(
+            "the proxy credentials went to {} as Proxy-Authorization: Basic over plain TCP: base64, not encryption (an https:// proxy keeps them encrypted)",
+            p.url
+        ),
+    })
 }
 
 pub fn severity_name(s: Severity) -> &'static str {

@@ -13,6 +13,7 @@ pub mod json;
 pub mod lanes;
 pub mod lints;
 pub mod mask;
+pub mod proxy;
 pub mod stream;
 pub mod text;
 pub mod waterfall;

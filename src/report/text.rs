@@ -222,7 +222,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
         out.push('\n');
     }
     if sections.tls {
-        connection_facts(ex, &mut out);
+        connection_facts(ex, sections.show_secrets, &mut out);
     }
     for w in &ex.warnings {
         let _ = writeln!(out, "warning: {}", sanitize_text(&w.to_string()));
@@ -239,7 +239,7 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
     out
 }
 
-fn connection_facts(ex: &Exchange, out: &mut String) {
+fn connection_facts(ex: &Exchange, show_secrets: bool, out: &mut String) {
     if let Some(c) = &ex.connection {
         let resolved = c
             .resolved
@@ -260,6 +260,10 @@ fn connection_facts(ex: &Exchange, out: &mut String) {
         }
         for (addr, why) in &c.failed_attempts {
             let _ = writeln!(out, "  tried {addr}: {why}");
+        }
+        // The proxy before the TLS inside its tunnel, as on the wire.
+        if let Some(p) = &c.proxy {
+            out.push_str(&super::proxy::text(p, show_secrets));
         }
     }
     if let Some(tls) = &ex.tls {

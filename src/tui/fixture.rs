@@ -73,6 +73,7 @@ fn exchange_from(
             local: None,
             resolved: vec![[127, 0, 0, 1].into()],
             failed_attempts: Vec::new(),
+            proxy: None,
         }),
         tls: None,
         negotiated: None,

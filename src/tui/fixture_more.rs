@@ -127,6 +127,7 @@ fn h2_exchange(
         local: None,
         resolved: vec![[127, 0, 0, 1].into()],
         failed_attempts: Vec::new(),
+        proxy: None,
     });
     x.negotiated = Some(Negotiated {
         version: "HTTP/2",

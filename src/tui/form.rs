@@ -78,11 +78,13 @@ pub enum Field {
     AcceptEncoding,
     /// Send the body compressed (`Content-Encoding`): off or a coding.
     Compress,
+    /// The proxy (`-x`); empty: the environment's, as curl reads it.
+    Proxy,
 }
 
 impl Field {
     /// The Options rows, in the order the pane lists them.
-    pub const OPTIONS: [Field; 15] = [
+    pub const OPTIONS: [Field; 16] = [
         Field::AcceptEncoding,
         Field::Compress,
         Field::ConnectTimeout,
@@ -90,6 +92,7 @@ impl Field {
         Field::TotalTimeout,
         Field::Verify,
         Field::CaFile,
+        Field::Proxy,
         Field::Http,
         Field::Redirects,
         Field::MaxRedirects,
@@ -189,6 +192,11 @@ impl RequestForm {
             Field::MaxRedirects => self.options.redirects.max.to_string(),
             Field::RetryBackoff => secs(self.options.retry.backoff),
             Field::Parallel => self.parallel.to_string(),
+            Field::Proxy => match self.options.proxy.flag.as_deref() {
+                Some("") => "none".into(),
+                Some(p) => p.to_string(),
+                None => String::new(),
+            },
             Field::Body
             | Field::Verify
             | Field::Http
@@ -237,6 +245,18 @@ impl RequestForm {
             }
             Field::RetryBackoff => self.options.retry.backoff = parse_timeout(text)?,
             Field::Parallel => self.parallel = parse_count(text, 16, "requests per batch")?,
+            Field::Proxy => {
+                let p = &mut self.options.proxy;
+                p.flag = match text.trim() {
+                    "" => None,
+                    "none" | "\"\"" => Some(String::new()),
+                    t => {
+                        crate::wire::proxy::Proxy::parse(t, "Options").map_err(|e| e.message)?;
+                        Some(t.to_string())
+                    }
+                };
+                p.flag_from = "Options".into();
+            }
             Field::Body
             | Field::Verify
             | Field::Http

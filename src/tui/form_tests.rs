@@ -86,3 +86,21 @@ fn methods_cycle_through_the_table() {
     f.cycle_method();
     assert_eq!(f.method, "GET");
 }
+
+#[test]
+fn the_proxy_row_takes_a_url_none_or_nothing() {
+    let mut f = RequestForm::new("https://x/", Options::default());
+    assert!(f
+        .set_field_text(Field::Proxy, "socks4://p:1")
+        .unwrap_err()
+        .contains("socks4://"));
+    f.set_field_text(Field::Proxy, "http://u:pw@p:3128")
+        .unwrap();
+    assert_eq!(f.options.proxy.flag.as_deref(), Some("http://u:pw@p:3128"));
+    assert_eq!(f.options.proxy.flag_from, "Options");
+    f.set_field_text(Field::Proxy, "none").unwrap();
+    assert_eq!(f.options.proxy.flag.as_deref(), Some(""));
+    assert_eq!(f.field_text(Field::Proxy), "none");
+    f.set_field_text(Field::Proxy, " ").unwrap();
+    assert_eq!(f.options.proxy.flag, None, "empty: the environment's again");
+}

@@ -199,6 +199,7 @@ impl Theme {
         let (dark, light) = match phase {
             Phase::Dns => (Color::Cyan, Color::Cyan),
             Phase::Connect => (Color::Yellow, Color::Rgb(160, 120, 0)),
+            Phase::Tunnel => (Color::Red, Color::Red),
             Phase::Tls => (Color::Magenta, Color::Magenta),
             Phase::Send => (Color::Blue, Color::Blue),
             Phase::Wait => (Color::Green, Color::Green),

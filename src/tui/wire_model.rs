@@ -140,6 +140,10 @@ pub fn secrets_of(e: &Entry, dir: Dir) -> Vec<Range<usize>> {
 /// rows of that direction (or a note that it has none yet).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WireRow {
+    /// A line about the proxy the connection went through (its CONNECT
+    /// and answer, or its SOCKS5 handshake), shown before the exchange's
+    /// own bytes, as it came before them on the wire.
+    Proxy(usize),
     Section(Dir),
     Bytes(Dir, Range<usize>),
     Empty(Dir),
@@ -158,6 +162,9 @@ pub struct WireModel {
     pub highlight: Option<(Dir, Range<usize>)>,
     /// The model describes an exchange (false: nothing to show).
     pub ready: bool,
+    /// The proxy lines (`report::proxy::text`): credentials masked, and
+    /// as they are (shown when secrets are revealed).
+    pub proxy: [Vec<String>; 2],
 }
 
 impl WireModel {
@@ -198,6 +205,21 @@ impl WireModel {
             self.received.regions.clear();
         }
         self.complete = e.complete();
+        if self.proxy[0].is_empty() {
+            let used = e
+                .exchange
+                .as_ref()
+                .and_then(|x| x.connection.as_ref()?.proxy.clone());
+            if let Some(p) = used {
+                let lines = |reveal| {
+                    crate::report::proxy::text(&p, reveal)
+                        .lines()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                };
+                self.proxy = [lines(false), lines(true)];
+            }
+        }
         let text_width = (view == WireView::Text).then_some(width.max(1));
         let framed = Framed::of(e.response(), head);
         self.sent
@@ -247,7 +269,7 @@ impl WireModel {
         if !self.ready {
             return 0;
         }
-        2 + self.section_rows(Dir::Sent) + self.section_rows(Dir::Received)
+        self.proxy[0].len() + 2 + self.section_rows(Dir::Sent) + self.section_rows(Dir::Received)
     }
 
     /// What row `i` of the document is.
@@ -255,6 +277,11 @@ impl WireModel {
         if i >= self.rows() {
             return None;
         }
+        let p = self.proxy[0].len();
+        if i < p {
+            return Some(WireRow::Proxy(i));
+        }
+        let i = i - p;
         let sent_rows = self.section_rows(Dir::Sent);
         let (dir, r) = match i {
             0 => return Some(WireRow::Section(Dir::Sent)),
@@ -274,20 +301,24 @@ impl WireModel {
         match self.row(i)? {
             WireRow::Bytes(dir, r) => Some((dir, r.start)),
             WireRow::Section(dir) | WireRow::Empty(dir) => Some((dir, 0)),
+            WireRow::Proxy(_) => Some((Dir::Sent, 0)),
         }
     }
 
     /// The document row showing byte `offset` of `dir`'s stream.
     pub fn row_of(&self, dir: Dir, offset: usize) -> usize {
         match dir {
-            Dir::Sent => 1 + self.sent.row_of(self.view, offset),
+            Dir::Sent => self.proxy[0].len() + 1 + self.sent.row_of(self.view, offset),
             Dir::Received => self.received_row(offset),
         }
     }
 
     /// The document row holding received byte `offset`.
     pub fn received_row(&self, offset: usize) -> usize {
-        2 + self.section_rows(Dir::Sent) + self.received.row_of(self.view, offset)
+        self.proxy[0].len()
+            + 2
+            + self.section_rows(Dir::Sent)
+            + self.received.row_of(self.view, offset)
     }
 
     /// The text index is still catching up: (bytes indexed, bytes) of the
@@ -349,5 +380,42 @@ mod tests {
         assert!(frames >= 3, "{frames} frames");
         let whole = LineIndex::build(e.received(), 100, true);
         assert_eq!(m.received.lines.as_ref(), Some(&whole));
+    }
+
+    #[test]
+    fn the_proxy_lines_come_first_and_shift_the_rows_after_them() {
+        use crate::wire::proxy::{ProxyKind, ProxyUsed, TunnelRecord};
+        let mut app = fixture::app();
+        fixture::push_done(&mut app, fixture::exchange());
+        let mut plain = WireModel::default();
+        plain.sync(app.entry(), WireView::Text, 100, None);
+        let mut x = fixture::exchange();
+        if let Some(c) = x.connection.as_mut() {
+            c.proxy = Some(ProxyUsed {
+                url: "http://u:****@p:3128".into(),
+                kind: ProxyKind::Http,
+                from: "env:HTTPS_PROXY".into(),
+                connect: Some(TunnelRecord {
+                    sent: b"CONNECT h:443 HTTP/1.1\r\nProxy-Authorization: Basic dTpw\r\n\r\n"
+                        .to_vec(),
+                    received: b"HTTP/1.1 200 OK\r\n\r\n".to_vec(),
+                    status: Some(200),
+                    socks_reply: None,
+                }),
+            });
+        }
+        fixture::push_done(&mut app, x);
+        let mut m = WireModel::default();
+        m.sync(app.entry(), WireView::Text, 100, None);
+        let n = m.proxy[0].len();
+        assert!(n >= 4, "{:?}", m.proxy);
+        assert!(m.proxy[0][0].contains("via http proxy"));
+        assert!(m.proxy[0].iter().all(|l| !l.contains("dTpw")), "masked");
+        assert!(m.proxy[1].iter().any(|l| l.contains("dTpw")), "revealed");
+        assert_eq!(m.row(0), Some(WireRow::Proxy(0)));
+        assert_eq!(m.row(n), Some(WireRow::Section(Dir::Sent)));
+        assert_eq!(m.rows(), plain.rows() + n);
+        assert_eq!(m.row_of(Dir::Sent, 0), plain.row_of(Dir::Sent, 0) + n);
+        assert_eq!(m.received_row(0), plain.received_row(0) + n);
     }
 }

@@ -66,7 +66,9 @@ pub fn mark(timeline: &mut Timeline, probe: &Probe, start: Instant, m: Mark) {
     probe.send(Progress::Mark(m, at));
 }
 
-/// Resolves, connects and (for https) handshakes, marking each phase.
+/// Resolves, connects and (for https) handshakes, marking each phase;
+/// through `via`'s proxy when there is one (then `seen` holds what is
+/// known of the connection as it goes, so a refusal still shows it).
 #[allow(clippy::too_many_arguments)]
 pub async fn dial(
     origin: &Origin,
@@ -77,7 +79,20 @@ pub async fn dial(
     start: Instant,
     timeline: &mut Timeline,
     probe: &Probe,
+    via: Option<&super::proxy::Via<'_>>,
+    seen: &mut Option<ConnectionInfo>,
 ) -> Result<Dialed, WireError> {
+    if let Some(via) = via {
+        let ctx = DialCtx {
+            opts,
+            trust,
+            id,
+            alpn,
+            start,
+            probe,
+        };
+        return super::proxy::dial_via(via, origin, &ctx, timeline, seen).await;
+    }
     // TLS settings first: a bad CA file is an input error, found before
     // anything touches the network.
     let tls_config = match origin.tls {
@@ -85,43 +100,9 @@ pub async fn dial(
         false => None,
     };
     timeline.no_lookup = origin.host.parse::<IpAddr>().is_ok();
-    let resolved = resolve(origin, opts).await?;
+    let resolved = resolve(&origin.host, origin.port, opts, "host").await?;
     mark(timeline, probe, start, Mark::DnsDone);
-
-    let mut failed = Vec::new();
-    let mut stream = None;
-    for ip in &resolved {
-        let addr = SocketAddr::new(*ip, origin.port);
-        match timeout(opts.connect_timeout, TcpStream::connect(addr)).await {
-            Ok(Ok(s)) => {
-                stream = Some((s, addr));
-                break;
-            }
-            Ok(Err(e)) => failed.push((addr, describe_io(&e))),
-            Err(_) => failed.push((
-                addr,
-                format!("timed out after {}", human_duration(opts.connect_timeout)),
-            )),
-        }
-    }
-    let Some((tcp, remote)) = stream else {
-        let all_timed_out = failed.iter().all(|(_, m)| m.starts_with("timed out"));
-        let list = failed
-            .iter()
-            .map(|(a, m)| format!("{a}: {m}"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err(if all_timed_out {
-            WireError::new(
-                ErrorPhase::Timeout(TimeoutKind::Connect),
-                format!("could not connect: {list}"),
-            )
-        } else {
-            WireError::new(ErrorPhase::Connect, format!("could not connect: {list}"))
-        });
-    };
-    // Requests are small and latency matters more than packet count.
-    let _ = tcp.set_nodelay(true);
+    let (tcp, remote, failed) = connect_any(&resolved, origin.port, opts, "").await?;
     mark(timeline, probe, start, Mark::Connected);
     let info = ConnectionInfo {
         id,
@@ -130,6 +111,7 @@ pub async fn dial(
         local: tcp.local_addr().ok(),
         resolved,
         failed_attempts: failed,
+        proxy: None,
     };
     let Some((config, recording)) = tls_config else {
         return Ok(Dialed {
@@ -138,24 +120,99 @@ pub async fn dial(
             tls: None,
         });
     };
-    let name = ServerName::try_from(origin.host.clone()).map_err(|_| {
+    let (io, tls_info) =
+        handshake(tcp, &origin.host, config, &recording, opts, alpn, start).await?;
+    mark(timeline, probe, start, Mark::TlsDone);
+    Ok(Dialed {
+        io,
+        info,
+        tls: Some(tls_info),
+    })
+}
+
+/// What a dial through a proxy needs of `dial`'s arguments.
+pub struct DialCtx<'a> {
+    pub opts: &'a Options,
+    pub trust: &'a Trust,
+    pub id: u64,
+    pub alpn: &'a [&'a [u8]],
+    pub start: Instant,
+    pub probe: &'a Probe,
+}
+
+/// A failed connect, as `connect_any` reports it.
+pub type Failed = Vec<(SocketAddr, String)>;
+
+/// Connects to each address in turn (each attempt bounded). `what`
+/// prefixes the error ("proxy 10.0.0.1:3128: ").
+pub async fn connect_any(
+    ips: &[IpAddr],
+    port: u16,
+    opts: &Options,
+    what: &str,
+) -> Result<(TcpStream, SocketAddr, Failed), WireError> {
+    let mut failed = Vec::new();
+    for ip in ips {
+        let addr = SocketAddr::new(*ip, port);
+        match timeout(opts.connect_timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(s)) => {
+                // Requests are small and latency matters more than
+                // packet count.
+                let _ = s.set_nodelay(true);
+                return Ok((s, addr, failed));
+            }
+            Ok(Err(e)) => failed.push((addr, describe_io(&e))),
+            Err(_) => failed.push((
+                addr,
+                format!("timed out after {}", human_duration(opts.connect_timeout)),
+            )),
+        }
+    }
+    let all_timed_out = failed.iter().all(|(_, m)| m.starts_with("timed out"));
+    let list = failed
+        .iter()
+        .map(|(a, m)| format!("{a}: {m}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Err(if all_timed_out {
+        WireError::new(
+            ErrorPhase::Timeout(TimeoutKind::Connect),
+            format!("{what}could not connect: {list}"),
+        )
+    } else {
+        WireError::new(
+            ErrorPhase::Connect,
+            format!("{what}could not connect: {list}"),
+        )
+    })
+}
+
+/// The TLS handshake with `host` over `io`, bounded by the connect
+/// timeout, with the records below TLS listed.
+pub async fn handshake<S>(
+    io: S,
+    host: &str,
+    config: std::sync::Arc<rustls::ClientConfig>,
+    recording: &tls::Recording,
+    opts: &Options,
+    alpn: &[&[u8]],
+    start: Instant,
+) -> Result<(Box<dyn Io>, TlsInfo), WireError>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    tokio_rustls::client::TlsStream<RawTap<S>>: Io,
+{
+    let name = ServerName::try_from(host.to_string()).map_err(|_| {
         WireError::new(
             ErrorPhase::Input,
-            format!("'{}' is not a valid TLS server name", origin.host),
+            format!("'{host}' is not a valid TLS server name"),
         )
     })?;
     let connector = tokio_rustls::TlsConnector::from(config);
-    let handshake = connector.connect(name, RawTap::new(tcp, start));
+    let handshake = connector.connect(name, RawTap::new(io, start));
     let mut tls_stream = match timeout(opts.connect_timeout, handshake).await {
         Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            return Err(tls::handshake_error(
-                &e,
-                &origin.host,
-                &recording.seen(),
-                alpn,
-            ))
-        }
+        Ok(Err(e)) => return Err(tls::handshake_error(&e, host, &recording.seen(), alpn)),
         Err(_) => {
             return Err(WireError::timeout(
                 TimeoutKind::Connect,
@@ -164,7 +221,6 @@ pub async fn dial(
             ))
         }
     };
-    mark(timeline, probe, start, Mark::TlsDone);
     let records = tls_stream.get_mut().0.stop();
     let conn = tls_stream.get_ref().1;
     let chain = conn
@@ -183,24 +239,26 @@ pub async fn dial(
         alpn: conn
             .alpn_protocol()
             .map(|p| String::from_utf8_lossy(p).into_owned()),
-        server_name: origin.host.clone(),
+        server_name: host.to_string(),
         chain: chain.iter().map(|c| tls::cert_info(c)).collect(),
         handshake_records: records,
         insecure: opts.tls.verify == Verify::Off,
     };
-    Ok(Dialed {
-        io: Box::new(tls_stream),
-        info,
-        tls: Some(tls_info),
-    })
+    Ok((Box::new(tls_stream), tls_info))
 }
 
-/// Every address for the host, bounded by the connect timeout.
-async fn resolve(origin: &Origin, opts: &Options) -> Result<Vec<IpAddr>, WireError> {
-    if let Ok(ip) = origin.host.parse::<IpAddr>() {
+/// Every address for `host`, bounded by the connect timeout. `what`
+/// names it in messages ("host", "proxy host").
+pub async fn resolve(
+    host: &str,
+    port: u16,
+    opts: &Options,
+    what: &str,
+) -> Result<Vec<IpAddr>, WireError> {
+    if let Ok(ip) = host.parse::<IpAddr>() {
         return Ok(vec![ip]);
     }
-    let lookup = tokio::net::lookup_host((origin.host.as_str(), origin.port));
+    let lookup = tokio::net::lookup_host((host, port));
     let addrs = match timeout(opts.connect_timeout, lookup).await {
         Ok(Ok(a)) => a,
         Ok(Err(e)) => {
@@ -211,13 +269,13 @@ async fn resolve(origin: &Origin, opts: &Options) -> Result<Vec<IpAddr>, WireErr
                 .to_string();
             return Err(WireError::new(
                 ErrorPhase::Dns,
-                format!("could not resolve host '{}' ({why})", origin.host),
+                format!("could not resolve {what} '{host}' ({why})"),
             ));
         }
         Err(_) => {
             return Err(WireError::timeout(
                 TimeoutKind::Connect,
-                &format!("DNS lookup of '{}' did not finish", origin.host),
+                &format!("DNS lookup of '{host}' did not finish"),
                 opts.connect_timeout,
             ))
         }
@@ -231,7 +289,7 @@ async fn resolve(origin: &Origin, opts: &Options) -> Result<Vec<IpAddr>, WireErr
     if ips.is_empty() {
         return Err(WireError::new(
             ErrorPhase::Dns,
-            format!("host '{}' has no addresses", origin.host),
+            format!("{what} '{host}' has no addresses"),
         ));
     }
     Ok(ips)

@@ -22,6 +22,9 @@ pub enum ErrorPhase {
     Input,
     Dns,
     Connect,
+    /// The proxy refused or broke the tunnel (a non-2xx answer to
+    /// CONNECT, a SOCKS5 failure reply, a garbled handshake).
+    Proxy,
     Tls,
     Send,
     StatusLine,
@@ -37,6 +40,7 @@ impl ErrorPhase {
             ErrorPhase::Input => "input",
             ErrorPhase::Dns => "dns",
             ErrorPhase::Connect => "connect",
+            ErrorPhase::Proxy => "proxy",
             ErrorPhase::Tls => "tls",
             ErrorPhase::Send => "send",
             ErrorPhase::StatusLine => "status-line",
@@ -60,6 +64,7 @@ impl ErrorPhase {
             ErrorPhase::StatusLine => 14,
             ErrorPhase::Headers => 15,
             ErrorPhase::Body => 16,
+            ErrorPhase::Proxy => 17,
             ErrorPhase::Timeout(TimeoutKind::Connect) => 20,
             ErrorPhase::Timeout(TimeoutKind::Read) => 21,
             ErrorPhase::Timeout(TimeoutKind::Total) => 22,
@@ -92,6 +97,8 @@ pub enum Remedy {
     TrustCertificate,
     /// The server speaks only HTTP/2 on plain TCP: prior knowledge (h2c).
     PriorKnowledge,
+    /// The proxy wants credentials and none were sent.
+    ProxyCredentials,
 }
 
 impl Remedy {
@@ -102,6 +109,9 @@ impl Remedy {
                 "trust it with --cacert FILE holding that certificate or its CA (or see what it hides with --insecure)"
             }
             Remedy::PriorKnowledge => "for plain http, try --http2-prior-knowledge",
+            Remedy::ProxyCredentials => {
+                "give them with --proxy-user USER:PASSWORD (or as user:password@ in the proxy URL)"
+            }
         }
     }
 
@@ -113,6 +123,9 @@ impl Remedy {
             }
             Remedy::PriorKnowledge => {
                 "set the HTTP version row of Options to h2c prior knowledge and send again"
+            }
+            Remedy::ProxyCredentials => {
+                "put them in the proxy row of Options as http://user:password@host:port and send again"
             }
         }
     }

@@ -192,6 +192,9 @@ pub struct ConnectionInfo {
     pub resolved: Vec<IpAddr>,
     /// Addresses tried before `remote`, each with why it failed.
     pub failed_attempts: Vec<(SocketAddr, String)>,
+    /// The proxy the connection went through (`remote` is then the
+    /// proxy's address).
+    pub proxy: Option<super::proxy::ProxyUsed>,
 }
 
 /// One X.509 certificate of the server's chain, as people read it.

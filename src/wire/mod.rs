@@ -20,6 +20,7 @@ mod negotiate;
 pub mod policy;
 mod pool;
 pub mod probe;
+pub mod proxy;
 mod rawtap;
 pub mod rope;
 mod sendq;

@@ -14,6 +14,7 @@ use tokio::io::{AsyncRead, ReadBuf};
 use super::dial::Origin;
 use super::exchange::{ConnectionInfo, Negotiated, TlsInfo};
 use super::h2::H2Conn;
+use super::proxy::{Forward, Proxy};
 use super::spec::{HttpVersion, RequestSpec, TlsOptions};
 use super::tap::{Io, Tap};
 use super::warning::{IdleEnd, Warning};
@@ -26,6 +27,9 @@ pub(super) struct PoolKey {
     origin: Origin,
     tls: TlsOptions,
     http: HttpVersion,
+    /// The proxy's identity (`Proxy::pool_id`): a connection through a
+    /// proxy is never reused for another route.
+    proxy: Option<String>,
 }
 
 /// An HTTP/1.1 connection: used by one exchange at a time.
@@ -34,6 +38,8 @@ pub(super) struct Conn {
     pub(super) info: ConnectionInfo,
     pub(super) tls: Option<TlsInfo>,
     pub(super) negotiated: Negotiated,
+    /// Set when requests on it go to an HTTP proxy in absolute-form.
+    pub(super) forward: Option<Forward>,
 }
 
 #[derive(Default)]
@@ -149,11 +155,12 @@ enum Readiness {
     Unasked,
 }
 
-pub(super) fn key(origin: Origin, spec: &RequestSpec) -> PoolKey {
+pub(super) fn key(origin: Origin, spec: &RequestSpec, proxy: Option<&Proxy>) -> PoolKey {
     PoolKey {
         origin,
         tls: spec.options.tls.clone(),
         http: spec.options.http,
+        proxy: proxy.map(Proxy::pool_id),
     }
 }
 

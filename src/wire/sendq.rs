@@ -30,6 +30,13 @@ impl SendQueue for tokio_rustls::client::TlsStream<RawTap<TcpStream>> {
     }
 }
 
+/// TLS inside a proxy's tunnel (or to an https:// proxy).
+impl SendQueue for tokio_rustls::client::TlsStream<RawTap<Box<dyn Io>>> {
+    fn unsent(&self) -> Option<usize> {
+        self.get_ref().0.get_ref().unsent()
+    }
+}
+
 impl SendQueue for Box<dyn Io> {
     fn unsent(&self) -> Option<usize> {
         (**self).unsent()

@@ -20,7 +20,7 @@ use super::h2_end;
 use super::jar::Jar;
 use super::negotiate;
 use super::policy::conditional::Validators;
-use super::pool::{key, Conn, Pool};
+use super::pool::{key, Conn, Pool, PoolKey};
 use super::probe::{Probe, Progress};
 use super::spec::{HttpVersion, RequestSpec, Verify};
 use super::tap::{Recorder, Tap};
@@ -65,6 +65,9 @@ struct Flight {
     negotiated: Option<Negotiated>,
     response: Option<Response>,
     warnings: Vec<Warning>,
+    /// The pool's key for the exchange's connection (origin, settings,
+    /// proxy), set once the route is known.
+    key: Option<PoolKey>,
 }
 
 impl Session {
@@ -129,6 +132,7 @@ impl Session {
             negotiated: None,
             response: None,
             warnings: Vec::new(),
+            key: None,
         };
         if let Some((_, w)) = &userinfo {
             flight.warnings.push(w.clone());
@@ -181,10 +185,10 @@ impl Session {
         let origin = url::Url::parse(&spec.url)
             .ok()
             .and_then(|u| Origin::from_url(&u).ok());
-        if let (Ok(Reuse::Keep), Some(conn), Some(origin)) =
-            (&result, flight.conn.take(), origin.clone())
+        if let (Ok(Reuse::Keep), Some(conn), Some(key)) =
+            (&result, flight.conn.take(), flight.key.take())
         {
-            self.inner.pool.checkin(key(origin, spec), conn);
+            self.inner.pool.checkin(key, conn);
         }
         let insecure = spec.options.tls.verify == Verify::Off && origin.is_some_and(|o| o.tls);
         if insecure {
@@ -244,7 +248,21 @@ impl Session {
                 "raw mode sends HTTP/1.1 bytes; it cannot be combined with HTTP/2",
             ));
         }
-        let key = key(origin.clone(), spec);
+        // Which proxy, if any, this URL goes through; what was set and
+        // not applied is said in the warnings.
+        let route = super::proxy::route(url.scheme(), &origin.host, &opts.proxy)?;
+        flight.warnings.extend(route.notes.iter().cloned());
+        // Plain-http HTTP/1.1 is forwarded by an HTTP proxy in
+        // absolute-form; https, HTTP/2 and raw bytes (which cannot be
+        // rewritten) go through a CONNECT tunnel.
+        let forward = route.proxy.as_ref().is_some_and(|p| {
+            p.kind.is_http()
+                && !origin.tls
+                && opts.http != HttpVersion::Http2PriorKnowledge
+                && spec.raw.is_none()
+        });
+        let key = key(origin.clone(), spec, route.proxy.as_ref());
+        flight.key = Some(key.clone());
         let h2_allowed = opts.http != HttpVersion::Http1 && spec.raw.is_none();
         let h1_allowed = matches!(opts.http, HttpVersion::Auto | HttpVersion::Http1);
 
@@ -306,6 +324,10 @@ impl Session {
         let alpn = negotiate::offer(opts.http, h2_allowed);
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
         self.inner.opened.fetch_add(1, Ordering::Relaxed);
+        let via = route
+            .proxy
+            .as_ref()
+            .map(|proxy| super::proxy::Via { proxy, forward });
         let d = dial::dial(
             &origin,
             opts,
@@ -315,6 +337,8 @@ impl Session {
             start,
             &mut flight.timeline,
             probe,
+            via.as_ref(),
+            &mut flight.connection,
         )
         .await?;
         let chosen = d.tls.as_ref().and_then(|t| t.alpn.clone());
@@ -359,6 +383,13 @@ impl Session {
                 version: "HTTP/1.1",
                 why,
             },
+            forward: route
+                .proxy
+                .as_ref()
+                .filter(|_| forward)
+                .map(|p| super::proxy::Forward {
+                    authorization: p.authorization(),
+                }),
         };
         self.run_h1(conn, false, spec, &url, flight, start, probe)
             .await

@@ -126,6 +126,9 @@ pub struct Options {
     pub redirects: super::policy::Redirects,
     pub retry: super::policy::Retry,
     pub cookies: CookieJar,
+    /// `-x`, `--noproxy`, `--proxy-user` and the proxy variables of the
+    /// environment, resolved per URL (`proxy::route`).
+    pub proxy: super::proxy::ProxySettings,
 }
 
 impl Default for Options {
@@ -140,6 +143,7 @@ impl Default for Options {
             redirects: Default::default(),
             retry: Default::default(),
             cookies: CookieJar::Off,
+            proxy: Default::default(),
         }
     }
 }

@@ -9,6 +9,9 @@ use std::time::{Duration, SystemTime};
 pub enum Mark {
     DnsDone,
     Connected,
+    /// The proxy's tunnel is open (CONNECT answered, SOCKS5 done, or TLS
+    /// to an https:// proxy done).
+    TunnelDone,
     TlsDone,
     /// The connection is ready for the request (new or reused).
     Ready,
@@ -25,6 +28,9 @@ pub enum Mark {
 pub enum Phase {
     Dns,
     Connect,
+    /// Through a proxy: from the TCP connection to the proxy until the
+    /// tunnel is open (TLS to an https:// proxy included).
+    Tunnel,
     Tls,
     Send,
     Wait,
@@ -32,9 +38,10 @@ pub enum Phase {
 }
 
 impl Phase {
-    pub const ALL: [Phase; 6] = [
+    pub const ALL: [Phase; 7] = [
         Phase::Dns,
         Phase::Connect,
+        Phase::Tunnel,
         Phase::Tls,
         Phase::Send,
         Phase::Wait,
@@ -46,6 +53,7 @@ impl Phase {
         match self {
             Phase::Dns => "DNS",
             Phase::Connect => "TCP connect",
+            Phase::Tunnel => "proxy tunnel",
             Phase::Tls => "TLS handshake",
             Phase::Send => "request sent",
             Phase::Wait => "waiting (TTFB)",
@@ -92,8 +100,13 @@ pub struct Timeline {
     /// phase does not apply (its mark is taken at once, for curl's
     /// cumulative points).
     pub no_lookup: bool,
+    /// The connection went through a proxy that needed setting up (a
+    /// CONNECT or SOCKS5 tunnel, TLS to an https:// proxy): the tunnel
+    /// phase applies. Without a proxy its row is not drawn at all.
+    pub tunnel: bool,
     pub dns_done: Option<Duration>,
     pub connected: Option<Duration>,
+    pub tunnel_done: Option<Duration>,
     pub tls_done: Option<Duration>,
     pub ready: Option<Duration>,
     pub request_sent: Option<Duration>,
@@ -108,8 +121,10 @@ impl Timeline {
             reused: false,
             tls: false,
             no_lookup: false,
+            tunnel: false,
             dns_done: None,
             connected: None,
+            tunnel_done: None,
             tls_done: None,
             ready: None,
             request_sent: None,
@@ -118,11 +133,17 @@ impl Timeline {
         }
     }
 
-    /// Records a mark (the first one of each kind wins).
+    /// Records a mark (the first one of each kind wins). A tunnel mark
+    /// also says the tunnel phase applies, so a live view (which only
+    /// gets marks) draws its row too.
     pub fn mark(&mut self, mark: Mark, at: Duration) {
+        if mark == Mark::TunnelDone {
+            self.tunnel = true;
+        }
         let slot = match mark {
             Mark::DnsDone => &mut self.dns_done,
             Mark::Connected => &mut self.connected,
+            Mark::TunnelDone => &mut self.tunnel_done,
             Mark::TlsDone => &mut self.tls_done,
             Mark::Ready => &mut self.ready,
             Mark::RequestSent => &mut self.request_sent,
@@ -134,23 +155,36 @@ impl Timeline {
         }
     }
 
-    /// The waterfall: one span per phase. `now` (time since start) closes
-    /// the running phase of an exchange in flight.
+    /// Where the connection was ready for TLS with the origin (or, on
+    /// plain http, for the request): after the tunnel when there is one.
+    fn tunnel_end(&self) -> Option<Duration> {
+        match self.tunnel {
+            true => self.tunnel_done,
+            false => self.connected,
+        }
+    }
+
+    /// The waterfall: one span per phase (the tunnel's only through a
+    /// proxy). `now` (time since start) closes the running phase of an
+    /// exchange in flight.
     pub fn spans(&self, now: Option<Duration>) -> Vec<Span> {
-        let bounds = [
+        let mut bounds = vec![
             (Phase::Dns, Some(Duration::ZERO), self.dns_done),
             (Phase::Connect, self.dns_done, self.connected),
-            (Phase::Tls, self.connected, self.tls_done),
+            (Phase::Tls, self.tunnel_end(), self.tls_done),
             (Phase::Send, self.ready, self.request_sent),
             (Phase::Wait, self.request_sent, self.first_byte),
             (Phase::Receive, self.first_byte, self.done),
         ];
+        if self.tunnel {
+            bounds.insert(2, (Phase::Tunnel, self.connected, self.tunnel_done));
+        }
         bounds
             .iter()
             .map(|&(phase, start, end)| {
                 let skipped = match phase {
                     Phase::Dns => self.reused || self.no_lookup,
-                    Phase::Connect => self.reused,
+                    Phase::Connect | Phase::Tunnel => self.reused,
                     Phase::Tls => self.reused || !self.tls,
                     _ => false,
                 };
@@ -179,7 +213,7 @@ impl Timeline {
     }
 
     /// HAR 1.2 timings in milliseconds (`-1` where a phase does not apply;
-    /// `ssl` is included in `connect`).
+    /// `ssl` and `tunnel` are included in `connect`).
     pub fn har(&self) -> Timings {
         let ms = |d: Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
         let between = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
@@ -189,7 +223,7 @@ impl Timeline {
         let connect_end = if self.tls {
             self.tls_done
         } else {
-            self.connected
+            self.tunnel_end()
         };
         let (blocked, dns, connect, ssl) = if self.reused {
             (between(Some(Duration::ZERO), self.ready), -1.0, -1.0, -1.0)
@@ -210,17 +244,22 @@ impl Timeline {
                     connect_end,
                 ),
                 if self.tls {
-                    between(self.connected, self.tls_done)
+                    between(self.tunnel_end(), self.tls_done)
                 } else {
                     -1.0
                 },
             )
+        };
+        let tunnel = match self.tunnel && !self.reused {
+            true => between(self.connected, self.tunnel_done),
+            false => -1.0,
         };
         Timings {
             blocked,
             dns,
             connect,
             ssl,
+            tunnel,
             send: between(self.ready, self.request_sent),
             wait: between(self.request_sent, self.first_byte),
             receive: between(self.first_byte, self.done),
@@ -262,6 +301,8 @@ pub struct Timings {
     pub dns: f64,
     pub connect: f64,
     pub ssl: f64,
+    /// Not HAR: the proxy tunnel (inside `connect`), `-1` without one.
+    pub tunnel: f64,
     pub send: f64,
     pub wait: f64,
     pub receive: f64,
@@ -345,6 +386,35 @@ mod tests {
         assert_eq!(skip_reason(Phase::Dns, false), "IP address, no lookup");
         assert_eq!(skip_reason(Phase::Dns, true), "reused connection");
         assert_eq!(skip_reason(Phase::Tls, false), "plain http");
+    }
+
+    #[test]
+    fn a_tunnel_is_its_own_phase_inside_connect() {
+        let mut t = Timeline::new(SystemTime::UNIX_EPOCH);
+        t.tls = true;
+        t.tunnel = true;
+        for (m, at) in [
+            (Mark::DnsDone, 1),
+            (Mark::Connected, 3),
+            (Mark::TunnelDone, 303),
+            (Mark::TlsDone, 310),
+            (Mark::Ready, 310),
+            (Mark::RequestSent, 311),
+            (Mark::FirstByte, 320),
+            (Mark::Done, 321),
+        ] {
+            t.mark(m, ms(at));
+        }
+        let h = t.har();
+        assert_eq!((h.connect, h.tunnel, h.ssl), (309.0, 300.0, 7.0));
+        let spans = t.spans(None);
+        assert_eq!(spans[2].phase, Phase::Tunnel);
+        assert_eq!((spans[2].start, spans[2].end), (ms(3), ms(303)));
+        assert_eq!((spans[3].start, spans[3].end), (ms(303), ms(310)));
+        let mut plain = Timeline::new(SystemTime::UNIX_EPOCH);
+        plain.mark(Mark::Connected, ms(1));
+        assert_eq!(plain.har().tunnel, -1.0);
+        assert!(plain.spans(None).iter().all(|s| s.phase != Phase::Tunnel));
     }
 
     #[test]

@@ -65,6 +65,13 @@ pub enum Warning {
     UrlCredentialsSent { user: String },
     /// The URL had credentials but the request its own Authorization.
     UrlCredentialsUnused { user: String },
+    /// A proxy was set (`from`: "flag", "env:HTTPS_PROXY", ...) but this
+    /// URL went direct, and why (`NO_PROXY`'s entry, `-x ""`).
+    ProxyBypassed { from: String, why: String },
+    /// `--proxy-user` was given but no proxy was used.
+    ProxyUserUnused,
+    /// A proxy variable that is set and, by rule, not read (`HTTP_PROXY`).
+    ProxyEnvIgnored { var: String, why: String },
 }
 
 impl fmt::Display for Warning {
@@ -72,6 +79,16 @@ impl fmt::Display for Warning {
         match self {
             Warning::VerifyOff => f.write_str(
                 "TLS certificate verification was OFF (--insecure): anyone on the path could have read or changed this exchange",
+            ),
+            Warning::ProxyBypassed { from, why } => write!(
+                f,
+                "a proxy is set ({from}) but was not used for this URL: {why}; it went direct"
+            ),
+            Warning::ProxyEnvIgnored { var, why } => {
+                write!(f, "{var} is set but was not used: {why}")
+            }
+            Warning::ProxyUserUnused => f.write_str(
+                "--proxy-user was given but no proxy was used for this URL: the credentials were not sent",
             ),
             Warning::TrustStoreWait(d) => write!(
                 f,

@@ -1,10 +1,12 @@
 //! wirescope's integration tests, one binary: every file here is a module
 //! (linked once, so a one-line change relinks one test binary, not 30).
-//! `common` and `formats_support` are shared helpers; `hostile` is the
+//! `common`, `formats_support` and `proxy_support` (the test proxies) are
+//! shared helpers; `hostile` is the
 //! hostile-server suite.
 
 mod common;
 mod formats_support;
+mod proxy_support;
 
 mod body_view;
 mod crash;
@@ -22,6 +24,7 @@ mod hostile;
 mod lessons;
 mod policy;
 mod proptests;
+mod proxy;
 mod record;
 mod send_body_cli;
 mod send_cli;

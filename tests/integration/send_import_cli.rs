@@ -33,9 +33,9 @@ async fn a_curl_command_and_a_http_file_are_sent_as_written() {
         "{sent}"
     );
 
-    let out = run(&["--curl", "curl --proxy http://p:1 http://x/"]).await;
+    let out = run(&["--curl", "curl --preproxy http://p:1 http://x/"]).await;
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--proxy"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--preproxy"));
 
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("api.http");

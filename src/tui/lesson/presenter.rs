@@ -85,6 +85,7 @@ pub(super) fn phase(colors: bool, phase: Phase) -> Style {
     let color = match phase {
         Phase::Dns => Color::LightCyan,
         Phase::Connect => Color::Yellow,
+        Phase::Tunnel => Color::LightRed,
         Phase::Tls => Color::LightMagenta,
         Phase::Send => Color::LightBlue,
         Phase::Wait => Color::LightGreen,

@@ -163,6 +163,7 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
                 t.dim,
             )],
         },
+        Field::Proxy => proxy_spans(t, f),
         Field::Parallel => vec![
             Span::raw(format!("{}", f.parallel)),
             Span::styled(
@@ -194,6 +195,7 @@ fn label(field: Field) -> String {
         Field::Parallel => "batch size N",
         Field::AcceptEncoding => "Accept-Encoding",
         Field::Compress => "compress body",
+        Field::Proxy => "proxy",
     };
     format!("{l:<LABEL$}")
 }
@@ -355,5 +357,83 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                 );
             }
         }
+    }
+}
+
+/// The proxy row: the one set here (or by `-x`), else the environment's
+/// for the URL's scheme with the variable named, else "direct".
+fn proxy_spans(t: &Theme, f: &crate::tui::form::RequestForm) -> Vec<Span<'static>> {
+    use crate::wire::proxy::mask_url;
+    let p = &f.options.proxy;
+    match p.flag.as_deref() {
+        Some("") => {
+            return vec![Span::styled(
+                "none: direct, whatever the environment says",
+                t.dim,
+            )]
+        }
+        Some(url) => {
+            let from = match p.flag_from.as_str() {
+                "" => "flag",
+                other => other,
+            };
+            return vec![
+                Span::raw(mask_url(url)),
+                Span::styled(format!("  (from {from})"), t.dim),
+            ];
+        }
+        None => {}
+    }
+    let scheme = f.url.split_once("://").map_or("http", |(s, _)| s);
+    match p.env.proxy_for(&scheme.to_ascii_lowercase()) {
+        Some((var, url)) => {
+            let mut note = format!("  (from env:{var}");
+            if let Some((nv, list)) = p.env.no_proxy() {
+                note.push_str(&format!("; {nv}={list}"));
+            }
+            note.push_str("; Enter to change)");
+            vec![Span::raw(mask_url(url)), Span::styled(note, t.dim)]
+        }
+        None => vec![Span::styled(
+            "none: direct (Enter to set one; https_proxy, all_proxy… are read too)",
+            t.dim,
+        )],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::form::RequestForm;
+    use crate::tui::theme::{ColorMode, ThemeKind};
+    use crate::wire::proxy::ProxyEnv;
+
+    fn text(spans: &[Span<'static>]) -> String {
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn the_proxy_row_says_where_the_proxy_came_from() {
+        let t = Theme::new(ThemeKind::Dark, ColorMode::NoColor);
+        let mut f = RequestForm::new("https://api.test/", crate::wire::Options::default());
+        assert!(text(&proxy_spans(&t, &f)).starts_with("none: direct"));
+        f.options.proxy.env = ProxyEnv::from_pairs([
+            ("HTTPS_PROXY", "http://u:pw@corp:3128".to_string()),
+            ("no_proxy", ".internal".to_string()),
+        ]);
+        let row = text(&proxy_spans(&t, &f));
+        assert!(row.starts_with("http://u:****@corp:3128"), "{row}");
+        assert!(
+            row.contains("from env:HTTPS_PROXY; no_proxy=.internal"),
+            "{row}"
+        );
+        f.url = "http://api.test/".into();
+        assert!(
+            text(&proxy_spans(&t, &f)).starts_with("none: direct"),
+            "uppercase HTTP_PROXY is never read; HTTPS_PROXY is not for http"
+        );
+        f.options.proxy.flag = Some("socks5h://s:1080".into());
+        f.options.proxy.flag_from = "flag".into();
+        assert_eq!(text(&proxy_spans(&t, &f)), "socks5h://s:1080  (from flag)");
     }
 }

@@ -149,6 +149,15 @@ pub fn connection(x: &Exchange, t: &Theme) -> Vec<Line<'static>> {
             t.warning,
         ));
     }
+    // Through a proxy: which one, from where, and what was said to it
+    // (the CONNECT and its answer, credentials masked).
+    if let Some(p) = &c.proxy {
+        let text = crate::report::proxy::text(p, false);
+        for (i, l) in text.lines().enumerate() {
+            let style = if i == 0 { t.key } else { t.dim };
+            out.push(Line::styled(format!("  {l}"), style));
+        }
+    }
     let Some(tls) = &x.tls else {
         if !c.reused {
             out.push(Line::styled("  plain TCP: no TLS", t.dim));

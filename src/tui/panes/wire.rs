@@ -224,6 +224,11 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             break;
         };
         let line = match row {
+            WireRow::Proxy(i) => {
+                let lines = &m.proxy[usize::from(app.reveal_secrets)];
+                let text = lines.get(i).cloned().unwrap_or_default();
+                Line::styled(text, if i == 0 { t.section } else { t.dim })
+            }
             WireRow::Section(dir) => section(app, dir, &t),
             WireRow::Empty(_) if entry.in_flight() => Line::styled("  (nothing yet)", t.dim),
             WireRow::Empty(_) => Line::styled("  (none)", t.dim),

@@ -75,7 +75,11 @@ pub fn spec(app: &mut App, spec: &RequestSpec, options: Options) -> Option<Strin
     };
     form_parts(app, &spec.method, &spec.url, &spec.headers, body.as_deref());
     if options == Options::Replace {
+        // The environment's proxy variables stay: a loaded request
+        // brings its own -x, not another environment.
+        let env = std::mem::take(&mut app.form.options.proxy.env);
         app.form.options = spec.options.clone();
+        app.form.options.proxy.env = env;
     }
     if let Some(c) = &mut app.workflow.collection {
         // The form no longer holds a request of the file.

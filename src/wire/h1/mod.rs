@@ -12,7 +12,7 @@ mod write;
 pub(crate) use expect::{asks as asks_to_continue, wait as wait_to_continue, Prefixed, Word};
 pub(crate) use head::field_text;
 pub use layout::{layout_of, ResponseLayout};
-pub use request::{build_request, raw_method, USER_AGENT};
+pub use request::{build_request, build_request_via, raw_method, USER_AGENT};
 pub use write::write_request;
 
 use head::{find_head_end, framing, head_too_large, maybe_h2_settings, not_http, parse_head};

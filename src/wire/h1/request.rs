@@ -4,6 +4,7 @@
 //! the way to send malformed bytes on purpose).
 
 use super::super::error::{ErrorPhase, WireError};
+use super::super::proxy::Forward;
 use super::super::spec::RequestSpec;
 use crate::report::escape::escape_bytes;
 
@@ -18,6 +19,18 @@ pub(super) fn is_tchar(b: u8) -> bool {
 /// `User-Agent` and `Accept` when absent, the user's headers in their order
 /// and case, `Content-Length` for a body, the blank line, the body.
 pub fn build_request(spec: &RequestSpec, url: &url::Url) -> Result<Vec<u8>, WireError> {
+    build_request_via(spec, url, None)
+}
+
+/// The same, for an HTTP proxy that forwards it (`forward`): the
+/// request-target in absolute-form (RFC 9112 §3.2.2, without credentials
+/// or fragment) and `Proxy-Authorization` after `Host` when there are
+/// credentials and the request has none of its own.
+pub fn build_request_via(
+    spec: &RequestSpec,
+    url: &url::Url,
+    forward: Option<&Forward>,
+) -> Result<Vec<u8>, WireError> {
     let input = |m: String| WireError::new(ErrorPhase::Input, m);
     if spec.method.is_empty() || !spec.method.bytes().all(is_tchar) {
         return Err(input(format!(
@@ -44,6 +57,13 @@ pub fn build_request(spec: &RequestSpec, url: &url::Url) -> Result<Vec<u8>, Wire
         target.push('?');
         target.push_str(q);
     }
+    if forward.is_some() {
+        let mut abs = url.clone();
+        abs.set_fragment(None);
+        let _ = abs.set_username("");
+        let _ = abs.set_password(None);
+        target = abs.to_string();
+    }
     let mut out = Vec::with_capacity(256 + spec.body.as_ref().map_or(0, Vec::len));
     out.extend_from_slice(format!("{} {} HTTP/1.1\r\n", spec.method, target).as_bytes());
     let mut line = |n: &str, v: &str| {
@@ -59,6 +79,11 @@ pub fn build_request(spec: &RequestSpec, url: &url::Url) -> Result<Vec<u8>, Wire
             None => host.to_string(),
         };
         line("Host", &host);
+    }
+    if let Some(auth) = forward.and_then(|f| f.authorization.as_deref()) {
+        if !has("proxy-authorization") {
+            line("Proxy-Authorization", auth);
+        }
     }
     if !has("user-agent") {
         line("User-Agent", USER_AGENT);
@@ -88,4 +113,25 @@ pub fn raw_method(raw: &[u8]) -> String {
         .iter()
         .position(|&b| b == b' ' || b == b'\r' || b == b'\n');
     String::from_utf8_lossy(&raw[..end.unwrap_or(raw.len()).min(64)]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_forwarded_request_names_the_whole_url() {
+        let spec = RequestSpec::get("http://h.test:8080/a?b=1#frag");
+        let url = url::Url::parse(&spec.url).unwrap();
+        let f = Forward {
+            authorization: Some("Basic dTpw".into()),
+        };
+        let out = String::from_utf8(build_request_via(&spec, &url, Some(&f)).unwrap()).unwrap();
+        assert!(
+            out.starts_with("GET http://h.test:8080/a?b=1 HTTP/1.1\r\nHost: h.test:8080\r\nProxy-Authorization: Basic dTpw\r\n"),
+            "{out}"
+        );
+        let plain = String::from_utf8(build_request(&spec, &url).unwrap()).unwrap();
+        assert!(plain.starts_with("GET /a?b=1 HTTP/1.1\r\n"));
+    }
 }

@@ -35,7 +35,10 @@ impl Session {
         let limits = opts.limits;
         let (bytes, method) = match &spec.raw {
             Some(raw) => (raw.clone(), h1::raw_method(raw)),
-            None => (h1::build_request(spec, url)?, spec.method.clone()),
+            None => (
+                h1::build_request_via(spec, url, conn.forward.as_ref())?,
+                spec.method.clone(),
+            ),
         };
         if reused {
             conn.tap.begin(Recorder::new(

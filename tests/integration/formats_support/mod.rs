@@ -78,6 +78,7 @@ pub fn exchange(
             local: None,
             resolved: vec![remote.ip()],
             failed_attempts: Vec::new(),
+            proxy: None,
         }),
         tls: None,
         negotiated: Some(Negotiated {
