@@ -45,6 +45,7 @@ fn old_exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
             "reason": i.reason,
             "headers": i.headers.iter().map(|(n, v)| json!([n, v])).collect::<Vec<_>>(),
         })).collect::<Vec<_>>()).unwrap_or_default(),
+        "server_timing": resp.map(|r| wirescope::explain::server_timing::of_headers(&r.headers).0.iter().map(|m| json!({"name": m.name, "dur_ms": m.dur, "desc": m.desc})).collect::<Vec<_>>()).unwrap_or_default(),
         "body_len": resp.map(|r| r.body_len),
         "framing": resp.map(|r| format!("{:?}", r.framing)),
         "body_layout": resp
