@@ -222,6 +222,14 @@ pub struct RequestArgs {
     /// Also retry POST and PATCH (they may take effect twice).
     #[arg(long = "retry-non-idempotent")]
     pub retry_non_idempotent: bool,
+    /// At most N requests per second to one host (N/s, N/m, N/h; curl's
+    /// --rate), spaced evenly; the waits come before each exchange's clock.
+    #[arg(long, value_name = "N/s")]
+    pub rate: Option<String>,
+    /// With --rate: a request whose slot is further off than this stops the
+    /// run (exit 18); a longer Retry-After stops retrying [default: 60].
+    #[arg(long = "rate-max-wait", value_name = "S")]
+    pub rate_max_wait: Option<f64>,
     /// Speak HTTP/1.1 only (ALPN offers just http/1.1).
     #[arg(long = "http1.1", group = "httpver")]
     pub http1_1: bool,

@@ -87,6 +87,28 @@ impl RequestArgs {
         if self.retry_non_idempotent {
             o.retry.non_idempotent = true;
         }
+        match (&self.rate, self.rate_max_wait) {
+            (Some(r), wait) => {
+                let per_second = crate::wire::policy::rate::parse_rate(r)
+                    .map_err(|m| WireError::new(ErrorPhase::Input, format!("--rate: {m}")))?;
+                let max_wait = match wait {
+                    Some(s) => seconds("--rate-max-wait", s)?,
+                    None => std::time::Duration::from_secs(60),
+                };
+                o.rate = Some(crate::wire::policy::rate::RateLimit::new(
+                    per_second, max_wait,
+                ));
+                // A Retry-After is honoured within the same wait.
+                o.retry.max_wait = o.retry.max_wait.min(max_wait);
+            }
+            (None, Some(_)) => {
+                return Err(WireError::new(
+                    ErrorPhase::Input,
+                    "--rate-max-wait needs --rate N/s",
+                ))
+            }
+            (None, None) => {}
+        }
         if self.cookies {
             o.cookies = CookieJar::On;
         }

@@ -62,6 +62,8 @@ pub enum Field {
     Http,
     /// Follow redirects (`-L`) or not.
     Redirects,
+    /// At most N requests per second to one host (`--rate`), or off.
+    Rate,
     /// Hops followed at most (`--max-redirs`).
     MaxRedirects,
     /// Tries in all (1: no retries).
@@ -84,7 +86,7 @@ pub enum Field {
 
 impl Field {
     /// The Options rows, in the order the pane lists them.
-    pub const OPTIONS: [Field; 16] = [
+    pub const OPTIONS: [Field; 17] = [
         Field::AcceptEncoding,
         Field::Compress,
         Field::ConnectTimeout,
@@ -93,6 +95,7 @@ impl Field {
         Field::Verify,
         Field::CaFile,
         Field::Proxy,
+        Field::Rate,
         Field::Http,
         Field::Redirects,
         Field::MaxRedirects,
@@ -190,6 +193,7 @@ impl RequestForm {
                 .unwrap_or_default(),
             Field::Retries => self.options.retry.attempts.to_string(),
             Field::MaxRedirects => self.options.redirects.max.to_string(),
+            Field::Rate => self.options.rate.map(|r| r.words()).unwrap_or_default(),
             Field::RetryBackoff => secs(self.options.retry.backoff),
             Field::Parallel => self.parallel.to_string(),
             Field::Proxy => match self.options.proxy.flag.as_deref() {
@@ -244,6 +248,22 @@ impl RequestForm {
                 self.options.redirects.max = parse_count(text, 50, "redirects followed")? as _
             }
             Field::RetryBackoff => self.options.retry.backoff = parse_timeout(text)?,
+            Field::Rate => {
+                let t = text.trim();
+                self.options.rate = match t {
+                    "" | "off" | "none" => None,
+                    t => {
+                        let per_second = crate::wire::policy::rate::parse_rate(t)?;
+                        let max_wait = self
+                            .options
+                            .rate
+                            .map_or(Duration::from_secs(60), |r| r.max_wait);
+                        Some(crate::wire::policy::rate::RateLimit::new(
+                            per_second, max_wait,
+                        ))
+                    }
+                };
+            }
             Field::Parallel => self.parallel = parse_count(text, 16, "requests per batch")?,
             Field::Proxy => {
                 let p = &mut self.options.proxy;

@@ -65,6 +65,14 @@ fn options_toggle_cycle_and_parse() {
     assert!(f.set_field_text(Field::MaxRedirects, "3").is_ok());
     assert_eq!(f.spec().unwrap().options.redirects.max, 3);
     assert_eq!(f.field_text(Field::MaxRedirects), "3");
+    assert!(f.set_field_text(Field::Rate, "fast").is_err());
+    assert!(f.set_field_text(Field::Rate, "4/s").is_ok());
+    assert_eq!(
+        f.spec().unwrap().options.rate.map(|r| r.words()),
+        Some("4/s".into())
+    );
+    assert!(f.set_field_text(Field::Rate, "off").is_ok());
+    assert_eq!(f.spec().unwrap().options.rate, None);
     assert!(f.set_field_text(Field::RetryBackoff, "soon").is_err());
     assert!(f.set_field_text(Field::RetryBackoff, "250ms").is_ok());
     assert_eq!(

@@ -25,6 +25,8 @@ pub enum ErrorPhase {
     /// The proxy refused or broke the tunnel (a non-2xx answer to
     /// CONNECT, a SOCKS5 failure reply, a garbled handshake).
     Proxy,
+    /// `--rate`: the next free slot for the host was past `--rate-max-wait`.
+    RateLimit,
     Tls,
     Send,
     StatusLine,
@@ -41,6 +43,7 @@ impl ErrorPhase {
             ErrorPhase::Dns => "dns",
             ErrorPhase::Connect => "connect",
             ErrorPhase::Proxy => "proxy",
+            ErrorPhase::RateLimit => "rate-limit",
             ErrorPhase::Tls => "tls",
             ErrorPhase::Send => "send",
             ErrorPhase::StatusLine => "status-line",
@@ -65,6 +68,7 @@ impl ErrorPhase {
             ErrorPhase::Headers => 15,
             ErrorPhase::Body => 16,
             ErrorPhase::Proxy => 17,
+            ErrorPhase::RateLimit => 18,
             ErrorPhase::Timeout(TimeoutKind::Connect) => 20,
             ErrorPhase::Timeout(TimeoutKind::Read) => 21,
             ErrorPhase::Timeout(TimeoutKind::Total) => 22,

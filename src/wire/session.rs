@@ -38,6 +38,8 @@ struct Inner {
     /// Validators of the last full response per URL (conditional requests).
     remembered: Mutex<HashMap<String, Validators>>,
     jar: Jar,
+    /// `--rate`: each host's next free request slot.
+    rates: Mutex<super::policy::rate::Buckets>,
 }
 
 /// How long `Session::close` waits for HTTP/2 drivers to say GOAWAY.
@@ -122,6 +124,14 @@ impl Session {
             true => super::tls::warm().await,
             false => std::time::Duration::ZERO,
         };
+        // A rate limit's wait is the run's pacing, not the exchange's
+        // time: it too comes before the clock (said in a warning).
+        let paced = match &spec.options.rate {
+            Some(limit) => super::policy::rate::wait_for_slot(&self.inner.rates, &spec.url, limit)
+                .await
+                .map(|w| Some((w, *limit))),
+            None => Ok(None),
+        };
         let start = Instant::now();
         let mut flight = Flight {
             timeline: Timeline::new(SystemTime::now()),
@@ -140,14 +150,25 @@ impl Session {
         if waited > std::time::Duration::ZERO {
             flight.warnings.push(Warning::TrustStoreWait(waited));
         }
+        if let Ok(Some((waited, limit))) = &paced {
+            if !waited.is_zero() {
+                flight.warnings.push(Warning::RateWait {
+                    waited: *waited,
+                    rate: limit.words(),
+                });
+            }
+        }
         let total = spec.options.total_timeout;
-        let result = match timeout(total, self.run(spec, &mut flight, start, &probe)).await {
-            Ok(r) => r,
-            Err(_) => Err(WireError::timeout(
-                TimeoutKind::Total,
-                "the exchange did not finish",
-                total,
-            )),
+        let result = match paced {
+            Err(e) => Err(e),
+            Ok(_) => match timeout(total, self.run(spec, &mut flight, start, &probe)).await {
+                Ok(r) => r,
+                Err(_) => Err(WireError::timeout(
+                    TimeoutKind::Total,
+                    "the exchange did not finish",
+                    total,
+                )),
+            },
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
         let (transcript, h2, h2_body) = match flight.h2.take() {

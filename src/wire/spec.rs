@@ -129,6 +129,8 @@ pub struct Options {
     /// `-x`, `--noproxy`, `--proxy-user` and the proxy variables of the
     /// environment, resolved per URL (`proxy::route`).
     pub proxy: super::proxy::ProxySettings,
+    /// `--rate N/s` and `--rate-max-wait`: requests to one host spaced.
+    pub rate: Option<super::policy::rate::RateLimit>,
 }
 
 impl Default for Options {
@@ -144,6 +146,7 @@ impl Default for Options {
             retry: Default::default(),
             cookies: CookieJar::Off,
             proxy: Default::default(),
+            rate: None,
         }
     }
 }

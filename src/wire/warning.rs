@@ -22,6 +22,8 @@ pub enum Warning {
     VerifyOff,
     /// The exchange waited for the system trust store before its clock.
     TrustStoreWait(Duration),
+    /// `--rate`: the request waited for its host's slot before its clock.
+    RateWait { waited: Duration, rate: String },
     /// An idle kept connection was found dead and dropped before use.
     StaleConnection {
         id: u64,
@@ -89,6 +91,11 @@ impl fmt::Display for Warning {
             }
             Warning::ProxyUserUnused => f.write_str(
                 "--proxy-user was given but no proxy was used for this URL: the credentials were not sent",
+            ),
+            Warning::RateWait { waited, rate } => write!(
+                f,
+                "waited {:.1} ms for its slot under --rate {rate} (client-side pacing) before this exchange's clock started",
+                waited.as_secs_f64() * 1e3
             ),
             Warning::TrustStoreWait(d) => write!(
                 f,

@@ -25,6 +25,7 @@ mod lessons;
 mod policy;
 mod proptests;
 mod proxy;
+mod rate;
 mod record;
 mod send_body_cli;
 mod send_cli;

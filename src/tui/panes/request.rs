@@ -120,6 +120,19 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
                 format_secs(f.options.retry.backoff)
             ))],
         },
+        Field::Rate => match f.options.rate {
+            Some(r) => vec![
+                Span::raw(r.words()),
+                Span::styled(
+                    format!(
+                        " per host, spaced; a slot past {} stops (Enter edits, empty: off)",
+                        format_secs(r.max_wait)
+                    ),
+                    t.dim,
+                ),
+            ],
+            None => vec![Span::styled("off (Enter: e.g. 5/s)", t.dim)],
+        },
         Field::MaxRedirects => vec![
             Span::raw(f.options.redirects.max.to_string()),
             Span::styled(" hops at most (Enter edits)", t.dim),
@@ -189,6 +202,7 @@ fn label(field: Field) -> String {
         Field::Redirects => "redirects",
         Field::Retries => "retries",
         Field::MaxRedirects => "max redirects",
+        Field::Rate => "rate limit",
         Field::RetryBackoff => "retry backoff",
         Field::RetryUnsafe => "retry POST/PATCH",
         Field::Cookies => "cookie jar",

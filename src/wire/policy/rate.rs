@@ -15,19 +15,37 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// `--rate N/s` and `--rate-max-wait S`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
-    /// Requests per second per host (> 0).
-    pub per_second: f64,
+    /// The spacing between two requests to one host (1/N s).
+    pub interval: Duration,
     /// The longest a request may wait for its slot.
     pub max_wait: Duration,
 }
 
 impl RateLimit {
-    /// The spacing between two requests to one host.
-    pub fn interval(&self) -> Duration {
-        Duration::from_secs_f64(1.0 / self.per_second.max(1e-6))
+    /// `per_second` requests per second per host (> 0).
+    pub fn new(per_second: f64, max_wait: Duration) -> Self {
+        RateLimit {
+            interval: Duration::from_secs_f64(1.0 / per_second.max(1e-6)),
+            max_wait,
+        }
     }
+
+    /// "4/s", "30/min": the rate in words.
+    pub fn words(&self) -> String {
+        let per_second = 1.0 / self.interval.as_secs_f64().max(1e-9);
+        if per_second >= 1.0 {
+            format!("{}/s", trim(per_second))
+        } else {
+            format!("{}/min", trim(per_second * 60.0))
+        }
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// Parses `N/s`, `N/m` or `N` (per second) as curl's `--rate` does (curl:
@@ -83,12 +101,46 @@ impl Buckets {
         if wait > limit.max_wait {
             return Err(TooLong { wait });
         }
-        self.next.insert(host.to_string(), start + limit.interval());
+        self.next.insert(host.to_string(), start + limit.interval);
         // Hosts whose slots are all past hold nothing worth keeping.
         if self.next.len() > 1024 {
             self.next.retain(|_, n| *n > now);
         }
         Ok(wait)
+    }
+}
+
+/// Waits for `url`'s host's next slot under `limit` (before the
+/// exchange's clock starts): how long it waited, or the error that stops
+/// the run when the slot is past `--rate-max-wait`.
+pub async fn wait_for_slot(
+    buckets: &std::sync::Mutex<Buckets>,
+    url: &str,
+    limit: &RateLimit,
+) -> Result<Duration, crate::wire::error::WireError> {
+    // Per host and port, as a server counts its clients' requests.
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port_or_known_default()?)))
+        .unwrap_or_else(|| url.to_string());
+    let reserved = match buckets.lock() {
+        Ok(mut b) => b.reserve(&host, limit, Instant::now()),
+        Err(_) => Ok(Duration::ZERO),
+    };
+    match reserved {
+        Ok(wait) => {
+            tokio::time::sleep(wait).await;
+            Ok(wait)
+        }
+        Err(TooLong { wait }) => Err(crate::wire::error::WireError::new(
+            crate::wire::error::ErrorPhase::RateLimit,
+            format!(
+                "the next request slot for {host} under --rate {} is {:.1} s away, past --rate-max-wait {:.1} s: the run stops here rather than queue",
+                limit.words(),
+                wait.as_secs_f64(),
+                limit.max_wait.as_secs_f64()
+            ),
+        )),
     }
 }
 
@@ -108,10 +160,9 @@ mod tests {
 
     #[test]
     fn slots_are_spaced_per_host_and_a_far_one_is_refused_untaken() {
-        let limit = RateLimit {
-            per_second: 4.0,
-            max_wait: Duration::from_millis(600),
-        };
+        let limit = RateLimit::new(4.0, Duration::from_millis(600));
+        assert_eq!(limit.words(), "4/s");
+        assert_eq!(RateLimit::new(0.5, Duration::ZERO).words(), "30/min");
         let mut b = Buckets::default();
         let t0 = Instant::now();
         let ms = Duration::from_millis;
