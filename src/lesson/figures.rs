@@ -76,6 +76,10 @@ fn per_exchange(what: &str, ex: &Exchange) -> Result<String, String> {
             .connection
             .as_ref()
             .map_or_else(none, |c| c.reused.to_string()),
+        "warning" => ex
+            .warnings
+            .first()
+            .map_or_else(|| "(no warning)".into(), ToString::to_string),
         "hpack" => request_block(ex).map_or_else(none, |(wire, _)| format!("{wire} B")),
         "hpack.h1" => request_block(ex).map_or_else(none, |(_, h1)| format!("{h1} B")),
         _ => match what.strip_prefix("header:") {
@@ -196,6 +200,7 @@ pub fn vouched_numbers(step: &Step, out: &Outcome) -> BTreeSet<String> {
     texts.extend(r.raw.clone());
     texts.extend(r.body.clone());
     texts.extend(r.headers.iter().cloned());
+    texts.extend(r.rate.clone());
     let mut set: BTreeSet<String> = BTreeSet::new();
     let counts = [r.attempts.map(u64::from), r.retry_delay_ms, r.pause_ms];
     let sizes = [r.parallel, r.repeat].map(|n| n.map(|n| n as u64));

@@ -74,6 +74,8 @@ pub struct StepRequest {
     /// With `repeat` or `batch`: wait this long between requests (an idle
     /// kept-alive connection, a rate limit refilling).
     pub pause_ms: Option<u64>,
+    /// The client's own limiter, as `--rate` ("2/s").
+    pub rate: Option<String>,
 }
 
 /// Facts the step's explanation claims; checked after it runs.

@@ -109,6 +109,14 @@ impl Stage {
             Some("h2c") => HttpVersion::Http2PriorKnowledge,
             Some(other) => return Err(format!("http = '{other}': use auto, 1.1, 2 or h2c")),
         };
+        if let Some(rate) = &r.rate {
+            let per_second = crate::wire::policy::rate::parse_rate(rate)
+                .map_err(|m| format!("rate = '{rate}': {m}"))?;
+            o.rate = Some(crate::wire::policy::rate::RateLimit::new(
+                per_second,
+                Duration::from_secs(30),
+            ));
+        }
         if let Some(ms) = r.connect_timeout_ms {
             o.connect_timeout = Duration::from_millis(ms);
         }
