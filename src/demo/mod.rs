@@ -233,6 +233,11 @@ pub async fn run_cli(cfg: DemoConfig) -> anyhow::Result<()> {
     if let Some(path) = server.ca_path() {
         let shown = path.display();
         println!("CA certificate written to {shown} (use --cacert {shown})");
+        match crate::wire::tls::key_log_status() {
+            Some(Ok(words)) => println!("{words}"),
+            Some(Err(words)) => eprintln!("wirescope demo-server: {words}"),
+            None => {}
+        }
     }
     tokio::signal::ctrl_c().await?;
     server.shutdown();

@@ -84,5 +84,10 @@ pub fn server_tls_config(
         .with_no_client_auth()
         .with_single_cert(pki.cert_chain.clone(), pki.key.clone_key())?;
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+    // SSLKEYLOGFILE: the server's side of each session too, so a capture
+    // of any client talking to the demo server can be decrypted.
+    if let Some(log) = crate::wire::tls::key_log() {
+        config.key_log = log;
+    }
     Ok(Arc::new(config))
 }

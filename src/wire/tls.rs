@@ -144,8 +144,9 @@ impl Trust {
 
 /// `SSLKEYLOGFILE`, as curl, browsers and mitmproxy honour it: each TLS
 /// session's secrets are appended in the NSS key log format, so Wireshark
-/// can decrypt a capture of what we sent. One writer per process.
-fn key_log() -> Option<Arc<dyn rustls::KeyLog>> {
+/// can decrypt a capture of what we sent. One writer per process (the
+/// demo server's TLS logs through it too).
+pub fn key_log() -> Option<Arc<dyn rustls::KeyLog>> {
     static LOG: std::sync::OnceLock<Option<Arc<rustls::KeyLogFile>>> = std::sync::OnceLock::new();
     LOG.get_or_init(|| {
         std::env::var_os("SSLKEYLOGFILE")

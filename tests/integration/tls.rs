@@ -357,3 +357,75 @@ async fn sslkeylogfile_gets_the_secrets_of_the_hello_on_the_wire() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The demo server honours `SSLKEYLOGFILE` too (so any client's capture
+/// of it can be decrypted): run as `demo-server --tls` with it set, a
+/// real client (reqwest) through a relay that reads the ClientHello, the
+/// server's log keyed by that hello's random.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_server_logs_its_tls_secrets_to_sslkeylogfile() {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("server-keys.log");
+    let ca = dir.path().join("ca.pem");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
+        .args(["demo-server", "--tls", "--addr", "127.0.0.1:0", "--ca-out"])
+        .arg(&ca)
+        .env("SSLKEYLOGFILE", &log)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut url = None;
+    let mut said = false;
+    while let Ok(Some(l)) = lines.next_line().await {
+        if let Some(u) = l.strip_prefix("wirescope demo server listening on ") {
+            url = Some(u.to_string());
+        }
+        if l.contains("SSLKEYLOGFILE=") {
+            said = true;
+            break;
+        }
+    }
+    assert!(said, "the demo server says where its secrets go");
+    let target = url.expect("the demo's URL");
+    let target = target
+        .trim_start_matches("https://")
+        .trim_end_matches('/')
+        .to_string();
+    let hello = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let relay = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = relay.local_addr().unwrap().port();
+    let kept = hello.clone();
+    tokio::spawn(async move {
+        let (mut client, _) = relay.accept().await.unwrap();
+        let mut server = tokio::net::TcpStream::connect(target).await.unwrap();
+        let mut first = vec![0u8; 4096];
+        let n = client.read(&mut first).await.unwrap();
+        kept.lock().unwrap().extend_from_slice(&first[..n]);
+        server.write_all(&first[..n]).await.unwrap();
+        let _ = tokio::io::copy_bidirectional(&mut client, &mut server).await;
+    });
+    let pem = std::fs::read(&ca).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let resp = client
+        .get(format!("https://localhost:{port}/get"))
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
+    let hello = hello.lock().unwrap().clone();
+    let random: String = hello[11..43].iter().map(|b| format!("{b:02x}")).collect();
+    let text = std::fs::read_to_string(&log).expect("the server's key log");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("SERVER_TRAFFIC_SECRET_0 ")
+                && l.split(' ').nth(1) == Some(random.as_str())),
+        "no server secret for the hello on the wire ({random}):\n{text}"
+    );
+    let _ = child.kill().await;
+}
