@@ -200,6 +200,7 @@ pub fn entry_doc(ex: &Exchange, redaction: Redaction) -> Obj<'_> {
             }))),
         )
         .with("reused", json!(ex.timeline.reused))
+        .with("_tcp", json!(ex.connection.as_ref().and_then(|c| c.tcp)))
         .with("total", json!(t.total))
         .with(
             "tls",

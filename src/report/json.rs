@@ -144,6 +144,8 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                             .collect::<Vec<_>>()),
                     )
                     .with("proxy", json!(c.proxy.as_ref().map(super::proxy::json)))
+                    // The kernel's account (TCP_INFO) as the exchange ended.
+                    .with("tcp", json!(c.tcp))
                     .with(
                         "failed_attempts",
                         json!(c

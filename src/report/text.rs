@@ -255,6 +255,9 @@ fn connection_facts(ex: &Exchange, show_secrets: bool, out: &mut String) {
             c.remote,
             resolved
         );
+        if let Some(tcp) = &c.tcp {
+            let _ = writeln!(out, "kernel (TCP_INFO): {}", tcp.summary());
+        }
         if let Some(n) = &ex.negotiated {
             let _ = writeln!(out, "protocol {} · {}", n.version, n.why);
         }

@@ -74,6 +74,7 @@ fn exchange_from(
             resolved: vec![[127, 0, 0, 1].into()],
             failed_attempts: Vec::new(),
             proxy: None,
+            tcp: None,
         }),
         tls: None,
         negotiated: None,

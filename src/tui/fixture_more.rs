@@ -128,6 +128,7 @@ fn h2_exchange(
         resolved: vec![[127, 0, 0, 1].into()],
         failed_attempts: Vec::new(),
         proxy: None,
+        tcp: None,
     });
     x.negotiated = Some(Negotiated {
         version: "HTTP/2",

@@ -112,6 +112,7 @@ pub async fn dial(
         resolved,
         failed_attempts: failed,
         proxy: None,
+        tcp: None,
     };
     let Some((config, recording)) = tls_config else {
         return Ok(Dialed {

@@ -195,6 +195,9 @@ pub struct ConnectionInfo {
     /// The proxy the connection went through (`remote` is then the
     /// proxy's address).
     pub proxy: Option<super::proxy::ProxyUsed>,
+    /// The kernel's account of the TCP connection when the exchange ended
+    /// (`TCP_INFO`; to the proxy, through one). HTTP/1.1 only for now.
+    pub tcp: Option<super::tcp_info::TcpFacts>,
 }
 
 /// One X.509 certificate of the server's chain, as people read it.

@@ -27,6 +27,7 @@ mod sendq;
 pub mod session;
 pub mod spec;
 pub mod tap;
+pub mod tcp_info;
 pub mod timeline;
 pub mod tls;
 mod userinfo;

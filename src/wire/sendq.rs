@@ -14,19 +14,29 @@ use super::tap::{Io, Tap};
 
 /// A stream that can tell how much of what we wrote the peer has yet to
 /// take (`None`: it cannot tell).
+/// It can also tell the kernel's account of the connection (`TCP_INFO`).
 pub trait SendQueue {
     fn unsent(&self) -> Option<usize>;
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        None
+    }
 }
 
 impl SendQueue for TcpStream {
     fn unsent(&self) -> Option<usize> {
         unsent(self)
     }
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        super::tcp_info::read(self)
+    }
 }
 
 impl SendQueue for tokio_rustls::client::TlsStream<RawTap<TcpStream>> {
     fn unsent(&self) -> Option<usize> {
         unsent(self.get_ref().0.get_ref())
+    }
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        super::tcp_info::read(self.get_ref().0.get_ref())
     }
 }
 
@@ -35,17 +45,26 @@ impl SendQueue for tokio_rustls::client::TlsStream<RawTap<Box<dyn Io>>> {
     fn unsent(&self) -> Option<usize> {
         self.get_ref().0.get_ref().unsent()
     }
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        self.get_ref().0.get_ref().tcp_facts()
+    }
 }
 
 impl SendQueue for Box<dyn Io> {
     fn unsent(&self) -> Option<usize> {
         (**self).unsent()
     }
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        (**self).tcp_facts()
+    }
 }
 
 impl<S: SendQueue> SendQueue for Tap<S> {
     fn unsent(&self) -> Option<usize> {
         self.get_ref().unsent()
+    }
+    fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
+        self.get_ref().tcp_facts()
     }
 }
 

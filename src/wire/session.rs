@@ -206,6 +206,10 @@ impl Session {
         let origin = url::Url::parse(&spec.url)
             .ok()
             .and_then(|u| Origin::from_url(&u).ok());
+        // The kernel's account of the connection, as the exchange ends.
+        if let (Some(conn), Some(info)) = (flight.conn.as_ref(), flight.connection.as_mut()) {
+            info.tcp = conn.tap.get_ref().tcp_facts();
+        }
         if let (Ok(Reuse::Keep), Some(conn), Some(key)) =
             (&result, flight.conn.take(), flight.key.take())
         {

@@ -791,3 +791,54 @@ async fn server_timing_sits_inside_the_wait_the_client_measured() {
     assert!(lines[w + 2].contains("↳ db"), "{text}");
     assert!(!text.contains("longer than the whole wait"), "{text}");
 }
+
+/// The kernel's account of the connection (TCP_INFO) against what the
+/// server's own socket moved: the bytes the client's kernel received are
+/// the bytes the server wrote, those it had acknowledged the bytes the
+/// server read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_info_counts_what_the_server_moved() {
+    let counts = Arc::new(Counted::default());
+    let c = counts.clone();
+    let srv = common::serve(move |s| {
+        let mut io = CountingIo {
+            inner: s,
+            counts: c.clone(),
+        };
+        async move {
+            let mut buf = vec![0u8; 4096];
+            let mut head = Vec::new();
+            while !head.ends_with(b"\r\n\r\n") {
+                match io.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let body = vec![b'z'; 100_000];
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
+            let _ = io.write_all(head.as_bytes()).await;
+            let _ = io.write_all(&body).await;
+            let _ = io.flush().await;
+            // Kept open: a FIN would count one sequence number more in the
+            // client kernel's bytes_received.
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+    })
+    .await;
+    let ex = Session::new()
+        .send(&spec(srv.url("/"), HttpVersion::Http1, None), Probe::none())
+        .await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    let tcp = ex
+        .connection
+        .as_ref()
+        .and_then(|c| c.tcp)
+        .expect("TCP_INFO on Linux");
+    let written = counts.written.load(Ordering::SeqCst);
+    let read = counts.read.load(Ordering::SeqCst);
+    assert_eq!(tcp.bytes_received, written, "{tcp:?}");
+    assert_eq!(tcp.bytes_acked, read, "{tcp:?}");
+    assert_eq!(ex.transcript.received_total, written);
+    assert!(tcp.rtt_us > 0 && tcp.mss > 0 && tcp.cwnd > 0, "{tcp:?}");
+    assert_eq!(tcp.retransmits, 0, "loopback loses nothing: {tcp:?}");
+}

@@ -83,6 +83,7 @@ fn old_exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
                 "local": c.local.map(|l| l.to_string()),
                 "resolved": c.resolved.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "proxy": c.proxy.as_ref().map(report::proxy::json),
+                "tcp": c.tcp,
                 "failed_attempts": c.failed_attempts.iter().map(|(a, m)| json!([a.to_string(), m])).collect::<Vec<_>>(),
             });
             if let (Some(cap), Some(map)) = (&ex.h2, v.as_object_mut()) {

@@ -136,6 +136,9 @@ pub fn connection(x: &Exchange, t: &Theme) -> Vec<Line<'static>> {
         "  #{} {reuse} · {}{local}",
         c.id, c.remote
     )));
+    if let Some(tcp) = &c.tcp {
+        out.push(Line::styled(format!("  kernel: {}", tcp.summary()), t.dim));
+    }
     if c.resolved.len() > 1 {
         let all: Vec<String> = c.resolved.iter().map(|a| a.to_string()).collect();
         out.push(Line::styled(

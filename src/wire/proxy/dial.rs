@@ -78,6 +78,7 @@ pub async fn dial_via(
         local: tcp.local_addr().ok(),
         resolved,
         failed_attempts: failed,
+        tcp: None,
         proxy: Some(ProxyUsed {
             url: proxy.display_url(),
             kind: proxy.kind,

@@ -65,6 +65,9 @@ impl<S: SendQueue> SendQueue for Prefixed<S> {
     fn unsent(&self) -> Option<usize> {
         self.inner.unsent()
     }
+    fn tcp_facts(&self) -> Option<crate::wire::tcp_info::TcpFacts> {
+        self.inner.tcp_facts()
+    }
 }
 
 #[cfg(test)]

@@ -79,6 +79,7 @@ pub fn exchange(
             resolved: vec![remote.ip()],
             failed_attempts: Vec::new(),
             proxy: None,
+            tcp: None,
         }),
         tls: None,
         negotiated: Some(Negotiated {
