@@ -4,8 +4,8 @@
 //! says which rule produced each.
 
 pub mod conditional;
-mod redirect;
 pub mod rate;
+mod redirect;
 mod retry;
 
 use std::time::{Duration, SystemTime};
