@@ -1,6 +1,6 @@
 //! The run's certificate authority: made fresh for each `capture` run
 //! (rcgen), its key written only into a private temporary directory
-//! (mode 0700, the key file 0600) that is deleted when the run ends, and
+//! (made mode 0700, the key file 0600) that is deleted when the run ends, and
 //! never installed anywhere. It signs one leaf per host the program
 //! connects to, made when first asked for (by SNI, or the CONNECT host
 //! when the program sends no SNI, as curl does for IP addresses).
@@ -68,11 +68,18 @@ impl RunCa {
             .self_signed(&ca_key)
             .map_err(|e| err("self-signing", &e))?;
 
-        // tempfile makes the directory 0700 on Unix: only we can list it.
+        // tempfile makes the directory with the umask's mode (often 0755):
+        // it is made ours alone before the key goes in.
         let dir = tempfile::Builder::new()
             .prefix("wirescope-capture-")
             .tempdir()
             .map_err(|e| err("temporary directory", &e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))
+                .map_err(|e| err("making the temporary directory private", &e))?;
+        }
         write_private(
             &dir.path().join("ca-key.pem"),
             ca_key.serialize_pem().as_bytes(),

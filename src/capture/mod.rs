@@ -102,6 +102,10 @@ async fn run(args: CaptureArgs) -> i32 {
     let (tx, mut rx) = mpsc::unbounded_channel();
     let shared = Shared::new(ca.clone(), opts, tx);
     let server = tokio::spawn(proxy::serve(listener, shared.clone()));
+    say(&format!(
+        "proxy on {addr}; this run's CA in {} (deleted at exit)",
+        ca.dir().display()
+    ));
     let env = child::environment(addr, ca.bundle());
     let mut kid = match child::spawn(&args.command, &env) {
         Ok(c) => c,

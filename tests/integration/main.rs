@@ -7,6 +7,7 @@ mod common;
 mod formats_support;
 
 mod body_view;
+mod capture;
 mod crash;
 mod demo_server;
 mod demo_state;
