@@ -3,6 +3,7 @@
 //! `wire`, `decode`, `explain` and `demo` know nothing of the terminal;
 //! `worker` drives `wire`; `tui` and `report` read what they produce.
 
+pub mod capture;
 pub mod cli;
 pub mod crash;
 pub mod decode;

@@ -12,6 +12,7 @@ fn main() {
             keep_freed_buffers();
             wirescope::cli::send::main(*args)
         }
+        Some(Command::Capture(args)) => wirescope::capture::main(args),
         Some(Command::DemoServer(args)) => demo_server(args),
         Some(Command::CrashTest) => panic!("deliberate crash (wirescope crash-test)"),
         Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),

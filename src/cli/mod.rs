@@ -56,6 +56,8 @@ pub struct Cli {
 pub enum Command {
     /// Send requests and print what crossed the wire (for scripts and slides).
     Send(Box<SendArgs>),
+    /// Run a program with its HTTP(S) traffic captured through a loopback proxy and print each exchange (headless for now): wirescope capture -- curl https://example.com
+    Capture(crate::capture::CaptureArgs),
     /// Run the embedded httpbin-style demo server.
     DemoServer(DemoArgs),
     /// Panics on purpose, to check the crash report (used by the tests).

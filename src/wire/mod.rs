@@ -33,6 +33,11 @@ pub mod tls;
 mod userinfo;
 pub mod warning;
 
+// `capture` dials upstream and reads responses with the engine's own code.
+pub(crate) use dial::{dial, Origin};
+pub(crate) use h1::{read_response, ReadCtx, Reuse};
+pub(crate) use sendq::SendQueue;
+
 pub use error::{ErrorPhase, TimeoutKind, WireError};
 pub use exchange::{
     BodyLayout, ChunkSpan, ConnectionInfo, Exchange, H2Capture, Interim, Negotiated, Response,

@@ -9,6 +9,7 @@ mod formats_support;
 mod proxy_support;
 
 mod body_view;
+mod capture;
 mod crash;
 mod demo_server;
 mod demo_state;
