@@ -13,6 +13,7 @@ fn main() {
             wirescope::cli::send::main(*args)
         }
         Some(Command::Capture(args)) => wirescope::capture::main(args),
+        Some(Command::Proxy(args)) => wirescope::capture::proxy_main(args),
         Some(Command::DemoServer(args)) => demo_server(args),
         Some(Command::CrashTest) => panic!("deliberate crash (wirescope crash-test)"),
         Some(Command::ImportHar(args)) => wirescope::cli::import::import_har(args),

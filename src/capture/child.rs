@@ -6,7 +6,13 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitStatus;
 
+use std::time::Duration;
+
 use tokio::process::{Child, Command};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use super::proxy::Event;
+use super::sink::Sink;
 
 /// Proxy variables: curl, Python, Go, Node (via libraries), git and cargo
 /// read one spelling or the other, so both are set.
@@ -62,6 +68,40 @@ pub fn spawn(cmd: &[String], env: &[(&'static str, String)]) -> Result<Child, St
     c.kill_on_drop(true);
     c.spawn()
         .map_err(|e| format!("starting the program '{program}': {e}"))
+}
+
+/// How long the program has to end after SIGTERM before SIGKILL.
+pub const GRACE: Duration = Duration::from_secs(3);
+
+/// Ends the program: SIGTERM, then SIGKILL after `GRACE`; what it still
+/// sends meanwhile is reported as usual.
+pub async fn end(
+    kid: &mut Child,
+    rx: &mut UnboundedReceiver<Event>,
+    sink: &mut Sink,
+) -> std::io::Result<ExitStatus> {
+    if let Some(pid) = kid.id().and_then(|p| i32::try_from(p).ok()) {
+        // SAFETY: kill(2) with our own child's pid, which is not reaped
+        // (and so not reused) before `wait` below returns.
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+    }
+    let deadline = tokio::time::sleep(GRACE);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            st = kid.wait() => return st,
+            Some(ev) = rx.recv() => sink.event(ev),
+            _ = &mut deadline => break,
+        }
+    }
+    super::say(&format!(
+        "the program did not end within {} s of SIGTERM: SIGKILL",
+        GRACE.as_secs()
+    ));
+    kid.kill().await?;
+    kid.wait().await
 }
 
 /// The exit code wirescope passes on: the program's, or 128 + signal as

@@ -90,6 +90,10 @@ pub async fn forward<C: AsyncRead + AsyncWrite + Unpin>(
             start,
             &mut timeline,
             &probe,
+            // The upstream leg goes direct: wirescope's own proxy
+            // variables are said to be unused at start (mod.rs).
+            None,
+            &mut None,
         )
         .await
         {

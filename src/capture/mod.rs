@@ -13,33 +13,64 @@ pub mod proxy;
 pub mod record;
 pub mod request;
 
-use std::io::Write;
+mod sink;
+mod stop;
+
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Args;
+use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 
+use ca::RunCa;
 use proxy::{Event, Shared};
+use sink::Sink;
+use stop::Stop;
 
 /// `wirescope capture`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "capture runs headless for now: exchanges are printed (text or JSON Lines) as they complete; the TUI does not show them yet.\nThe program is run with HTTP_PROXY/HTTPS_PROXY (and lowercase), ALL_PROXY, NO_PROXY emptied, and SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, AWS_CA_BUNDLE, DENO_CERT pointing at this run's CA plus the system roots. The CA is made for this run, kept in a private temporary directory and deleted at exit."
+    after_help = "capture runs headless for now: exchanges are printed (text or JSON Lines) as they complete; the TUI does not show them yet.\nThe program is run with HTTP_PROXY/HTTPS_PROXY (and lowercase), ALL_PROXY, NO_PROXY emptied, and SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, AWS_CA_BUNDLE, DENO_CERT pointing at this run's CA plus the system roots. The CA is made for this run, kept in a private temporary directory and deleted at exit.\nCtrl-C (or SIGTERM) ends the program: SIGTERM, then SIGKILL after 3 s."
 )]
 pub struct CaptureArgs {
-    /// How each captured exchange is printed (on stdout, after the program's own output lines as they come).
+    #[command(flatten)]
+    pub out: OutputArgs,
+    /// The program and its arguments, after `--`.
+    #[arg(last = true, required = true, value_name = "CMD")]
+    pub command: Vec<String>,
+}
+
+/// `wirescope proxy`: the capture proxy without a program.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The lines to export (proxy and CA variables) are printed on stderr at start; exchanges go to stdout as they complete. Ctrl-C stops the proxy and deletes the run's CA."
+)]
+pub struct ProxyArgs {
+    /// Where to listen: a loopback address only (port 0 picks a free one).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+/// What both print and write.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// How each captured exchange is printed on stdout as it completes.
     #[arg(long, value_enum, default_value = "text")]
     pub format: CaptureFormat,
     /// Trust this PEM file's CAs (as well as the system's) for the upstream servers.
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
-    /// Write the captured exchanges to this file as well (not done yet: refused).
+    /// Write the captured exchanges to this HAR file as they complete (one page per exchange; the program's connection, the proxy's changes and the upstream leg as _client, _proxy_changes, _upstream; credentials masked).
     #[arg(long, value_name = "FILE")]
     pub har: Option<PathBuf>,
-    /// The program and its arguments, after `--`.
-    #[arg(last = true, required = true, value_name = "CMD")]
-    pub command: Vec<String>,
+    /// Keep credentials unmasked in the --har file.
+    #[arg(long, requires = "har")]
+    pub har_keep_secrets: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -50,6 +81,15 @@ pub enum CaptureFormat {
 
 /// Runs the capture; returns the exit code (the program's).
 pub fn main(args: CaptureArgs) -> i32 {
+    on_runtime(run(args))
+}
+
+/// Runs the proxy until Ctrl-C; returns the exit code.
+pub fn proxy_main(args: ProxyArgs) -> i32 {
+    on_runtime(run_proxy(args))
+}
+
+fn on_runtime(job: impl std::future::Future<Output = i32>) -> i32 {
     let rt = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -61,30 +101,101 @@ pub fn main(args: CaptureArgs) -> i32 {
             return 1;
         }
     };
-    let code = rt.block_on(run(args));
+    let code = rt.block_on(job);
     // Connection tasks still open (a program's idle keep-alive) end here.
     rt.shutdown_background();
     code
 }
 
-async fn run(args: CaptureArgs) -> i32 {
-    let say = |m: &str| eprintln!("wirescope capture: {m}");
-    if args.har.is_some() {
-        say("--har is not implemented yet; use --format json");
-        return 2;
-    }
-    let ca = match ca::RunCa::create() {
+fn say(m: &str) {
+    eprintln!("wirescope capture: {m}");
+}
+
+/// A running proxy: its CA, where it listens, what it reports.
+struct Running {
+    ca: Arc<RunCa>,
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    server: tokio::task::JoinHandle<()>,
+    rx: mpsc::UnboundedReceiver<Event>,
+    sink: Sink,
+}
+
+/// Starts the CA and the proxy on `listener`; errors are said.
+async fn start(out: &OutputArgs, listener: TcpListener) -> Option<Running> {
+    let sink = Sink::open(out)?;
+    let ca = match RunCa::create() {
         Ok(ca) => Arc::new(ca),
         Err(e) => {
             say(&e);
-            return 1;
+            return None;
         }
     };
     if ca.system_bundle.is_none() {
         say("no system CA bundle found: the program will trust only the capture CA (its TLS to hosts outside the capture will fail)");
     }
+    let own = crate::wire::proxy::ProxyEnv::from_process().names();
+    if !own.is_empty() {
+        say(&format!(
+            "{} set for wirescope itself: not used upstream — capture connects to the servers directly (the program gets the capture proxy instead)",
+            own.join(", ")
+        ));
+    }
     let mut opts = crate::wire::spec::Options::default();
-    opts.tls.ca_file = args.cacert.clone();
+    opts.tls.ca_file = out.cacert.clone();
+    let addr = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            say(&format!("reading the proxy's address: {e}"));
+            return None;
+        }
+    };
+    let (tx, rx) = mpsc::unbounded_channel();
+    let shared = Shared::new(ca.clone(), opts, tx);
+    let server = tokio::spawn(proxy::serve(listener, shared.clone()));
+    say(&format!(
+        "proxy on {addr}; this run's CA in {} (deleted at exit)",
+        ca.dir().display()
+    ));
+    Some(Running {
+        ca,
+        addr,
+        shared,
+        server,
+        rx,
+        sink,
+    })
+}
+
+impl Running {
+    /// Stops accepting, reports what is still queued, removes the CA and
+    /// closes the HAR.
+    async fn finish(mut self) -> bool {
+        // The program may exit the moment it has read a response, before
+        // the proxy has filed that exchange: give those in flight a moment.
+        let settle = std::time::Instant::now();
+        while self.shared.busy() > 0 && settle.elapsed() < Duration::from_secs(2) {
+            while let Ok(ev) = self.rx.try_recv() {
+                self.sink.event(ev);
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        if self.shared.busy() > 0 {
+            say("the program exited with exchanges still in flight; they are not reported");
+        }
+        self.server.abort();
+        drop(self.shared);
+        // Exchanges that finished as the program exited are still queued.
+        while let Ok(ev) = self.rx.try_recv() {
+            self.sink.event(ev);
+        }
+        // Connection tasks may still hold the CA: its files go now regardless.
+        self.ca.remove();
+        self.sink.close()
+    }
+}
+
+async fn run(args: CaptureArgs) -> i32 {
     let listener = match proxy::bind().await {
         Ok(l) => l,
         Err(e) => {
@@ -92,74 +203,75 @@ async fn run(args: CaptureArgs) -> i32 {
             return 1;
         }
     };
-    let addr = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => {
-            say(&format!("reading the proxy's address: {e}"));
-            return 1;
-        }
+    let Some(mut run) = start(&args.out, listener).await else {
+        return 1;
     };
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let shared = Shared::new(ca.clone(), opts, tx);
-    let server = tokio::spawn(proxy::serve(listener, shared.clone()));
-    say(&format!(
-        "proxy on {addr}; this run's CA in {} (deleted at exit)",
-        ca.dir().display()
-    ));
-    let env = child::environment(addr, ca.bundle());
+    let env = child::environment(run.addr, run.ca.bundle());
     let mut kid = match child::spawn(&args.command, &env) {
         Ok(c) => c,
         Err(e) => {
             say(&e);
+            run.finish().await;
             return 127;
         }
     };
-    let format = args.format;
-    let print = |ev: Event| match ev {
-        Event::Exchange(c) => {
-            let mut out = std::io::stdout().lock();
-            let r = match format {
-                CaptureFormat::Json => c.write_json(&mut out),
-                CaptureFormat::Text => writeln!(out, "{}", c.text_line()),
-            };
-            if let Err(e) = r.and_then(|_| out.flush()) {
-                say(&format!("writing a captured exchange: {e}"));
-            }
-        }
-        Event::Note(m) => say(&m),
-    };
+    let mut stop = Stop::new();
     let status = loop {
         tokio::select! {
             st = kid.wait() => break st,
-            Some(ev) = rx.recv() => print(ev),
+            Some(ev) = run.rx.recv() => run.sink.event(ev),
+            why = stop.next() => {
+                say(&format!("{why}: ending the program (SIGTERM, then SIGKILL after {} s)", child::GRACE.as_secs()));
+                break child::end(&mut kid, &mut run.rx, &mut run.sink).await;
+            }
         }
     };
-    // The program may exit the moment it has read a response, before the
-    // proxy has filed that exchange: give those in flight a moment.
-    let settle = std::time::Instant::now();
-    while shared.busy() > 0 && settle.elapsed() < std::time::Duration::from_secs(2) {
-        while let Ok(ev) = rx.try_recv() {
-            print(ev);
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    if shared.busy() > 0 {
-        say("the program exited with exchanges still in flight; they are not reported");
-    }
-    server.abort();
-    drop(shared);
-    // Exchanges that finished as the program exited are still queued.
-    while let Ok(ev) = rx.try_recv() {
-        print(ev);
-    }
-    // Connection tasks may still hold the CA: its files go now regardless.
-    ca.remove();
-    drop(ca);
+    let written = run.finish().await;
     match status {
-        Ok(st) => child::exit_code(st),
+        Ok(st) if written => child::exit_code(st),
+        Ok(_) => 1,
         Err(e) => {
             say(&format!("waiting for the program: {e}"));
             1
         }
+    }
+}
+
+async fn run_proxy(args: ProxyArgs) -> i32 {
+    if !args.listen.ip().is_loopback() {
+        say(&format!(
+            "--listen {}: the capture proxy listens on loopback only (127.0.0.1 or ::1): it terminates TLS with a CA other machines must not reach",
+            args.listen
+        ));
+        return 2;
+    }
+    let listener = match TcpListener::bind(args.listen).await {
+        Ok(l) => l,
+        Err(e) => {
+            say(&format!("listening on {}: {e}", args.listen));
+            return 1;
+        }
+    };
+    let Some(mut run) = start(&args.out, listener).await else {
+        return 1;
+    };
+    eprintln!("# point a program at this proxy (Ctrl-C here stops it):");
+    for (k, v) in child::environment(run.addr, run.ca.bundle()) {
+        eprintln!("export {k}={}", crate::formats::shell::quote(v.as_bytes()));
+    }
+    let mut stop = Stop::new();
+    loop {
+        tokio::select! {
+            Some(ev) = run.rx.recv() => run.sink.event(ev),
+            why = stop.next() => {
+                say(&format!("{why}: stopping"));
+                break;
+            }
+        }
+    }
+    if run.finish().await {
+        0
+    } else {
+        1
     }
 }

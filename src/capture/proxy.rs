@@ -317,6 +317,8 @@ async fn exchanges<S: AsyncRead + AsyncWrite + Unpin>(
                 remote: conn.peer,
                 local: conn.local,
                 resolved: Vec::new(),
+                proxy: None,
+                tcp: None,
                 failed_attempts: Vec::new(),
             }),
             tls: None,

@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use super::forward::Leg;
 use super::request::Change;
 use crate::decode::coding::DecodeLimits;
+use crate::formats::redact::{self, Redaction};
 use crate::report::stream::{Node, Obj};
 use crate::wire::exchange::{ChunkMark, Dir, Exchange, Transcript};
 use crate::wire::rope::Rope;
@@ -101,59 +102,19 @@ pub fn program_timeline(t: &Transcript, started_at: std::time::SystemTime) -> Ti
 }
 
 impl Captured {
-    /// One JSON line.
+    /// One JSON line: `send`'s document plus the capture's fields.
     pub fn write_json(&self, out: &mut impl Write) -> std::io::Result<()> {
         let mut doc = crate::report::json::document(&self.exchange, DecodeLimits::default());
-        let c = &self.client;
-        doc.put(
-            "client",
-            json!({
-                "connection": c.connection,
-                "reused": c.reused,
-                "addr": c.addr.to_string(),
-                "tls": c.tls.as_ref().map(|t| json!({
-                    "version": t.version,
-                    "alpn": t.alpn,
-                    "sni": t.sni,
-                })),
-            }),
+        // JSON has the exact bytes, as `send`'s does.
+        let extra = extras(
+            &self.client,
+            &self.changes,
+            self.upstream.as_ref(),
+            Redaction::Off,
         );
-        doc.put(
-            "proxy_changes",
-            Value::Array(self.changes.iter().map(Change::json).collect()),
-        );
-        let upstream: Node = match &self.upstream {
-            None => Value::Null.into(),
-            Some(leg) => {
-                let t = &leg.transcript;
-                let b64 = base64::engine::general_purpose::STANDARD;
-                Obj::new()
-                    .with("sent_b64", json!(base64::Engine::encode(&b64, &t.sent)))
-                    .with("received_b64", Node::Rope(&t.received))
-                    .with("sent_total", json!(t.sent_total))
-                    .with("received_total", json!(t.received_total))
-                    .with("timings", json!(leg.timeline.har()))
-                    .with(
-                        "connection",
-                        json!(leg.connection.as_ref().map(|i| json!({
-                            "id": i.id,
-                            "reused": i.reused,
-                            "remote": i.remote.to_string(),
-                        }))),
-                    )
-                    .with(
-                        "tls",
-                        json!(leg.tls.as_ref().map(|t| json!({
-                            "version": t.version,
-                            "cipher": t.cipher,
-                            "alpn": t.alpn,
-                            "server_name": t.server_name,
-                        }))),
-                    )
-                    .into()
-            }
-        };
-        doc.put("upstream", upstream);
+        for (name, node) in extra {
+            doc.put(name, node);
+        }
         serde_json::to_writer(&mut *out, &doc)?;
         out.write_all(b"\n")
     }
@@ -174,4 +135,82 @@ impl Captured {
             if self.client.reused { "reused" } else { "new" }
         )
     }
+}
+
+/// What a captured exchange has beyond `send`'s document: the program's
+/// connection, what the proxy changed, the upstream leg. The JSON line
+/// has them under these names, the HAR entry with a leading `_`.
+/// With `Redaction::On` (a HAR's default) the upstream bytes have their
+/// credentials masked as the entry's own are.
+pub fn extras<'a>(
+    c: &Client,
+    changes: &[Change],
+    upstream: Option<&'a Leg>,
+    redaction: Redaction,
+) -> [(&'static str, Node<'a>); 3] {
+    let client = json!({
+        "connection": c.connection,
+        "reused": c.reused,
+        "addr": c.addr.to_string(),
+        "tls": c.tls.as_ref().map(|t| json!({
+            "version": t.version,
+            "alpn": t.alpn,
+            "sni": t.sni,
+        })),
+    });
+    let changes = Value::Array(changes.iter().map(Change::json).collect());
+    let upstream: Node = match upstream {
+        None => Value::Null.into(),
+        Some(leg) => {
+            let t = &leg.transcript;
+            let b64 = base64::engine::general_purpose::STANDARD;
+            let (sent, received): (Node, Node) = match redaction {
+                Redaction::Off => (
+                    json!(base64::Engine::encode(&b64, &t.sent)).into(),
+                    Node::Rope(&t.received),
+                ),
+                Redaction::On => (
+                    json!(base64::Engine::encode(
+                        &b64,
+                        redact::h1_bytes(&t.sent, Dir::Sent)
+                    ))
+                    .into(),
+                    json!(base64::Engine::encode(
+                        &b64,
+                        redact::h1_bytes(&t.received, Dir::Received)
+                    ))
+                    .into(),
+                ),
+            };
+            Obj::new()
+                .with("sent_b64", sent)
+                .with("received_b64", received)
+                .with("sent_total", json!(t.sent_total))
+                .with("received_total", json!(t.received_total))
+                .with("timings", json!(leg.timeline.har()))
+                .with(
+                    "connection",
+                    json!(leg.connection.as_ref().map(|i| json!({
+                        "id": i.id,
+                        "reused": i.reused,
+                        "remote": i.remote.to_string(),
+                    }))),
+                )
+                .with(
+                    "tls",
+                    json!(leg.tls.as_ref().map(|t| json!({
+                        "version": t.version,
+                        "cipher": t.cipher,
+                        "alpn": t.alpn,
+                        "server_name": t.server_name,
+                    }))),
+                )
+                .into()
+        }
+    };
+    [
+        ("client", client.into()),
+        ("proxy_changes", changes.into()),
+        ("upstream", upstream),
+    ]
 }

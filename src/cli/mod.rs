@@ -58,6 +58,8 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Run a program with its HTTP(S) traffic captured through a loopback proxy and print each exchange (headless for now): wirescope capture -- curl https://example.com
     Capture(crate::capture::CaptureArgs),
+    /// Run the capture proxy without a program (loopback only) and print the variables that point one at it: each exchange is printed as it completes
+    Proxy(crate::capture::ProxyArgs),
     /// Run the embedded httpbin-style demo server.
     DemoServer(DemoArgs),
     /// Panics on purpose, to check the crash report (used by the tests).

@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use super::har::{flow_entry, log_head, log_tail, page, page_id};
 use super::redact::Redaction;
+use crate::report::stream::Obj;
 use crate::wire::policy::Flow;
 
 /// A HAR file being written.
@@ -69,6 +70,16 @@ impl HarWriter {
 
     /// Writes `flow`'s entries (one per hop and attempt) and files its page.
     pub fn flow(&mut self, flow: &Flow) -> io::Result<()> {
+        self.flow_with(flow, |_, _| {})
+    }
+
+    /// As `flow`, with `extra` adding fields to each hop's entry (by hop
+    /// index): how `capture --har` adds the program's connection.
+    pub fn flow_with<'a>(
+        &mut self,
+        flow: &'a Flow,
+        mut extra: impl FnMut(usize, &mut Obj<'a>),
+    ) -> io::Result<()> {
         let id = page_id(self.flows);
         element(
             &mut self.pages,
@@ -76,12 +87,10 @@ impl HarWriter {
             &page(flow, &id, self.redaction),
         )?;
         self.flows += 1;
-        for hop in &flow.hops {
-            element(
-                &mut self.out,
-                self.entries,
-                &flow_entry(hop, &id, self.redaction),
-            )?;
+        for (i, hop) in flow.hops.iter().enumerate() {
+            let mut entry = flow_entry(hop, &id, self.redaction);
+            extra(i, &mut entry);
+            element(&mut self.out, self.entries, &entry)?;
             self.entries += 1;
         }
         Ok(())

@@ -11,13 +11,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::common::{serve, TestServer};
 
-fn b64(doc: &Value, field: &str) -> Vec<u8> {
+pub(crate) fn b64(doc: &Value, field: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD
         .decode(doc[field].as_str().unwrap_or_default())
         .expect("base64")
 }
 
-fn have(program: &str) -> bool {
+pub(crate) fn have(program: &str) -> bool {
     let found = std::process::Command::new("sh")
         .args(["-c", &format!("command -v {program}")])
         .output()
@@ -28,7 +28,7 @@ fn have(program: &str) -> bool {
     found
 }
 
-async fn capture(args: &[&str]) -> std::process::Output {
+pub(crate) async fn capture(args: &[&str]) -> std::process::Output {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_wirescope"))
         .arg("capture")
         .args(args)
@@ -37,7 +37,7 @@ async fn capture(args: &[&str]) -> std::process::Output {
         .expect("run wirescope capture")
 }
 
-fn lines(out: &std::process::Output) -> Vec<Value> {
+pub(crate) fn lines(out: &std::process::Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter(|l| l.starts_with('{'))
@@ -45,13 +45,13 @@ fn lines(out: &std::process::Output) -> Vec<Value> {
         .collect()
 }
 
-fn stderr(out: &std::process::Output) -> String {
+pub(crate) fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// An upstream that keeps every byte it reads, per connection, and
 /// answers each request (Content-Length bodies read) with a small 200.
-async fn recording_upstream() -> (TestServer, Arc<Mutex<Vec<Vec<u8>>>>) {
+pub(crate) async fn recording_upstream() -> (TestServer, Arc<Mutex<Vec<Vec<u8>>>>) {
     let seen: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
     let keep = seen.clone();
     let srv = serve(move |mut s| {
@@ -140,13 +140,26 @@ async fn capture_curl_http_records_the_absolute_form_request_as_written() {
     }
     let (srv, seen) = recording_upstream().await;
     let url = srv.url("/get");
-    let out = capture(&["--format", "json", "--", "curl", "-s", "-H", "Proxy-Connection: Keep-Alive", &url]).await;
+    let out = capture(&[
+        "--format",
+        "json",
+        "--",
+        "curl",
+        "-s",
+        "-H",
+        "Proxy-Connection: Keep-Alive",
+        &url,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = lines(&out);
     assert_eq!(docs.len(), 1, "{}", stderr(&out));
     let d = &docs[0];
     let sent = String::from_utf8(b64(d, "sent_b64")).unwrap();
-    assert!(sent.starts_with(&format!("GET {url} HTTP/1.1\r\n")), "{sent}");
+    assert!(
+        sent.starts_with(&format!("GET {url} HTTP/1.1\r\n")),
+        "{sent}"
+    );
     assert_eq!(d["status"], 200);
     assert_eq!(d["url"], url.as_str());
     assert_eq!(d["client"]["reused"], false);
@@ -160,7 +173,10 @@ async fn capture_curl_http_records_the_absolute_form_request_as_written() {
     assert_eq!(b64(&d["upstream"], "sent_b64"), upstream_read[0]);
     // What the program received is what upstream answered, unchanged.
     assert_eq!(b64(d, "received_b64"), b64(&d["upstream"], "received_b64"));
-    assert_eq!(b64(d, "received_b64"), b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n");
+    assert_eq!(
+        b64(d, "received_b64"),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n"
+    );
     // curl's own output passed through.
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok\n"));
 }
@@ -179,7 +195,19 @@ async fn capture_curl_https_terminates_tls_with_the_run_ca_and_verifies_upstream
     .unwrap();
     let ca = demo.ca_path().unwrap().to_str().unwrap().to_string();
     let url = format!("{}/get", demo.base_url());
-    let out = capture(&["--format", "json", "--cacert", &ca, "--", "curl", "-s", "-o", "/dev/null", &url]).await;
+    let out = capture(&[
+        "--format",
+        "json",
+        "--cacert",
+        &ca,
+        "--",
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        &url,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = lines(&out);
     assert_eq!(docs.len(), 1, "{}", stderr(&out));
@@ -215,9 +243,16 @@ async fn capture_reports_a_program_that_does_not_trust_the_capture_ca() {
     // curl told to trust only the demo server's CA: it rejects our leaf.
     let script = format!("curl -s --cacert '{ca}' '{url}'");
     let out = capture(&["--cacert", &ca, "--", "sh", "-c", &script]).await;
-    assert_eq!(out.status.code(), Some(60), "curl's own exit code (60: peer certificate cannot be authenticated)");
+    assert_eq!(
+        out.status.code(),
+        Some(60),
+        "curl's own exit code (60: peer certificate cannot be authenticated)"
+    );
     let err = stderr(&out);
-    assert!(err.contains("TLS handshake with the program failed"), "{err}");
+    assert!(
+        err.contains("TLS handshake with the program failed"),
+        "{err}"
+    );
     assert!(err.contains("did not trust the capture CA"), "{err}");
 }
 
@@ -250,8 +285,10 @@ async fn capture_python_urllib_loop_opens_a_connection_per_request_http_client_r
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = lines(&out);
     assert_eq!(docs.len(), 3, "{}", stderr(&out));
-    let conns: std::collections::BTreeSet<u64> =
-        docs.iter().map(|d| d["client"]["connection"].as_u64().unwrap()).collect();
+    let conns: std::collections::BTreeSet<u64> = docs
+        .iter()
+        .map(|d| d["client"]["connection"].as_u64().unwrap())
+        .collect();
     assert_eq!(conns.len(), 3, "urllib: a connection per request");
     assert!(docs.iter().all(|d| d["client"]["reused"] == false));
     let upstream_read = seen.lock().unwrap().clone();
@@ -261,14 +298,28 @@ async fn capture_python_urllib_loop_opens_a_connection_per_request_http_client_r
     }
 
     seen.lock().unwrap().clear();
-    let out = capture(&["--format", "json", "--", "python3", "-c", PY_HTTP_CLIENT, &url]).await;
+    let out = capture(&[
+        "--format",
+        "json",
+        "--",
+        "python3",
+        "-c",
+        PY_HTTP_CLIENT,
+        &url,
+    ])
+    .await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let docs = lines(&out);
     assert_eq!(docs.len(), 3, "{}", stderr(&out));
-    let conns: std::collections::BTreeSet<u64> =
-        docs.iter().map(|d| d["client"]["connection"].as_u64().unwrap()).collect();
+    let conns: std::collections::BTreeSet<u64> = docs
+        .iter()
+        .map(|d| d["client"]["connection"].as_u64().unwrap())
+        .collect();
     assert_eq!(conns.len(), 1, "http.client: one connection, reused");
-    let reused: Vec<bool> = docs.iter().map(|d| d["client"]["reused"].as_bool().unwrap()).collect();
+    let reused: Vec<bool> = docs
+        .iter()
+        .map(|d| d["client"]["reused"].as_bool().unwrap())
+        .collect();
     assert_eq!(reused, [false, true, true]);
     // The upstream connection was kept too, and read the three requests
     // in order, each exactly as the program wrote it (origin-form aside).
@@ -300,7 +351,11 @@ async fn capture_keeps_the_exit_code_sets_the_variables_and_removes_the_ca() {
     let bundle = std::path::PathBuf::from(words.next().unwrap());
     let dir = bundle.parent().unwrap();
     assert!(stderr(&out).contains(&dir.display().to_string()));
-    assert!(!dir.exists(), "the CA directory {} outlived the run", dir.display());
+    assert!(
+        !dir.exists(),
+        "the CA directory {} outlived the run",
+        dir.display()
+    );
 }
 
 #[tokio::test]

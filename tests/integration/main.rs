@@ -10,6 +10,7 @@ mod proxy_support;
 
 mod body_view;
 mod capture;
+mod capture_run;
 mod crash;
 mod demo_server;
 mod demo_state;
