@@ -206,6 +206,9 @@ async fn run(args: CaptureArgs) -> i32 {
     let Some(mut run) = start(&args.out, listener).await else {
         return 1;
     };
+    // Before the program starts: a Ctrl-C from then on must reach our
+    // cleanup, not the default action.
+    let mut stop = Stop::new();
     let env = child::environment(run.addr, run.ca.bundle());
     let mut kid = match child::spawn(&args.command, &env) {
         Ok(c) => c,
@@ -215,7 +218,6 @@ async fn run(args: CaptureArgs) -> i32 {
             return 127;
         }
     };
-    let mut stop = Stop::new();
     let status = loop {
         tokio::select! {
             st = kid.wait() => break st,
@@ -255,11 +257,11 @@ async fn run_proxy(args: ProxyArgs) -> i32 {
     let Some(mut run) = start(&args.out, listener).await else {
         return 1;
     };
+    let mut stop = Stop::new();
     eprintln!("# point a program at this proxy (Ctrl-C here stops it):");
     for (k, v) in child::environment(run.addr, run.ca.bundle()) {
         eprintln!("export {k}={}", crate::formats::shell::quote(v.as_bytes()));
     }
-    let mut stop = Stop::new();
     loop {
         tokio::select! {
             Some(ev) = run.rx.recv() => run.sink.event(ev),

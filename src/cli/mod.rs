@@ -196,6 +196,12 @@ pub struct RequestArgs {
     /// Trust the PEM certificates in FILE (in addition to the system's roots).
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
+    /// Client certificate for mutual TLS: a PEM chain, leaf first, which may hold the private key too (as curl's -E); offered when the server asks for one.
+    #[arg(short = 'E', long = "cert", value_name = "FILE")]
+    pub cert: Option<PathBuf>,
+    /// The client certificate's private key (PEM, unencrypted), when not in the --cert file.
+    #[arg(long = "key", value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
     /// Do not verify the server's certificate (the exchange is marked INSECURE).
     #[arg(short = 'k', long)]
     pub insecure: bool,

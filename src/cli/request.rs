@@ -69,6 +69,12 @@ impl RequestArgs {
         if let Some(ca) = &self.cacert {
             o.tls.ca_file = Some(ca.clone());
         }
+        if let Some(c) = &self.cert {
+            o.tls.client_cert = Some(c.clone());
+        }
+        if let Some(k) = &self.key {
+            o.tls.client_key = Some(k.clone());
+        }
         if self.location {
             o.redirects.follow = true;
         }

@@ -231,6 +231,15 @@ impl State {
                 .push(("Accept-Encoding".into(), "gzip, deflate, br, zstd".into())),
             Opt::Insecure => self.spec().options.tls.verify = Verify::Off,
             Opt::Cacert => self.spec().options.tls.ca_file = Some(v.into()),
+            // curl reads `FILE:PASSWORD` (a literal colon as `\:`).
+            Opt::Cert if v.contains(':') => {
+                return Err(CurlError::Unsupported {
+                    flag: flag.into(),
+                    why: "a key password (--cert FILE:PASSWORD) is not supported: decrypt the key and give it with --key".into(),
+                })
+            }
+            Opt::Cert => self.spec().options.tls.client_cert = Some(v.into()),
+            Opt::Key => self.spec().options.tls.client_key = Some(v.into()),
             Opt::Location => self.spec().options.redirects.follow = true,
             Opt::MaxRedirs => {
                 let n: i64 = v

@@ -24,6 +24,9 @@ pub enum Opt {
     Cookie,
     Insecure,
     Cacert,
+    /// `-E`/`--cert FILE`; a `:password` suffix is refused.
+    Cert,
+    Key,
     Compressed,
     Location,
     MaxRedirs,
@@ -88,6 +91,8 @@ pub fn long(name: &str) -> Option<Opt> {
         "cookie" => Cookie,
         "insecure" => Insecure,
         "cacert" => Cacert,
+        "cert" => Cert,
+        "key" => Key,
         "compressed" => Compressed,
         "location" | "location-trusted" => Location,
         "max-redirs" => MaxRedirs,
@@ -130,9 +135,9 @@ pub fn long(name: &str) -> Option<Opt> {
         "digest" | "ntlm" | "negotiate" | "anyauth" | "aws-sigv4" => {
             Unsupported("only Basic and Bearer authentication are supported")
         }
-        "cert" | "key" | "cert-type" | "key-type" | "pass" => {
-            Unsupported("client certificates are not supported")
-        }
+        "cert-type" | "key-type" | "pass" => Unsupported(
+            "client certificates are PEM files with an unencrypted key (no --cert-type, --key-type or --pass)",
+        ),
         "resolve" | "connect-to" | "unix-socket" | "abstract-unix-socket" | "interface" => {
             Unsupported("choosing the address or socket to connect to is not supported")
         }

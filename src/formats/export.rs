@@ -239,6 +239,14 @@ fn curl_options(o: &Options) -> Vec<String> {
         let path = ca.to_string_lossy();
         args.push(format!("--cacert {}", shell::quote(path.as_bytes())));
     }
+    if let Some(c) = &o.tls.client_cert {
+        let path = c.to_string_lossy();
+        args.push(format!("--cert {}", shell::quote(path.as_bytes())));
+    }
+    if let Some(k) = &o.tls.client_key {
+        let path = k.to_string_lossy();
+        args.push(format!("--key {}", shell::quote(path.as_bytes())));
+    }
     if o.redirects.follow {
         args.push("--location".into());
         // curl's own default is 50; say ours.

@@ -90,6 +90,17 @@ fn reqwest_builder(o: &Options) -> Vec<String> {
             rust_str(&ca.to_string_lossy())
         ));
     }
+    if let Some(c) = &o.tls.client_cert {
+        // reqwest (rustls) takes the certificate and key as one PEM.
+        let files = std::iter::once(c)
+            .chain(&o.tls.client_key)
+            .map(|p| format!("std::fs::read({})?", rust_str(&p.to_string_lossy())))
+            .collect::<Vec<_>>()
+            .join(", ");
+        lines.push(format!(
+            ".identity(reqwest::Identity::from_pem(&[{files}].concat())?)"
+        ));
+    }
     match o.http {
         HttpVersion::Auto => {}
         HttpVersion::Http1 => lines.push(".http1_only()".into()),
@@ -119,6 +130,12 @@ pub fn to_fetch(spec: &RequestSpec) -> String {
     }
     if spec.body.is_some() && matches!(spec.method.as_str(), "GET" | "HEAD") {
         out.push_str("// fetch refuses a body on GET and HEAD requests.\n");
+    }
+    if o.tls.client_cert.is_some() {
+        out.push_str(
+            "// The client certificate (--cert) is not sent: fetch has no option for one\n",
+        );
+        out.push_str("// (Node: undici's Agent({ connect: { cert, key } }) as the dispatcher).\n");
     }
     if spec.headers.iter().any(|(_, v)| !v.is_ascii()) {
         out.push_str("// Header values that are not ASCII are written as their UTF-8 bytes.\n");

@@ -60,6 +60,16 @@ pub fn to_httpie(spec: &RequestSpec) -> String {
         )),
         (Verify::On, None) => {}
     }
+    if let Some(c) = &o.tls.client_cert {
+        opts.push(shell::quote(
+            format!("--cert={}", c.to_string_lossy()).as_bytes(),
+        ));
+    }
+    if let Some(k) = &o.tls.client_key {
+        opts.push(shell::quote(
+            format!("--cert-key={}", k.to_string_lossy()).as_bytes(),
+        ));
+    }
     // One number: HTTPie's timeout bounds connecting and each read alike.
     opts.push(format!("--timeout={}", secs(o.read_timeout)));
 

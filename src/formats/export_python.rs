@@ -88,6 +88,11 @@ pub fn to_python(spec: &RequestSpec) -> String {
         )),
         (Verify::On, None) => {}
     }
+    if let Some(cert) = python_cert(o) {
+        out.push_str(&format!(
+            "    cert={cert},  # client certificate (mutual TLS)\n"
+        ));
+    }
     out.push_str(")\n");
     out.push_str("print(response.status_code, response.reason)\n");
     out.push_str("print(response.text)\n");
@@ -145,6 +150,11 @@ pub fn to_httpx(spec: &RequestSpec) -> String {
     }
     if !matches!(o.http, HttpVersion::Auto | HttpVersion::Http1) {
         transport.push("http2=True,  # needs: pip install 'httpx[http2]'".into());
+    }
+    if let Some(cert) = python_cert(o) {
+        transport.push(format!(
+            "cert={cert},  # client certificate (httpx 0.28 deprecates this for an ssl context's load_cert_chain)"
+        ));
     }
     out.push_str("client = httpx.Client(\n");
     out.push_str(&format!(
@@ -247,6 +257,15 @@ fn client_notes(spec: &RequestSpec, client: &str, client_adds: fn(&str) -> bool)
         ));
     }
     out
+}
+
+/// `requests`/`httpx`'s `cert=`: the file, or (cert, key).
+fn python_cert(o: &Options) -> Option<String> {
+    let cert = python_str(&o.tls.client_cert.as_ref()?.to_string_lossy());
+    Some(match &o.tls.client_key {
+        Some(k) => format!("({cert}, {})", python_str(&k.to_string_lossy())),
+        None => cert,
+    })
 }
 
 /// Text safe inside a `#` comment: one line, printable ASCII.

@@ -130,6 +130,7 @@ impl Stage {
             } else {
                 None
             },
+            ..TlsOptions::default()
         };
         Ok(spec)
     }

@@ -187,6 +187,11 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                     "type": r.content_type,
                     "len": r.len,
                 })).collect::<Vec<_>>(),
+                "client_auth": t.client_auth.as_ref().map(|a| json!({
+                    "asked": a.asked,
+                    "acceptable_cas": a.acceptable_cas,
+                    "sent": a.sent,
+                })),
             }))),
         )
         .with(

@@ -282,6 +282,9 @@ fn connection_facts(ex: &Exchange, show_secrets: bool, out: &mut String) {
                 ""
             }
         );
+        if let Some(a) = &tls.client_auth {
+            let _ = writeln!(out, "  client certificate: {}", sanitize_text(&a.summary()));
+        }
         for (i, c) in tls.chain.iter().enumerate() {
             let _ = writeln!(out, "  cert {i}: {}", sanitize_text(&c.subject));
             let _ = writeln!(out, "    issuer: {}", sanitize_text(&c.issuer));

@@ -58,6 +58,9 @@ pub enum Field {
     TotalTimeout,
     Verify,
     CaFile,
+    /// A client certificate for mutual TLS (`--cert`, `--key`): "CERT" or
+    /// "CERT, KEY".
+    ClientCert,
     /// auto / http1.1 / http2 / h2c prior knowledge (cycles).
     Http,
     /// Follow redirects (`-L`) or not.
@@ -86,7 +89,7 @@ pub enum Field {
 
 impl Field {
     /// The Options rows, in the order the pane lists them.
-    pub const OPTIONS: [Field; 17] = [
+    pub const OPTIONS: [Field; 18] = [
         Field::AcceptEncoding,
         Field::Compress,
         Field::ConnectTimeout,
@@ -94,6 +97,7 @@ impl Field {
         Field::TotalTimeout,
         Field::Verify,
         Field::CaFile,
+        Field::ClientCert,
         Field::Proxy,
         Field::Rate,
         Field::Http,
@@ -191,6 +195,15 @@ impl RequestForm {
                 .as_ref()
                 .map(|p| p.display().to_string())
                 .unwrap_or_default(),
+            Field::ClientCert => {
+                let tls = &self.options.tls;
+                std::iter::once(&tls.client_cert)
+                    .chain(std::iter::once(&tls.client_key))
+                    .flatten()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
             Field::Retries => self.options.retry.attempts.to_string(),
             Field::MaxRedirects => self.options.redirects.max.to_string(),
             Field::Rate => self.options.rate.map(|r| r.words()).unwrap_or_default(),
@@ -240,6 +253,18 @@ impl RequestForm {
             Field::CaFile => {
                 let t = text.trim();
                 self.options.tls.ca_file = (!t.is_empty()).then(|| PathBuf::from(t));
+            }
+            Field::ClientCert => {
+                let (cert, key) = match text.rsplit_once(',') {
+                    Some((c, k)) => (c.trim(), k.trim()),
+                    None => (text.trim(), ""),
+                };
+                if cert.is_empty() && !key.is_empty() {
+                    return Err("a key needs its certificate: CERT, KEY".into());
+                }
+                let path = |t: &str| (!t.is_empty()).then(|| PathBuf::from(t));
+                self.options.tls.client_cert = path(cert);
+                self.options.tls.client_key = path(key);
             }
             Field::Retries => {
                 self.options.retry.attempts = parse_count(text, 10, "tries in all")? as u32

@@ -112,3 +112,25 @@ fn the_proxy_row_takes_a_url_none_or_nothing() {
     f.set_field_text(Field::Proxy, " ").unwrap();
     assert_eq!(f.options.proxy.flag, None, "empty: the environment's again");
 }
+
+#[test]
+fn the_client_cert_row_takes_a_file_or_a_file_and_its_key() {
+    let mut f = RequestForm::new("https://x/", Options::default());
+    f.set_field_text(Field::ClientCert, " me.pem ").unwrap();
+    assert_eq!(
+        f.options.tls.client_cert.as_deref(),
+        Some(std::path::Path::new("me.pem"))
+    );
+    assert_eq!(f.options.tls.client_key, None);
+    f.set_field_text(Field::ClientCert, "me.pem, me.key")
+        .unwrap();
+    assert_eq!(
+        f.options.tls.client_key.as_deref(),
+        Some(std::path::Path::new("me.key"))
+    );
+    assert_eq!(f.field_text(Field::ClientCert), "me.pem, me.key");
+    assert!(f.set_field_text(Field::ClientCert, ", me.key").is_err());
+    f.set_field_text(Field::ClientCert, "").unwrap();
+    assert_eq!(f.options.tls.client_cert, None);
+    assert_eq!(f.options.tls.client_key, None);
+}

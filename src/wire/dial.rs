@@ -244,6 +244,7 @@ where
         chain: chain.iter().map(|c| tls::cert_info(c)).collect(),
         handshake_records: records,
         insecure: opts.tls.verify == Verify::Off,
+        client_auth: recording.client_auth(),
     };
     Ok((Box::new(tls_stream), tls_info))
 }

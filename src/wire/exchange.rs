@@ -231,6 +231,9 @@ pub struct TlsInfo {
     pub handshake_records: Vec<TlsRecord>,
     /// Certificate verification was switched off for this connection.
     pub insecure: bool,
+    /// Client authentication (mutual TLS): whether the server asked for a
+    /// certificate and what we sent; `None` when neither happened.
+    pub client_auth: Option<super::client_cert::ClientAuth>,
 }
 
 /// Which protocol an exchange spoke and why.

@@ -5,6 +5,7 @@
 
 pub mod body;
 mod chunked;
+pub mod client_cert;
 mod dial;
 pub mod error;
 pub mod exchange;

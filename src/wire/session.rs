@@ -215,9 +215,13 @@ impl Session {
         {
             self.inner.pool.checkin(key, conn);
         }
-        let insecure = spec.options.tls.verify == Verify::Off && origin.is_some_and(|o| o.tls);
+        let insecure =
+            spec.options.tls.verify == Verify::Off && origin.as_ref().is_some_and(|o| o.tls);
         if insecure {
             flight.warnings.insert(0, Warning::VerifyOff);
+        }
+        if let Some(w) = client_cert_unused(spec, origin.as_ref(), flight.tls.as_ref()) {
+            flight.warnings.push(w);
         }
         let ex = Exchange {
             method: match &spec.raw {
@@ -486,4 +490,21 @@ impl Session {
         flight.negotiated = Some(negotiated.clone());
         mark(&mut flight.timeline, probe, start, Mark::Ready);
     }
+}
+
+/// `--cert` given but not sent, and why: said, not dropped silently.
+fn client_cert_unused(
+    spec: &RequestSpec,
+    origin: Option<&Origin>,
+    tls: Option<&super::exchange::TlsInfo>,
+) -> Option<Warning> {
+    spec.options.tls.client_cert.as_ref()?;
+    let why = match (origin, tls) {
+        (Some(o), _) if !o.tls => "the URL is plain http (no TLS)",
+        (_, Some(t)) if t.client_auth.as_ref().is_some_and(|a| !a.asked) => {
+            "the server did not ask for one"
+        }
+        _ => return None,
+    };
+    Some(Warning::ClientCertUnused { why: why.into() })
 }

@@ -46,6 +46,10 @@ pub struct TlsOptions {
     pub verify: Verify,
     /// Extra PEM roots trusted in addition to the system's.
     pub ca_file: Option<PathBuf>,
+    /// A client certificate chain (PEM) offered when the server asks
+    /// (`--cert`), and its key when not in the same file (`--key`).
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
 }
 
 /// Whether a body that outgrows memory also goes to a temporary file.

@@ -12,8 +12,10 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::sign::CertifiedKey;
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+use super::client_cert::{Asked, ClientAuth};
 use super::error::{ErrorPhase, WireError};
 use super::exchange::CertInfo;
 use super::spec::{TlsOptions, Verify};
@@ -73,7 +75,11 @@ pub async fn warm() -> std::time::Duration {
 #[derive(Default)]
 pub struct Trust {
     roots: Mutex<HashMap<Option<std::path::PathBuf>, Arc<RootCertStore>>>,
+    /// Client certificates by (cert, key) file, read once per session.
+    identities: Mutex<HashMap<ClientFiles, Arc<CertifiedKey>>>,
 }
+
+type ClientFiles = (std::path::PathBuf, Option<std::path::PathBuf>);
 
 impl Trust {
     fn roots(&self, ca_file: Option<&std::path::Path>) -> Result<Arc<RootCertStore>, WireError> {
@@ -94,6 +100,35 @@ impl Trust {
             m.insert(key, store.clone());
         }
         Ok(store)
+    }
+
+    fn identity(&self, opts: &TlsOptions) -> Result<Option<Arc<CertifiedKey>>, WireError> {
+        let Some(cert) = &opts.client_cert else {
+            if let Some(key) = &opts.client_key {
+                return Err(WireError::new(
+                    ErrorPhase::Input,
+                    format!(
+                        "--key {} without --cert: a key needs its certificate",
+                        key.display()
+                    ),
+                ));
+            }
+            return Ok(None);
+        };
+        let files = (cert.clone(), opts.client_key.clone());
+        if let Some(k) = self
+            .identities
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&files).cloned())
+        {
+            return Ok(Some(k));
+        }
+        let k = super::client_cert::load(cert, opts.client_key.as_deref())?;
+        if let Ok(mut m) = self.identities.lock() {
+            m.insert(files, k.clone());
+        }
+        Ok(Some(k))
     }
 
     /// A client config for one connection. Each gets its own verifier so
@@ -122,18 +157,20 @@ impl Trust {
                 None
             }
         };
+        let client = Arc::new(Asked::new(self.identity(opts)?));
         let verifier = Arc::new(Recording {
             inner,
             then_system: opts.verify == Verify::On && opts.ca_file.is_some(),
             provider: provider.clone(),
             seen: Mutex::new(Vec::new()),
+            client: client.clone(),
         });
         let mut cfg = ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| WireError::new(ErrorPhase::Tls, e.to_string()))?
             .dangerous()
             .with_custom_certificate_verifier(verifier.clone())
-            .with_no_client_auth();
+            .with_client_cert_resolver(client);
         cfg.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         if let Some(log) = key_log() {
             cfg.key_log = log;
@@ -207,11 +244,17 @@ pub struct Recording {
     then_system: bool,
     provider: Arc<CryptoProvider>,
     seen: Mutex<Vec<CertificateDer<'static>>>,
+    /// Whether the server asked for a client certificate, and what we gave.
+    client: Arc<Asked>,
 }
 
 impl Recording {
     pub fn seen(&self) -> Vec<CertificateDer<'static>> {
         self.seen.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    pub fn client_auth(&self) -> Option<ClientAuth> {
+        self.client.outcome()
     }
 }
 
@@ -359,6 +402,27 @@ pub fn version_name(v: rustls::ProtocolVersion) -> String {
 /// A handshake failure in words. `host` is the name we asked for; `seen`
 /// is what the server presented, if it got that far.
 /// A certificate in one line: who it names and when it is valid.
+/// A TLS alert from the server, in words. The certificate alerts a
+/// server sends are about the client's certificate: it has no reason to
+/// complain of its own.
+fn alert_words(a: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    match a {
+        A::CertificateRequired => "the server requires a client certificate and none was sent (alert: CertificateRequired): give one with --cert FILE (and --key FILE when the key is apart)".into(),
+        A::BadCertificate
+        | A::UnsupportedCertificate
+        | A::CertificateRevoked
+        | A::CertificateExpired
+        | A::CertificateUnknown
+        | A::UnknownCA
+        | A::AccessDenied => format!(
+            "the server rejected the client certificate (alert: {a:?}): check the --cert given, and that the server trusts its issuer"
+        ),
+        A::HandshakeFailure => "the server refused the handshake (alert: HandshakeFailure; a TLS 1.2 server that requires a client certificate says this when none is sent: --cert FILE)".into(),
+        a => format!("the server refused the handshake (alert: {a:?})"),
+    }
+}
+
 fn shown(c: &CertInfo) -> String {
     format!(
         "subject {}, names {}, valid {} to {}",
@@ -458,7 +522,7 @@ fn describe_handshake_error(
                 format!("the server accepts none of the protocols offered by ALPN ({})", offered.join(", "))
             }
         }
-        rustls::Error::AlertReceived(a) => format!("the server refused the handshake (alert: {a:?})"),
+        rustls::Error::AlertReceived(a) => alert_words(*a),
         rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
             "the server's reply is not TLS (is this a plain http port?)".into()
         }

@@ -74,6 +74,9 @@ pub enum Warning {
     ProxyUserUnused,
     /// A proxy variable that is set and, by rule, not read (`HTTP_PROXY`).
     ProxyEnvIgnored { var: String, why: String },
+    /// `--cert` was given and not sent: `why` (the server did not ask,
+    /// the URL is plain http).
+    ClientCertUnused { why: String },
 }
 
 impl fmt::Display for Warning {
@@ -88,6 +91,9 @@ impl fmt::Display for Warning {
             ),
             Warning::ProxyEnvIgnored { var, why } => {
                 write!(f, "{var} is set but was not used: {why}")
+            }
+            Warning::ClientCertUnused { why } => {
+                write!(f, "a client certificate was given (--cert) but not sent: {why}")
             }
             Warning::ProxyUserUnused => f.write_str(
                 "--proxy-user was given but no proxy was used for this URL: the credentials were not sent",

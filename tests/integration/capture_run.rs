@@ -78,7 +78,13 @@ async fn ends(child: Child) -> std::process::Output {
 /// and the CA directory is gone.
 #[tokio::test]
 async fn ctrl_c_ends_the_program_with_sigterm_and_removes_the_ca() {
-    let mut run = start(&["capture", "--", "sh", "-c", "echo started >&2; sleep 30"]);
+    let mut run = start(&[
+        "capture",
+        "--",
+        "sh",
+        "-c",
+        "echo started >&2; exec sleep 30",
+    ]);
     let mut err = BufReader::new(run.stderr.take().expect("stderr"));
     let lines = until(&mut err, "started").await;
     let dir = ca_dir(&lines);

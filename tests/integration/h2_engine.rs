@@ -28,6 +28,7 @@ fn spec(url: String, ca: Option<&std::path::Path>, http: HttpVersion) -> Request
     s.options.tls = TlsOptions {
         verify: Verify::On,
         ca_file: ca.map(|p| p.to_path_buf()),
+        ..TlsOptions::default()
     };
     s.options.http = http;
     s.options.connect_timeout = Duration::from_secs(2);

@@ -24,6 +24,7 @@ mod h2_decode;
 mod h2_engine;
 mod hostile;
 mod lessons;
+mod mtls;
 mod policy;
 mod proptests;
 mod proxy;

@@ -126,6 +126,7 @@ fn spec(url: String, http: HttpVersion, ca: Option<&std::path::Path>) -> Request
     s.options.tls = TlsOptions {
         verify: Verify::On,
         ca_file: ca.map(|p| p.to_path_buf()),
+        ..TlsOptions::default()
     };
     s
 }

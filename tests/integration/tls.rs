@@ -76,6 +76,7 @@ async fn trusted_through_cacert_with_details_and_reuse() {
     let tls = TlsOptions {
         verify: Verify::On,
         ca_file: Some(ca.path().to_path_buf()),
+        ..TlsOptions::default()
     };
     let session = Session::new();
     let s = spec(format!("https://127.0.0.1:{}/", addr.port()), tls);
@@ -112,6 +113,7 @@ async fn wrong_host_fails_in_tls_saying_what_the_certificate_names() {
     let tls = TlsOptions {
         verify: Verify::On,
         ca_file: Some(ca.path().to_path_buf()),
+        ..TlsOptions::default()
     };
     let ex = Session::new()
         .send(
@@ -160,6 +162,7 @@ async fn unknown_issuer_fails_and_insecure_is_loud() {
     let off = TlsOptions {
         verify: Verify::Off,
         ca_file: None,
+        ..TlsOptions::default()
     };
     let ex = Session::new().send(&spec(url, off), Probe::none()).await;
     assert!(ex.is_ok(), "{:?}", ex.error);
@@ -216,6 +219,7 @@ async fn a_missing_ca_file_is_an_input_error() {
     let tls = TlsOptions {
         verify: Verify::On,
         ca_file: Some("/nonexistent/ca.pem".into()),
+        ..TlsOptions::default()
     };
     let ex = Session::new()
         .send(&spec("https://127.0.0.1:9/".into(), tls), Probe::none())

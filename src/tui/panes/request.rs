@@ -104,6 +104,16 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
             Some(p) => vec![Span::raw(shown(&p.display().to_string()))],
             None => vec![Span::styled("(system roots only)", t.dim)],
         },
+        Field::ClientCert => match &f.options.tls.client_cert {
+            Some(c) => {
+                let mut s = c.display().to_string();
+                if let Some(k) = &f.options.tls.client_key {
+                    s.push_str(&format!(" + key {}", k.display()));
+                }
+                vec![Span::raw(shown(&s))]
+            }
+            None => vec![Span::styled("(none; Enter: CERT.pem[, KEY.pem])", t.dim)],
+        },
         Field::Http => vec![Span::raw(http_label(f.options.http))],
         Field::Redirects if f.options.redirects.follow => vec![
             Span::styled("followed", t.ok),
@@ -198,6 +208,7 @@ fn label(field: Field) -> String {
         Field::TotalTimeout => "total timeout",
         Field::Verify => "TLS verify",
         Field::CaFile => "CA file",
+        Field::ClientCert => "client cert",
         Field::Http => "HTTP version",
         Field::Redirects => "redirects",
         Field::Retries => "retries",

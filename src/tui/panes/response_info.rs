@@ -185,6 +185,12 @@ pub fn connection(x: &Exchange, t: &Theme) -> Vec<Line<'static>> {
             t.banner,
         ));
     }
+    if let Some(a) = &tls.client_auth {
+        out.push(Line::from(vec![
+            Span::styled("  client cert ", t.key),
+            Span::raw(sanitize_text(&a.summary())),
+        ]));
+    }
     for (i, cert) in tls.chain.iter().enumerate() {
         out.push(Line::from(vec![
             Span::styled(format!("  cert {} ", i + 1), t.key),

@@ -68,6 +68,7 @@ fn trust(pki: &TestPki) -> TlsOptions {
     TlsOptions {
         verify: Verify::On,
         ca_file: Some(path),
+        ..TlsOptions::default()
     }
 }
 
