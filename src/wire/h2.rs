@@ -17,8 +17,10 @@ use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
 use super::h1::{field_text, USER_AGENT};
 use super::h2_why::{self, describe};
+use super::sendq::SendQueue;
 use super::spec::{Limits, RequestSpec};
 use super::tap::{Io, Recorder, SharedRecorder, Tap};
+use super::tcp_info::{TcpWatch, Watched};
 use super::timeline::Mark;
 use super::warning::Warning;
 
@@ -27,6 +29,8 @@ use super::warning::Warning;
 pub struct ConnState {
     closed: AtomicBool,
     error: Mutex<Option<String>>,
+    /// The socket, readable for `TCP_INFO` while the driver owns it.
+    pub kernel: TcpWatch,
 }
 
 impl ConnState {
@@ -65,6 +69,8 @@ pub async fn handshake(
 ) -> Result<(SendRequest<Bytes>, SharedRecorder, Arc<ConnState>), WireError> {
     let mut rec = rec;
     rec.keep_streams();
+    let kernel = TcpWatch::new(io.raw_fd());
+    let io: Box<dyn Io> = Box::new(Watched::new(io, kernel.clone()));
     let tap = Tap::new(io, rec);
     let shared = tap.shared();
     let (send, conn) = h2::client::Builder::new()
@@ -85,7 +91,10 @@ pub async fn handshake(
                 format!("HTTP/2 handshake: {}", describe(&e)),
             )
         })?;
-    let state = Arc::new(ConnState::default());
+    let state = Arc::new(ConnState {
+        kernel,
+        ..ConnState::default()
+    });
     let st = state.clone();
     let rec = shared.clone();
     tokio::spawn(async move {

@@ -17,6 +17,8 @@ pub(super) struct H2Flight {
     pub(super) rec: SharedRecorder,
     pub(super) token: u64,
     pub(super) stream: Option<u32>,
+    /// The connection's socket, for the kernel's account as it ends.
+    pub(super) kernel: super::tcp_info::TcpWatch,
 }
 
 /// Ends an HTTP/2 exchange's record: it takes its stream's frames (and

@@ -20,6 +20,10 @@ pub trait SendQueue {
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         None
     }
+    /// The TCP socket's descriptor, for a `TcpWatch`.
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        None
+    }
 }
 
 impl SendQueue for TcpStream {
@@ -29,6 +33,10 @@ impl SendQueue for TcpStream {
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         super::tcp_info::read(self)
     }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        use std::os::fd::AsRawFd;
+        Some(self.as_raw_fd())
+    }
 }
 
 impl SendQueue for tokio_rustls::client::TlsStream<RawTap<TcpStream>> {
@@ -37,6 +45,9 @@ impl SendQueue for tokio_rustls::client::TlsStream<RawTap<TcpStream>> {
     }
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         super::tcp_info::read(self.get_ref().0.get_ref())
+    }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.get_ref().0.get_ref().raw_fd()
     }
 }
 
@@ -48,6 +59,9 @@ impl SendQueue for tokio_rustls::client::TlsStream<RawTap<Box<dyn Io>>> {
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         self.get_ref().0.get_ref().tcp_facts()
     }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.get_ref().0.get_ref().raw_fd()
+    }
 }
 
 impl SendQueue for Box<dyn Io> {
@@ -57,6 +71,9 @@ impl SendQueue for Box<dyn Io> {
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         (**self).tcp_facts()
     }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        (**self).raw_fd()
+    }
 }
 
 impl<S: SendQueue> SendQueue for Tap<S> {
@@ -65,6 +82,9 @@ impl<S: SendQueue> SendQueue for Tap<S> {
     }
     fn tcp_facts(&self) -> Option<super::tcp_info::TcpFacts> {
         self.get_ref().tcp_facts()
+    }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.get_ref().raw_fd()
     }
 }
 

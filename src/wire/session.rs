@@ -171,6 +171,8 @@ impl Session {
             },
         };
         mark(&mut flight.timeline, &probe, start, Mark::Done);
+        // HTTP/2: the connection's socket belongs to its driver task.
+        let h2_kernel = flight.h2.as_ref().and_then(|f| f.kernel.facts());
         let (transcript, h2, h2_body) = match flight.h2.take() {
             Some(f) => h2_end::settle(f, start, &mut flight.timeline, result.is_ok()),
             None => (
@@ -207,8 +209,11 @@ impl Session {
             .ok()
             .and_then(|u| Origin::from_url(&u).ok());
         // The kernel's account of the connection, as the exchange ends.
-        if let (Some(conn), Some(info)) = (flight.conn.as_ref(), flight.connection.as_mut()) {
-            info.tcp = conn.tap.get_ref().tcp_facts();
+        if let Some(info) = flight.connection.as_mut() {
+            info.tcp = match flight.conn.as_ref() {
+                Some(conn) => conn.tap.get_ref().tcp_facts(),
+                None => h2_kernel,
+            };
         }
         if let (Ok(Reuse::Keep), Some(conn), Some(key)) =
             (&result, flight.conn.take(), flight.key.take())
@@ -447,6 +452,7 @@ impl Session {
             rec: conn.rec.clone(),
             token,
             stream: None,
+            kernel: conn.state.kernel.clone(),
         });
         let Flight {
             timeline,

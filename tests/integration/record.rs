@@ -843,3 +843,49 @@ async fn tcp_info_counts_what_the_server_moved() {
     assert!(tcp.rtt_us > 0 && tcp.mss > 0 && tcp.cwnd > 0, "{tcp:?}");
     assert_eq!(tcp.retransmits, 0, "loopback loses nothing: {tcp:?}");
 }
+
+/// HTTP/2: the connection's socket belongs to its driver task; the
+/// kernel's account is read through it as each exchange ends. Two GETs
+/// on one connection: the counts are the connection's so far (they grow)
+/// and, the connection still open, the last one's bytes received are
+/// every byte the server's socket wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tcp_info_on_http2_is_the_connections_so_far() {
+    let counts = Arc::new(Counted::default());
+    let srv = sized_h2c(counts.clone()).await;
+    let session = Session::new();
+    let mut facts = Vec::new();
+    for n in [3000, 50_000] {
+        let ex = session
+            .send(
+                &spec(
+                    srv.url(&format!("/{n}")),
+                    HttpVersion::Http2PriorKnowledge,
+                    None,
+                ),
+                Probe::none(),
+            )
+            .await;
+        assert!(ex.is_ok(), "{:?}", ex.error);
+        let c = ex.connection.as_ref().expect("connection");
+        facts.push((
+            c.reused,
+            c.tcp.expect("TCP_INFO through the driver's socket"),
+        ));
+    }
+    let (a, b) = (facts[0].1, facts[1].1);
+    assert!(facts[1].0, "one connection");
+    assert!(
+        a.bytes_received > 3000 && a.bytes_received < b.bytes_received,
+        "{a:?} {b:?}"
+    );
+    let written = counts.written.load(Ordering::SeqCst);
+    assert_eq!(b.bytes_received, written, "{b:?}");
+    let read = counts.read.load(Ordering::SeqCst);
+    assert!(
+        b.bytes_acked > 0 && b.bytes_acked <= read,
+        "acked {}, read {read}",
+        b.bytes_acked
+    );
+    drop(session);
+}

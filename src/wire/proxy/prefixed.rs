@@ -68,6 +68,9 @@ impl<S: SendQueue> SendQueue for Prefixed<S> {
     fn tcp_facts(&self) -> Option<crate::wire::tcp_info::TcpFacts> {
         self.inner.tcp_facts()
     }
+    fn raw_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.inner.raw_fd()
+    }
 }
 
 #[cfg(test)]
