@@ -6,9 +6,9 @@
 //! `Session`/`RequestSpec.raw` is not used: it returns the response only
 //! once it is whole, and the program must get each byte as it arrives.
 //! So the reader reads through `Tee`, which hands every chunk to the
-//! program before asking upstream for more: the response streams, and a
-//! program that reads slowly slows the upstream reads (flow control is
-//! TCP's, end to end), nothing is buffered beyond one read.
+//! program as it reads on: the response streams, and a program that reads
+//! slowly slows the upstream reads (flow control is TCP's, end to end);
+//! no more than `AHEAD` bytes wait between the two.
 
 use std::io;
 use std::pin::Pin;
@@ -250,9 +250,12 @@ async fn send<C: AsyncRead + Unpin>(
     up.flush().await.map_err(send_err)
 }
 
-/// Reads upstream, and before each read hands the bytes of the previous
-/// one to the program: what the engine's reader takes, the program gets,
-/// byte for byte, in the same order.
+/// How far upstream reads may run ahead of the program taking the bytes.
+const AHEAD: usize = 512 * 1024;
+
+/// Reads upstream and hands the bytes read to the program, at most
+/// `AHEAD` behind: what the engine's reader takes, the program gets, byte
+/// for byte, in the same order.
 struct Tee<'a, U, C> {
     up: &'a mut U,
     client: &'a mut C,
@@ -304,11 +307,19 @@ impl<U: AsyncRead + Unpin, C: AsyncWrite + Unpin> AsyncRead for Tee<'_, U, C> {
                     format!("passing the response to the program: {e}"),
                 )))
             }
-            Poll::Pending => return Poll::Pending,
+            // The program is still taking the last bytes: read on while
+            // they are fewer than `AHEAD`, so upstream reads and writes to
+            // the program overlap; past it, wait for the program.
+            Poll::Pending if this.pending.len() - this.at >= AHEAD => return Poll::Pending,
+            Poll::Pending => {}
         }
         let before = buf.filled().len();
         let res = Pin::new(&mut *this.up).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = &res {
+            if this.at > 0 {
+                this.pending.drain(..this.at);
+                this.at = 0;
+            }
             this.pending.extend_from_slice(&buf.filled()[before..]);
         }
         res
