@@ -63,5 +63,8 @@ for proto in plain tls; do
   ratio "$OUT/capture_big_$proto.json" "50 MiB $proto"
   echo "   peak RSS: curl alone $(mem curl -s "${C[@]}" -o /dev/null "$URL"); under capture (the larger of wirescope and curl) $(mem "$BIN" capture --format json "${W[@]}" -- curl -s -o /dev/null "$URL")"
   "$BIN" capture --format json "${W[@]}" -- curl -s -o /dev/null "$URL" 2>/dev/null |
-    python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); print(f"   reported: received_total {d[\"received_total\"]}, upstream received_total {d[\"upstream\"][\"received_total\"]}, body_len {d[\"body_len\"]}")'
+    python3 -c '
+import json, sys
+d = json.loads(sys.stdin.readline())
+print("   reported: received_total", d["received_total"], "· upstream received_total", d["upstream"]["received_total"], "· body_len", d["body_len"])'
 done

@@ -63,9 +63,12 @@ fn overlay(args: &SendArgs, mut spec: RequestSpec) -> Result<RequestSpec, WireEr
 
 fn imported_only(args: &SendArgs) -> Result<Option<(RequestSpec, bool)>, WireError> {
     if let Some(cmd) = &args.curl {
-        let (spec, flags) =
-            formats::parse_curl_noting(cmd).map_err(|e| input(format!("--curl: {e}")))?;
-        return Ok(Some((spec, curl_flags_left(&flags))));
+        let got = formats::parse_curl_full(cmd, &|name| std::env::var(name).ok())
+            .map_err(|e| input(format!("--curl: {e}")))?;
+        for note in &got.shell {
+            eprintln!("wirescope send: --curl: {note}");
+        }
+        return Ok(Some((got.spec, curl_flags_left(&got.no_effect))));
     }
     if let Some(path) = &args.file {
         let name = args.name.as_deref().ok_or_else(|| {

@@ -53,7 +53,48 @@ pub fn parse_curl(cmd: &str) -> Result<RequestSpec, CurlError> {
 /// the request (`-s`, `-v`, `-o FILE`, `-f`…), as written, so a caller
 /// can honour or name them rather than drop them silently.
 pub fn parse_curl_noting(cmd: &str) -> Result<(RequestSpec, Vec<String>), CurlError> {
-    let words = shell::split(cmd).map_err(|e| CurlError::Syntax(e.0))?;
+    parse_curl_full(cmd, &|name| std::env::var(name).ok()).map(|i| (i.spec, i.no_effect))
+}
+
+/// A curl command imported, with what the caller should tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurlImport {
+    pub spec: RequestSpec,
+    /// curl flags taken that change nothing about the request, as written.
+    pub no_effect: Vec<String>,
+    /// What the shell would have done, in words: variables expanded,
+    /// what followed the command (`| jq .`) and was left out.
+    pub shell: Vec<String>,
+}
+
+/// `parse_curl` as a shell would run the line first: `$NAME`/`${NAME}`
+/// looked up with `var` (an unset one is an error naming it) and what
+/// follows an unquoted `|`, `>`, `;` or `&` left out — both said in
+/// `shell`.
+pub fn parse_curl_full(cmd: &str, var: shell::Lookup<'_>) -> Result<CurlImport, CurlError> {
+    let split = shell::split_expanding(cmd, var).map_err(|e| CurlError::Syntax(e.0))?;
+    let mut notes = Vec::new();
+    if !split.expanded.is_empty() {
+        let names: Vec<String> = split.expanded.iter().map(|n| format!("${n}")).collect();
+        notes.push(format!(
+            "expanded from the environment: {}",
+            names.join(", ")
+        ));
+    }
+    if let Some(rest) = &split.rest {
+        notes.push(format!(
+            "left out what follows the command (not part of the request): {rest}"
+        ));
+    }
+    let (spec, no_effect) = parse_words(split.words)?;
+    Ok(CurlImport {
+        spec,
+        no_effect,
+        shell: notes,
+    })
+}
+
+fn parse_words(words: Vec<Vec<u8>>) -> Result<(RequestSpec, Vec<String>), CurlError> {
     let mut words = words.into_iter().peekable();
     if let Some(first) = words.peek() {
         let first = String::from_utf8_lossy(first);

@@ -47,7 +47,7 @@ mod history_tests;
 #[cfg(test)]
 mod http_tests;
 
-pub use curl::{parse_curl, parse_curl_noting, CurlError};
+pub use curl::{parse_curl, parse_curl_full, parse_curl_noting, CurlError, CurlImport};
 pub use env::{
     load_environments, resolve, spec_from_file, spec_from_path, Environment, Environments, Map,
     UnresolvedVar,

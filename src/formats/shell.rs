@@ -20,10 +20,40 @@ impl fmt::Display for ShellError {
 
 /// Splits `line` into words: whitespace separates; `'…'`, `"…"`,
 /// `$'…'` (ANSI-C) and backslash escapes quote; backslash-newline joins
-/// lines (also before `\r\n`, for commands copied on Windows).
+/// lines (also before `\r\n`, for commands copied on Windows). Nothing
+/// is expanded and `|`, `>`, `;` are ordinary bytes.
 pub fn split(line: &str) -> Result<Vec<Vec<u8>>, ShellError> {
+    split_with(line, None).map(|w| w.words)
+}
+
+/// A pasted command as a shell would hand it to its program.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Words {
+    pub words: Vec<Vec<u8>>,
+    /// The variables expanded, by name, in order of first use.
+    pub expanded: Vec<String>,
+    /// What followed the command and is not part of it (`| jq .`,
+    /// `> out.json`, `; echo done`), as written.
+    pub rest: Option<String>,
+}
+
+/// Looks a variable up (the environment, in use).
+pub type Lookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// `split`, as a shell would run the line: `$NAME` and `${NAME}` expanded
+/// outside single quotes (unquoted values split at whitespace, as a shell
+/// does), an unset variable an error naming it, command substitution an
+/// error (the command is data here, never run), and the line cut at the
+/// first unquoted `|`, `;`, `&`, `>` or `<` (a redirect's descriptor
+/// number, `2>`, goes with it). Windows' `^` line continuation joins lines
+/// as `\` does.
+pub fn split_expanding(line: &str, var: Lookup<'_>) -> Result<Words, ShellError> {
+    split_with(line, Some(var))
+}
+
+fn split_with(line: &str, var: Option<Lookup<'_>>) -> Result<Words, ShellError> {
     let b = line.as_bytes();
-    let mut words = Vec::new();
+    let mut out = Words::default();
     let mut cur: Vec<u8> = Vec::new();
     // A word can be empty yet present (`''`), so track "in a word" apart
     // from the buffer's length.
@@ -34,7 +64,7 @@ pub fn split(line: &str) -> Result<Vec<Vec<u8>>, ShellError> {
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => {
                 if in_word {
-                    words.push(std::mem::take(&mut cur));
+                    out.words.push(std::mem::take(&mut cur));
                     in_word = false;
                 }
                 i += 1;
@@ -52,6 +82,11 @@ pub fn split(line: &str) -> Result<Vec<Vec<u8>>, ShellError> {
                     (None, _) => {}
                 }
             }
+            b'^' if var.is_some()
+                && matches!(b.get(i + 1..), Some([b'\n', ..] | [b'\r', b'\n', ..])) =>
+            {
+                i += if b.get(i + 1) == Some(&b'\r') { 3 } else { 2 };
+            }
             b'\'' => {
                 let end = find(b, i + 1, b'\'').ok_or_else(|| unterminated("'"))?;
                 cur.extend_from_slice(&b[i + 1..end]);
@@ -59,12 +94,49 @@ pub fn split(line: &str) -> Result<Vec<Vec<u8>>, ShellError> {
                 i = end + 1;
             }
             b'"' => {
-                i = double_quoted(b, i + 1, &mut cur)?;
+                i = double_quoted(b, i + 1, &mut cur, var, &mut out.expanded)?;
                 in_word = true;
             }
             b'$' if b.get(i + 1) == Some(&b'\'') => {
                 i = ansi_c(b, i + 2, &mut cur)?;
                 in_word = true;
+            }
+            b'$' | b'`' if var.is_some() => {
+                let Some(var) = var else { break };
+                let Some((value, next)) = expansion(b, i, var, &mut out.expanded)? else {
+                    cur.push(c);
+                    in_word = true;
+                    i += 1;
+                    continue;
+                };
+                i = next;
+                // Unquoted: the value splits at whitespace into words.
+                let mut pieces = value.split(|ch: char| ch.is_ascii_whitespace());
+                if let Some(first) = pieces.next() {
+                    cur.extend_from_slice(first.as_bytes());
+                    in_word |= !first.is_empty();
+                }
+                for piece in pieces {
+                    if in_word {
+                        out.words.push(std::mem::take(&mut cur));
+                    }
+                    cur.extend_from_slice(piece.as_bytes());
+                    in_word = !piece.is_empty();
+                }
+            }
+            b'|' | b';' | b'&' | b'>' | b'<' if var.is_some() => {
+                // `2>/dev/null`: the digits before a redirect name a
+                // descriptor, not a word of the command.
+                let fd = matches!(c, b'>' | b'<')
+                    && !cur.is_empty()
+                    && cur.iter().all(u8::is_ascii_digit);
+                let from = if fd { i - cur.len() } else { i };
+                if fd {
+                    cur.clear();
+                    in_word = false;
+                }
+                out.rest = Some(String::from_utf8_lossy(&b[from..]).trim().to_string());
+                break;
             }
             b'#' if !in_word => {
                 // A comment runs to the end of the line.
@@ -78,9 +150,58 @@ pub fn split(line: &str) -> Result<Vec<Vec<u8>>, ShellError> {
         }
     }
     if in_word {
-        words.push(cur);
+        out.words.push(cur);
     }
-    Ok(words)
+    Ok(out)
+}
+
+/// The `$NAME`, `${NAME}` (or a refused substitution) at `b[i]`: its value
+/// and where the text goes on; `None` for a `$` that starts no expansion
+/// (it stays a `$`, as in a shell).
+fn expansion(
+    b: &[u8],
+    i: usize,
+    var: Lookup<'_>,
+    expanded: &mut Vec<String>,
+) -> Result<Option<(String, usize)>, ShellError> {
+    let refuse = |what: &str| {
+        ShellError(format!(
+            "{what} is not run: the command is imported, not executed; put the value in"
+        ))
+    };
+    if b[i] == b'`' {
+        return Err(refuse("command substitution `…`"));
+    }
+    let name_char = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    let (name, next) = match b.get(i + 1) {
+        Some(b'(') => return Err(refuse("command substitution $(…)")),
+        Some(b'{') => {
+            let end = find(b, i + 2, b'}').ok_or_else(|| unterminated("${"))?;
+            let name = &b[i + 2..end];
+            if name.is_empty() || name[0].is_ascii_digit() || !name.iter().all(name_char) {
+                return Err(ShellError(format!(
+                    "${{{}}}: only ${{NAME}} and $NAME are expanded",
+                    String::from_utf8_lossy(name)
+                )));
+            }
+            (name, end + 1)
+        }
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+            let len = b[i + 1..].iter().take_while(|c| name_char(c)).count();
+            (&b[i + 1..i + 1 + len], i + 1 + len)
+        }
+        _ => return Ok(None),
+    };
+    let name = String::from_utf8_lossy(name).into_owned();
+    let value = var(&name).ok_or_else(|| {
+        ShellError(format!(
+            "${name} is not set: set it in the environment (export {name}=…) or put the value in the command"
+        ))
+    })?;
+    if !expanded.contains(&name) {
+        expanded.push(name);
+    }
+    Ok(Some((value, next)))
 }
 
 fn unterminated(q: &str) -> ShellError {
@@ -94,11 +215,31 @@ fn find(b: &[u8], from: usize, want: u8) -> Option<usize> {
         .map(|p| p + from)
 }
 
-/// Inside `"…"` a backslash escapes only `$ \` " \\` and newline.
-fn double_quoted(b: &[u8], mut i: usize, out: &mut Vec<u8>) -> Result<usize, ShellError> {
+/// Inside `"…"` a backslash escapes only `$ \` " \\` and newline; with
+/// `var`, `$NAME` and `${NAME}` expand (not split into words).
+fn double_quoted(
+    b: &[u8],
+    mut i: usize,
+    out: &mut Vec<u8>,
+    var: Option<Lookup<'_>>,
+    expanded: &mut Vec<String>,
+) -> Result<usize, ShellError> {
     while i < b.len() {
         match b[i] {
             b'"' => return Ok(i + 1),
+            b'$' | b'`' if var.is_some() => {
+                let Some(var) = var else { break };
+                match expansion(b, i, var, expanded)? {
+                    Some((value, next)) => {
+                        out.extend_from_slice(value.as_bytes());
+                        i = next;
+                    }
+                    None => {
+                        out.push(b'$');
+                        i += 1;
+                    }
+                }
+            }
             b'\\' => match b.get(i + 1) {
                 Some(b'\n') => i += 2,
                 Some(&n @ (b'$' | b'`' | b'"' | b'\\')) => {
@@ -273,5 +414,83 @@ mod tests {
             let back = split(&q).unwrap_or_default();
             assert_eq!(back, vec![s.to_vec()], "{q}");
         }
+    }
+
+    fn expanding(s: &str) -> Result<Words, String> {
+        let env = |n: &str| match n {
+            "TOKEN" => Some("sk-1".to_string()),
+            "TWO" => Some("a b".to_string()),
+            "EMPTY" => Some(String::new()),
+            _ => None,
+        };
+        split_expanding(s, &env).map_err(|e| e.0)
+    }
+
+    fn texts(w: &Words) -> Vec<String> {
+        w.words
+            .iter()
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn variables_expand_outside_single_quotes() {
+        let w = expanding(
+            r#"curl -H "Authorization: Bearer $TOKEN" '$TOKEN' ${TOKEN}x $TWO "$TWO" $EMPTY z"#,
+        )
+        .unwrap();
+        assert_eq!(
+            texts(&w),
+            [
+                "curl",
+                "-H",
+                "Authorization: Bearer sk-1",
+                "$TOKEN",
+                "sk-1x",
+                "a",
+                "b",
+                "a b",
+                "z"
+            ]
+        );
+        assert_eq!(w.expanded, ["TOKEN", "TWO", "EMPTY"]);
+        assert_eq!(w.rest, None);
+        // `$` that starts no name, and an escaped one, stay.
+        assert_eq!(
+            texts(&expanding(r#"a$ "$1" \$TOKEN "\$TOKEN""#).unwrap()),
+            ["a$", "$1", "$TOKEN", "$TOKEN"]
+        );
+    }
+
+    #[test]
+    fn unset_variables_and_substitutions_are_errors() {
+        let e = expanding("curl -H \"X: $NOPE\" u").unwrap_err();
+        assert!(e.contains("$NOPE is not set"), "{e}");
+        assert!(expanding("curl $(cat f)").unwrap_err().contains("$(…)"));
+        assert!(expanding("curl `cat f`").unwrap_err().contains("`…`"));
+        assert!(expanding("curl ${TOKEN:-x}")
+            .unwrap_err()
+            .contains("only ${NAME}"));
+    }
+
+    #[test]
+    fn the_line_ends_at_a_pipe_redirect_or_separator() {
+        let w = expanding("curl -s https://x/ | jq .").unwrap();
+        assert_eq!(texts(&w), ["curl", "-s", "https://x/"]);
+        assert_eq!(w.rest.as_deref(), Some("| jq ."));
+        let w = expanding("curl u 2>/dev/null").unwrap();
+        assert_eq!(texts(&w), ["curl", "u"]);
+        assert_eq!(w.rest.as_deref(), Some("2>/dev/null"));
+        let w = expanding("curl u>o.json").unwrap();
+        assert_eq!(texts(&w), ["curl", "u"]);
+        assert_eq!(
+            texts(&expanding("curl 'a|b' \"c>d\"").unwrap()),
+            ["curl", "a|b", "c>d"]
+        );
+        // Windows' cmd continuation.
+        assert_eq!(
+            texts(&expanding("curl ^\r\n  -s u").unwrap()),
+            ["curl", "-s", "u"]
+        );
     }
 }

@@ -11,7 +11,7 @@ use wirescope::formats::{parse_curl, to_curl};
 #[test]
 fn import_export_import_is_stable() {
     for cmd in CORPUS {
-        let first = parse_curl(cmd).unwrap_or_else(|e| panic!("{cmd}\n→ {e}"));
+        let first = formats_support::corpus::import(cmd).unwrap_or_else(|e| panic!("{cmd}\n→ {e}"));
         let exported = to_curl(&first);
         let second = parse_curl(&exported).unwrap_or_else(|e| panic!("{exported}\n→ {e}"));
         assert_eq!(second, first, "{cmd}\n→ {exported}");

@@ -12,9 +12,7 @@ use std::process::{Command, Stdio};
 
 use formats_support::corpus::CORPUS;
 use wirescope::demo::{DemoConfig, DemoServer};
-use wirescope::formats::{
-    export, parse_curl, to_curl, to_httpie, to_httpx, to_python, to_raw, ExportFormat,
-};
+use wirescope::formats::{export, to_curl, to_httpie, to_httpx, to_python, to_raw, ExportFormat};
 use wirescope::wire::{HttpVersion, Probe, RequestSpec, Session};
 
 /// A request as the server saw it: start line, headers, body.
@@ -284,7 +282,8 @@ async fn corpus_exports_run_with_curl_send_the_same() {
     let base = srv.base_url();
     let dir = tempfile::tempdir().expect("tempdir");
     for cmd in CORPUS {
-        let mut spec = parse_curl(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
+        let mut spec =
+            crate::formats_support::corpus::import(cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
         if spec.method == "HEAD" {
             // The answer to HEAD has no body to echo the request in.
             continue;

@@ -20,6 +20,7 @@ mod formats_curl;
 mod formats_export;
 mod formats_har;
 mod formats_har_check;
+mod formats_shell;
 mod h2_decode;
 mod h2_engine;
 mod hostile;

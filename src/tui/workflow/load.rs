@@ -4,7 +4,7 @@
 
 use ratatui_textarea::TextArea;
 
-use crate::formats::{parse_curl_noting, HttpRequestEntry};
+use crate::formats::{parse_curl_full, CurlImport, HttpRequestEntry};
 use crate::tui::app::{App, Mode, PaneId};
 use crate::tui::form::{Field, HeaderRow};
 use crate::wire::RequestSpec;
@@ -95,8 +95,12 @@ pub fn curl(app: &mut App, text: &str) {
         app.notice = Some("no curl command: nothing imported".into());
         return;
     }
-    match parse_curl_noting(text) {
-        Ok((s, unused)) => {
+    match parse_curl_full(text, &|name| std::env::var(name).ok()) {
+        Ok(CurlImport {
+            spec: s,
+            no_effect: unused,
+            shell,
+        }) => {
             let note = spec(app, &s, Options::Replace);
             app.notice = Some(note.unwrap_or_else(|| {
                 let mut n = format!(
@@ -109,6 +113,9 @@ pub fn curl(app: &mut App, text: &str) {
                 // Flags that change nothing about the request are named.
                 if !unused.is_empty() {
                     n.push_str(&format!("; no effect here: {}", unused.join(" ")));
+                }
+                for note in &shell {
+                    n.push_str(&format!("; {note}"));
                 }
                 n
             }));

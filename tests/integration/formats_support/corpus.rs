@@ -77,3 +77,9 @@ pub const CORPUS: &[&str] = &[
     r#"curl 'https://h.example/tab' -H $'X-Tab: a\tb' --data-binary $'\x01\x02\xff bytes'"#,
     "curl --http2-prior-knowledge --cookie '' http://h.example:8080/h2c",
 ];
+
+/// Imports a corpus command with each `$NAME` standing for `<NAME>`, the
+/// placeholder the docs mean (the environment is not read).
+pub fn import(cmd: &str) -> Result<wirescope::wire::RequestSpec, wirescope::formats::CurlError> {
+    wirescope::formats::parse_curl_full(cmd, &|name| Some(format!("<{name}>"))).map(|i| i.spec)
+}
