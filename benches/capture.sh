@@ -2,11 +2,12 @@
 # What capture costs a program, side by side in one run (hyperfine
 # alternates the commands), for the capture issue:
 #   bash benches/capture.sh      (needs curl, hyperfine, /usr/bin/time)
-# curl alone against the demo server, and the same curl under
-# `wirescope capture --format json` (stdout to /dev/null): 100 small GETs
-# on one connection, and one 50 MiB body over plain http and https (the
-# proxy terminates TLS and dials upstream TLS again). Peak RSS of the
-# wirescope process for the 50 MiB run, and the bytes it reports.
+# curl alone against the demo server, and the same curl under `wirescope
+# capture` printing a line per exchange (the default) and under
+# `--format json` (every byte of both legs in base64; stdout to
+# /dev/null): 100 small GETs on one connection, and one 50 MiB body over
+# plain http and https (the proxy terminates TLS and dials upstream TLS
+# again). Peak RSS for the 50 MiB run, and the bytes it reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -31,8 +32,8 @@ ratio() {
   python3 - "$1" "$2" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["results"]
-(c, cs), (w, ws) = [(x["mean"], x["stddev"]) for x in r]
-print(f"{sys.argv[2]}: curl {c*1e3:.1f}±{cs*1e3:.1f} ms, under capture {w*1e3:.1f}±{ws*1e3:.1f} ms, ratio {w/c:.2f}")
+(c, cs), (t, ts), (j, js) = [(x["mean"], x["stddev"]) for x in r]
+print(f"{sys.argv[2]}: curl {c*1e3:.1f}±{cs*1e3:.1f} ms; under capture, text {t*1e3:.1f}±{ts*1e3:.1f} ms ({t/c:.2f}x), json {j*1e3:.1f}±{js*1e3:.1f} ms ({j/c:.2f}x)")
 PY
 }
 # Peak RSS of one run: for a command with a child, /usr/bin/time reports
@@ -42,10 +43,11 @@ mem() { /usr/bin/time -o "$OUT/mem" -f "%M" "$@" >/dev/null 2>&1; awk '{printf "
 SMALL="http://127.0.0.1:$PLAIN/get"
 python3 -c "print(' '.join(['-o /dev/null $SMALL'] * 100))" >"$OUT/capture_small.args"
 echo "exec curl -s \$(cat $OUT/capture_small.args)" >"$OUT/capture_curl_small.sh"
-echo "exec $BIN capture --format json -- curl -s \$(cat $OUT/capture_small.args) >/dev/null" >"$OUT/capture_ws_small.sh"
+echo "exec $BIN capture -- curl -s \$(cat $OUT/capture_small.args) >/dev/null" >"$OUT/capture_ws_small.sh"
+echo "exec $BIN capture --format json -- curl -s \$(cat $OUT/capture_small.args) >/dev/null" >"$OUT/capture_wsj_small.sh"
 echo "== 100 small GETs, one connection"
 hyperfine -N --warmup 1 --runs "${RUNS:-10}" --export-json "$OUT/capture_small.json" \
-  "bash $OUT/capture_curl_small.sh" "bash $OUT/capture_ws_small.sh" >/dev/null
+  "bash $OUT/capture_curl_small.sh" "bash $OUT/capture_ws_small.sh" "bash $OUT/capture_wsj_small.sh" >/dev/null
 ratio "$OUT/capture_small.json" "100 small GETs"
 
 BIG=$((50 * 1024 * 1024))
@@ -57,11 +59,12 @@ for proto in plain tls; do
   echo "== one 50 MiB body, $proto"
   # Under capture curl trusts the run's CA (CURL_CA_BUNDLE); wirescope
   # trusts the demo's CA upstream.
-  echo "exec $BIN capture --format json ${W[*]} -- curl -s -o /dev/null $URL >/dev/null" >"$OUT/capture_ws_big.sh"
+  echo "exec $BIN capture ${W[*]} -- curl -s -o /dev/null $URL >/dev/null" >"$OUT/capture_ws_big.sh"
+  echo "exec $BIN capture --format json ${W[*]} -- curl -s -o /dev/null $URL >/dev/null" >"$OUT/capture_wsj_big.sh"
   hyperfine -N --warmup 1 --runs "${RUNS:-10}" --export-json "$OUT/capture_big_$proto.json" \
-    "curl -s ${C[*]} -o /dev/null $URL" "bash $OUT/capture_ws_big.sh" >/dev/null
+    "curl -s ${C[*]} -o /dev/null $URL" "bash $OUT/capture_ws_big.sh" "bash $OUT/capture_wsj_big.sh" >/dev/null
   ratio "$OUT/capture_big_$proto.json" "50 MiB $proto"
-  echo "   peak RSS: curl alone $(mem curl -s "${C[@]}" -o /dev/null "$URL"); under capture (the larger of wirescope and curl) $(mem "$BIN" capture --format json "${W[@]}" -- curl -s -o /dev/null "$URL")"
+  echo "   peak RSS: curl alone $(mem curl -s "${C[@]}" -o /dev/null "$URL"); under capture, text (the larger of wirescope and curl) $(mem "$BIN" capture "${W[@]}" -- curl -s -o /dev/null "$URL"), json $(mem "$BIN" capture --format json "${W[@]}" -- curl -s -o /dev/null "$URL")"
   "$BIN" capture --format json "${W[@]}" -- curl -s -o /dev/null "$URL" 2>/dev/null |
     python3 -c '
 import json, sys

@@ -153,6 +153,9 @@ pub async fn connect_any(
     what: &str,
 ) -> Result<(TcpStream, SocketAddr, Failed), WireError> {
     let mut failed = Vec::new();
+    // Whether every attempt timed out (a connect timeout) or one was
+    // refused or unreachable (a connect error): decided as they happen.
+    let mut all_timed_out = true;
     for ip in ips {
         let addr = SocketAddr::new(*ip, port);
         match timeout(opts.connect_timeout, TcpStream::connect(addr)).await {
@@ -162,14 +165,16 @@ pub async fn connect_any(
                 let _ = s.set_nodelay(true);
                 return Ok((s, addr, failed));
             }
-            Ok(Err(e)) => failed.push((addr, describe_io(&e))),
+            Ok(Err(e)) => {
+                all_timed_out = false;
+                failed.push((addr, describe_io(&e)));
+            }
             Err(_) => failed.push((
                 addr,
                 format!("timed out after {}", human_duration(opts.connect_timeout)),
             )),
         }
     }
-    let all_timed_out = failed.iter().all(|(_, m)| m.starts_with("timed out"));
     let list = failed
         .iter()
         .map(|(a, m)| format!("{a}: {m}"))

@@ -29,6 +29,9 @@ use super::warning::Warning;
 pub struct ConnState {
     closed: AtomicBool,
     error: Mutex<Option<String>>,
+    /// The connection ended with a GOAWAY (sent or received): streams that
+    /// failed with it failed because of it.
+    goaway: AtomicBool,
     /// The socket, readable for `TCP_INFO` while the driver owns it.
     pub kernel: TcpWatch,
 }
@@ -41,6 +44,14 @@ impl ConnState {
     /// Why the connection ended, if it ended badly.
     pub fn error(&self) -> Option<String> {
         self.error.lock().ok().and_then(|e| e.clone())
+    }
+
+    /// Why the connection ended, if a GOAWAY ended it.
+    pub fn goaway(&self) -> Option<String> {
+        self.goaway
+            .load(Ordering::Acquire)
+            .then(|| self.error())
+            .flatten()
     }
 }
 
@@ -109,6 +120,7 @@ pub async fn handshake(
                     why = h2_why::our_goaway(why, &head, ours.as_deref());
                 }
             }
+            st.goaway.store(e.is_go_away(), Ordering::Release);
             if let Ok(mut slot) = st.error.lock() {
                 *slot = Some(why);
             }
@@ -269,9 +281,9 @@ pub async fn exchange(
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
-            match conn.state.error() {
-                Some(why) if why.contains("GOAWAY") => Err(WireError::new(e.phase, why)),
-                _ => Err(e),
+            match conn.state.goaway() {
+                Some(why) => Err(WireError::new(e.phase, why)),
+                None => Err(e),
             }
         }
         other => other,
