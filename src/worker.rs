@@ -129,6 +129,25 @@ pub enum Event {
         id: ExchangeId,
         outcome: Result<Outcome, String>,
     },
+    /// An exchange another program made, captured (`wirescope capture`),
+    /// with the program's connection it came on. Not the worker's: the
+    /// capture proxy sends it through `Worker::injector`.
+    Captured {
+        exchange: Box<Exchange>,
+        client: CapturedClient,
+    },
+    /// Something to tell the user that is no exchange's ("the program
+    /// exited with code 0").
+    Note(String),
+}
+
+/// The program's connection a captured exchange came on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CapturedClient {
+    pub connection: u64,
+    pub reused: bool,
+    /// The TLS the program spoke to the proxy, in words, if any.
+    pub tls: Option<String>,
 }
 
 /// Which session a `SendIn` runs on.
@@ -155,10 +174,18 @@ pub struct Cookie {
 pub struct Worker {
     pub commands: UnboundedSender<Command>,
     pub events: UnboundedReceiver<Event>,
+    /// The events channel's other end, for sources beside the worker.
+    inject: UnboundedSender<Event>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Worker {
+    /// A sender into the UI's event stream (capture's exchanges arrive
+    /// this way, in order with the worker's own).
+    pub fn injector(&self) -> UnboundedSender<Event> {
+        self.inject.clone()
+    }
+
     /// Sends `Shutdown` and waits for the worker thread to end; in-flight
     /// exchanges are aborted, so this returns promptly.
     pub fn shutdown(mut self) {
@@ -178,6 +205,7 @@ pub fn spawn(session: Session) -> std::io::Result<Worker> {
 pub fn spawn_with(session: Session, stage: Option<Arc<Stage>>) -> std::io::Result<Worker> {
     let (cmd_tx, cmd_rx) = mpsc::unbounded_channel();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel();
+    let inject = ev_tx.clone();
     // Warm the trust store while the user types, off every exchange's
     // clock (a send that comes first waits for it, before its clock).
     let _ = std::thread::Builder::new()
@@ -196,6 +224,7 @@ pub fn spawn_with(session: Session, stage: Option<Arc<Stage>>) -> std::io::Resul
     Ok(Worker {
         commands: cmd_tx,
         events: ev_rx,
+        inject,
         thread: Some(thread),
     })
 }

@@ -56,6 +56,16 @@ pub fn environment(proxy: SocketAddr, bundle: &Path) -> Vec<(&'static str, Strin
 
 /// Starts `cmd` with that environment; stdio inherited.
 pub fn spawn(cmd: &[String], env: &[(&'static str, String)]) -> Result<Child, String> {
+    spawn_to(cmd, env, None)
+}
+
+/// `spawn`, with stdout and stderr to `output` (the TUI owns the
+/// terminal) and stdin closed, when given.
+pub fn spawn_to(
+    cmd: &[String],
+    env: &[(&'static str, String)],
+    output: Option<std::fs::File>,
+) -> Result<Child, String> {
     let Some((program, args)) = cmd.split_first() else {
         return Err("no program to run: give it after `--`, e.g. wirescope capture -- curl http://example.com".into());
     };
@@ -63,6 +73,12 @@ pub fn spawn(cmd: &[String], env: &[(&'static str, String)]) -> Result<Child, St
     c.args(args);
     for (k, v) in env {
         c.env(k, v);
+    }
+    if let Some(out) = output {
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("the program's output file: {e}"))?;
+        c.stdout(out).stderr(err).stdin(std::process::Stdio::null());
     }
     // If wirescope dies, the program must not keep running unwatched.
     c.kill_on_drop(true);

@@ -15,6 +15,7 @@ pub mod request;
 
 mod sink;
 mod stop;
+mod tui;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,11 +34,14 @@ use stop::Stop;
 /// `wirescope capture`.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "capture runs headless for now: exchanges are printed (text or JSON Lines) as they complete; the TUI does not show them yet.\nThe program is run with HTTP_PROXY/HTTPS_PROXY (and lowercase), ALL_PROXY, NO_PROXY emptied, and SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, AWS_CA_BUNDLE, DENO_CERT pointing at this run's CA plus the system roots. The CA is made for this run, kept in a private temporary directory and deleted at exit.\nCtrl-C (or SIGTERM) ends the program: SIGTERM, then SIGKILL after 3 s."
+    after_help = "In a terminal (and without --format or --har) the TUI opens: the program's exchanges arrive in History, grouped by the program's connection, and its output goes to --child-output FILE; q ends the program and the capture. Otherwise exchanges are printed (text or JSON Lines) as they complete.\nThe program is run with HTTP_PROXY/HTTPS_PROXY (and lowercase), ALL_PROXY, NO_PROXY emptied, and SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS, GIT_SSL_CAINFO, CARGO_HTTP_CAINFO, AWS_CA_BUNDLE, DENO_CERT pointing at this run's CA plus the system roots. The CA is made for this run, kept in a private temporary directory and deleted at exit.\nCtrl-C (or SIGTERM) ends the program: SIGTERM, then SIGKILL after 3 s."
 )]
 pub struct CaptureArgs {
     #[command(flatten)]
     pub out: OutputArgs,
+    /// In the TUI: where the program's stdout and stderr go (default: a file in the temporary directory, named at start).
+    #[arg(long, value_name = "FILE")]
+    pub child_output: Option<PathBuf>,
     /// The program and its arguments, after `--`.
     #[arg(last = true, required = true, value_name = "CMD")]
     pub command: Vec<String>,
@@ -59,9 +63,9 @@ pub struct ProxyArgs {
 /// What both print and write.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// How each captured exchange is printed on stdout as it completes.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: CaptureFormat,
+    /// How each captured exchange is printed on stdout as it completes (text when not given and there is no terminal); given, no TUI.
+    #[arg(long, value_enum)]
+    pub format: Option<CaptureFormat>,
     /// Trust this PEM file's CAs (as well as the system's) for the upstream servers.
     #[arg(long, value_name = "FILE")]
     pub cacert: Option<PathBuf>,
@@ -81,6 +85,18 @@ pub enum CaptureFormat {
 
 /// Runs the capture; returns the exit code (the program's).
 pub fn main(args: CaptureArgs) -> i32 {
+    use std::io::IsTerminal;
+    let tui = args.out.format.is_none()
+        && args.out.har.is_none()
+        && std::io::stdout().is_terminal()
+        && std::io::stdin().is_terminal();
+    if tui {
+        return tui::main(args);
+    }
+    if args.child_output.is_some() {
+        say("--child-output applies to the TUI; headless, the program's output passes through");
+        return 2;
+    }
     on_runtime(run(args))
 }
 
@@ -121,22 +137,22 @@ struct Running {
     sink: Sink,
 }
 
-/// Starts the CA and the proxy on `listener`; errors are said.
-async fn start(out: &OutputArgs, listener: TcpListener) -> Option<Running> {
-    let sink = Sink::open(out)?;
+/// Starts the CA and the proxy on `listener`, reporting to `sink`;
+/// errors are said.
+async fn start(out: &OutputArgs, listener: TcpListener, mut sink: Sink) -> Option<Running> {
     let ca = match RunCa::create() {
         Ok(ca) => Arc::new(ca),
         Err(e) => {
-            say(&e);
+            sink.note(&e);
             return None;
         }
     };
     if ca.system_bundle.is_none() {
-        say("no system CA bundle found: the program will trust only the capture CA (its TLS to hosts outside the capture will fail)");
+        sink.note("no system CA bundle found: the program will trust only the capture CA (its TLS to hosts outside the capture will fail)");
     }
     let own = crate::wire::proxy::ProxyEnv::from_process().names();
     if !own.is_empty() {
-        say(&format!(
+        sink.note(&format!(
             "{} set for wirescope itself: not used upstream — capture connects to the servers directly (the program gets the capture proxy instead)",
             own.join(", ")
         ));
@@ -146,14 +162,14 @@ async fn start(out: &OutputArgs, listener: TcpListener) -> Option<Running> {
     let addr = match listener.local_addr() {
         Ok(a) => a,
         Err(e) => {
-            say(&format!("reading the proxy's address: {e}"));
+            sink.note(&format!("reading the proxy's address: {e}"));
             return None;
         }
     };
     let (tx, rx) = mpsc::unbounded_channel();
     let shared = Shared::new(ca.clone(), opts, tx);
     let server = tokio::spawn(proxy::serve(listener, shared.clone()));
-    say(&format!(
+    sink.note(&format!(
         "proxy on {addr}; this run's CA in {} (deleted at exit)",
         ca.dir().display()
     ));
@@ -181,7 +197,8 @@ impl Running {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         if self.shared.busy() > 0 {
-            say("the program exited with exchanges still in flight; they are not reported");
+            self.sink
+                .note("the program exited with exchanges still in flight; they are not reported");
         }
         self.server.abort();
         drop(self.shared);
@@ -203,7 +220,10 @@ async fn run(args: CaptureArgs) -> i32 {
             return 1;
         }
     };
-    let Some(mut run) = start(&args.out, listener).await else {
+    let Some(sink) = Sink::open(&args.out) else {
+        return 1;
+    };
+    let Some(mut run) = start(&args.out, listener, sink).await else {
         return 1;
     };
     // Before the program starts: a Ctrl-C from then on must reach our
@@ -254,7 +274,10 @@ async fn run_proxy(args: ProxyArgs) -> i32 {
             return 1;
         }
     };
-    let Some(mut run) = start(&args.out, listener).await else {
+    let Some(sink) = Sink::open(&args.out) else {
+        return 1;
+    };
+    let Some(mut run) = start(&args.out, listener, sink).await else {
         return 1;
     };
     let mut stop = Stop::new();

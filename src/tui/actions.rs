@@ -134,6 +134,11 @@ pub(super) fn on_event(app: &mut App, ev: Event) -> Vec<Command> {
             }
             Vec::new()
         }
+        Event::Captured { exchange, client } => super::captured::on_captured(app, exchange, client),
+        Event::Note(n) => {
+            app.notice = Some(n);
+            Vec::new()
+        }
         Event::Done { .. }
         | Event::Progress { .. }
         | Event::Cancelled { .. }

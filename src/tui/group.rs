@@ -94,6 +94,13 @@ pub enum GroupKind {
         /// The part running (or the last one).
         current: usize,
     },
+    /// What a captured program sent on one of its connections
+    /// (`wirescope capture`), in order.
+    Captured {
+        connection: u64,
+        /// The TLS the program spoke to the proxy, in words.
+        tls: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +167,7 @@ impl App {
 pub fn part_version(app: &App, group: &Group, part: usize) -> &'static str {
     let asked = match &group.kind {
         GroupKind::Batches { parts, .. } => parts.get(part).map(|p| p.http),
-        GroupKind::Flow { .. } => None,
+        GroupKind::Flow { .. } | GroupKind::Captured { .. } => None,
     };
     app.members(group.id)
         .filter(|e| e.meta.group.is_some_and(|t| t.part == part))
@@ -213,7 +220,7 @@ pub fn part_name(app: &App, group: &Group, part: usize) -> String {
 pub fn part_short(app: &App, group: &Group, part: usize) -> String {
     let mode = match &group.kind {
         GroupKind::Batches { parts, .. } => parts.get(part).map(|p| p.mode),
-        GroupKind::Flow { .. } => None,
+        GroupKind::Flow { .. } | GroupKind::Captured { .. } => None,
     };
     let how = match mode {
         Some(BatchMode::AtOnce) => "at once",

@@ -277,6 +277,8 @@ pub(super) fn on_cancel(app: &mut App) -> Vec<Command> {
                     cmds.push(Command::EndSession(g.session_key(k)));
                 }
             }
+            // Never running: the program runs its own requests.
+            GroupKind::Captured { .. } => {}
         }
     }
     cmds

@@ -16,6 +16,7 @@ mod body_keys;
 mod body_preview;
 pub mod body_text;
 pub mod body_view;
+mod captured;
 pub mod editor;
 pub mod entry;
 pub mod fixture;
@@ -70,5 +71,24 @@ pub struct TuiArgs {
 /// offer even when a URL was given) and restores the terminal on every
 /// exit path, panics included.
 pub fn run(args: TuiArgs) -> anyhow::Result<()> {
-    term::run(args)
+    term::run(args, None).map(|_| ())
+}
+
+/// A source of exchanges beside the worker (`wirescope capture`'s proxy
+/// and program), run on the UI's runtime.
+pub trait Feed {
+    /// Starts, sending its exchanges as worker events; a notice for the
+    /// status line, or why it could not start (the UI does not open).
+    fn start(
+        &mut self,
+        runtime: &tokio::runtime::Runtime,
+        events: tokio::sync::mpsc::UnboundedSender<crate::worker::Event>,
+    ) -> Result<String, String>;
+    /// The UI has ended: stop and clean up; the process's exit code.
+    fn stop(self: Box<Self>, runtime: &tokio::runtime::Runtime) -> i32;
+}
+
+/// `run`, fed by `feed` as well; the exit code is the feed's.
+pub fn run_fed(args: TuiArgs, feed: Box<dyn Feed>) -> anyhow::Result<i32> {
+    term::run(args, Some(feed))
 }

@@ -98,7 +98,7 @@ fn install_panic_hook() {
     });
 }
 
-pub fn run(args: TuiArgs) -> anyhow::Result<()> {
+pub fn run(args: TuiArgs, mut feed: Option<Box<dyn super::Feed>>) -> anyhow::Result<i32> {
     // Syntax definitions load on their own thread, off the first frame.
     crate::decode::highlight::preload();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -135,13 +135,23 @@ pub fn run(args: TuiArgs) -> anyhow::Result<()> {
     // terminal is taken.
     super::workflow::setup(&mut app, &args.workflow).map_err(anyhow::Error::msg)?;
     let mut worker = worker::spawn(Session::new()).context("starting the worker")?;
+    if let Some(f) = feed.as_mut() {
+        match f.start(&runtime, worker.injector()) {
+            Ok(note) => app.notice = Some(note),
+            Err(e) => {
+                worker.shutdown();
+                return Err(anyhow::Error::msg(e));
+            }
+        }
+    }
     let result = drive(&mut app, &mut worker);
+    let code = feed.map_or(0, |f| f.stop(&runtime));
     // What was recorded reaches the history file before the process ends.
     super::workflow::flush(&mut app);
     worker.shutdown();
     drop(demo);
     runtime.shutdown_timeout(Duration::from_millis(200));
-    result
+    result.map(|()| code)
 }
 
 /// Takes the terminal, runs the event loop until the user quits, gives

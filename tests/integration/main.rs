@@ -11,6 +11,7 @@ mod proxy_support;
 mod body_view;
 mod capture;
 mod capture_run;
+mod capture_tui;
 mod crash;
 mod demo_server;
 mod demo_state;

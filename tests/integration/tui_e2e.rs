@@ -92,7 +92,7 @@ fn start(tag: &str, w: &str, h: &str) -> Option<Tmux> {
 
 /// Starts `wirescope ARGS` (shell words) in a tmux session of its own;
 /// `None` (with a note) when tmux is not installed.
-fn launch(tag: &str, w: &str, h: &str, args: &str) -> Option<Tmux> {
+pub(crate) fn launch(tag: &str, w: &str, h: &str, args: &str) -> Option<Tmux> {
     if !tmux_installed() {
         eprintln!("NOTE: tmux is not installed; skipping the end-to-end TUI test");
         return None;

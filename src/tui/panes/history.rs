@@ -84,6 +84,9 @@ fn group_label(app: &App, e: &Entry) -> String {
         GroupKind::Batches { n, .. } => {
             format!("{} {}/{n} ", part_version(app, g, tag.part), tag.index + 1)
         }
+        GroupKind::Captured { connection, .. } => {
+            format!("prog #{connection} {} ", tag.index + 1)
+        }
     }
 }
 

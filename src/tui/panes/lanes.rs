@@ -299,10 +299,15 @@ fn flow(app: &App, g: &Group, width: usize, t: &Theme) -> Doc {
     } else {
         "done"
     };
+    let what = match g.kind {
+        GroupKind::Captured { .. } => "the program's connection",
+        _ => "flow",
+    };
+    let n = members.len();
     let mut top = vec![Line::styled(
         format!(
-            "flow · {} exchanges · {state} · {}",
-            members.len(),
+            "{what} · {n} exchange{} · {state} · {}",
+            if n == 1 { "" } else { "s" },
             fmt_ms(end)
         ),
         t.section,
@@ -344,7 +349,9 @@ pub fn render(app: &App, g: &Group, inner: ratatui::layout::Rect, buf: &mut Buff
     let t = app.theme();
     let width = inner.width as usize;
     let doc = match g.kind {
-        GroupKind::Flow { .. } => flow(app, g, width, &t),
+        // A program's connection: its exchanges one after another, as
+        // a flow's hops are.
+        GroupKind::Flow { .. } | GroupKind::Captured { .. } => flow(app, g, width, &t),
         GroupKind::Batches { .. } => batches(app, g, width, &t),
     };
     let h = inner.height as usize;
@@ -409,5 +416,8 @@ pub fn title(app: &App, g: &Group) -> String {
     match g.kind {
         GroupKind::Flow { .. } => format!("flow of {n} · l: phases"),
         GroupKind::Batches { .. } => format!("{n} exchanges · l: phases"),
+        GroupKind::Captured { connection, .. } => {
+            format!("program connection #{connection}: {n} exchanges · l: phases")
+        }
     }
 }

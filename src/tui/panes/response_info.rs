@@ -90,6 +90,20 @@ pub fn context(app: &App, e: &Entry, t: &Theme, width: usize) -> Vec<Line<'stati
                     wrapped(&mut out, &format!("⚠ {}", l.message), width, style);
                 }
             }
+            GroupKind::Captured { connection, tls } => {
+                let reused = e.meta.group.is_some_and(|t| t.index > 0);
+                let how = match tls {
+                    Some(t) => format!(", {}", sanitize_text(t)),
+                    None => String::new(),
+                };
+                out.push(Line::styled(
+                    format!(
+                        "  captured: the program's connection #{connection} ({}{how}) · the upstream leg is wirescope's",
+                        if reused { "reused" } else { "new" }
+                    ),
+                    t.dim,
+                ));
+            }
             GroupKind::Batches { n, .. } => {
                 if let Some(tag) = e.meta.group {
                     out.push(Line::styled(

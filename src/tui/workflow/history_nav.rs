@@ -168,8 +168,12 @@ pub fn load_picked(app: &mut App) {
         .meta
         .group
         .and_then(|t| app.group(t.group))
-        .map(|g| match &g.kind {
-            GroupKind::Flow { spec, .. } | GroupKind::Batches { spec, .. } => (**spec).clone(),
+        .and_then(|g| match &g.kind {
+            GroupKind::Flow { spec, .. } | GroupKind::Batches { spec, .. } => {
+                Some((**spec).clone())
+            }
+            // A captured request is loaded from what the program sent.
+            GroupKind::Captured { .. } => None,
         });
     let spec = match (group_spec, e.exchange.as_deref()) {
         (Some(s), _) => s,
