@@ -214,6 +214,9 @@ pub struct RequestArgs {
     /// Deadline (seconds) for each whole exchange [default: 120].
     #[arg(short = 'm', long = "max-time", value_name = "S")]
     pub max_time: Option<f64>,
+    /// How long a body sent with Expect: 100-continue waits for the server's 100 before it goes anyway [default: 1, as curl].
+    #[arg(long = "expect100-timeout", value_name = "S")]
+    pub expect100_timeout: Option<f64>,
     /// Follow redirects (each hop is its own exchange, shown in order).
     #[arg(short = 'L', long = "location")]
     pub location: bool,

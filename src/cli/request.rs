@@ -87,6 +87,9 @@ impl RequestArgs {
         if let Some(s) = self.retry_delay {
             o.retry.backoff = seconds("--retry-delay", s)?;
         }
+        if let Some(s) = self.expect100_timeout {
+            o.expect_wait = seconds("--expect100-timeout", s)?;
+        }
         if let Some(s) = self.retry_max_wait {
             o.retry.max_wait = seconds("--retry-max-wait", s)?;
         }

@@ -295,6 +295,7 @@ impl State {
             Opt::Http2Prior => self.spec().options.http = HttpVersion::Http2PriorKnowledge,
             Opt::ConnectTimeout => self.spec().options.connect_timeout = seconds(flag, &v)?,
             Opt::MaxTime => self.spec().options.total_timeout = seconds(flag, &v)?,
+            Opt::Expect100Timeout => self.spec().options.expect_wait = seconds(flag, &v)?,
             Opt::Retry => {
                 let n: u32 = v
                     .trim()

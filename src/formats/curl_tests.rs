@@ -67,7 +67,7 @@ fn firefox_double_quotes_and_put() {
 fn auth_agent_referer_cookies_and_options() {
     let s = parse(
         "curl -sSL -k -u alice:s3cret -A 'agent/1' -e 'https://ref/;auto' -b 'a=1' -b b=2 \
-         --http1.1 --connect-timeout 2.5 -m 30 --max-redirs 3 --retry 2 http://h/x",
+         --http1.1 --connect-timeout 2.5 -m 30 --max-redirs 3 --retry 2 --expect100-timeout 0.5 http://h/x",
     );
     assert_eq!(
         s.headers,
@@ -86,6 +86,7 @@ fn auth_agent_referer_cookies_and_options() {
     assert_eq!(o.connect_timeout, Duration::from_millis(2500));
     assert_eq!(o.total_timeout, Duration::from_secs(30));
     assert_eq!(o.retry.attempts, 3);
+    assert_eq!(o.expect_wait, Duration::from_millis(500));
     assert_eq!((s.method.as_str(), s.body.is_none()), ("GET", true));
 }
 

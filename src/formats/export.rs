@@ -264,6 +264,9 @@ fn curl_options(o: &Options) -> Vec<String> {
     if o.total_timeout != d.total_timeout {
         args.push(format!("--max-time {}", secs(o.total_timeout)));
     }
+    if o.expect_wait != d.expect_wait {
+        args.push(format!("--expect100-timeout {}", secs(o.expect_wait)));
+    }
     if o.retry.attempts > 1 {
         args.push(format!("--retry {}", o.retry.attempts - 1));
     }

@@ -194,6 +194,11 @@ fn build(
         .uri(uri)
         .version(http::Version::HTTP_2);
     let has = |n: &str| spec.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+    if spec.body.as_ref().is_some_and(|b| !b.is_empty())
+        && super::h1::asks_to_continue(&spec.headers)
+    {
+        warnings.push(Warning::ExpectNotWaitedOnH2);
+    }
     if !has("user-agent") {
         req = req.header("user-agent", USER_AGENT);
     }

@@ -135,6 +135,9 @@ pub struct Options {
     pub proxy: super::proxy::ProxySettings,
     /// `--rate N/s` and `--rate-max-wait`: requests to one host spaced.
     pub rate: Option<super::policy::rate::RateLimit>,
+    /// How long a body sent with `Expect: 100-continue` waits for the
+    /// server's word (`--expect100-timeout`, curl's 1 s by default).
+    pub expect_wait: Duration,
 }
 
 impl Default for Options {
@@ -151,6 +154,7 @@ impl Default for Options {
             cookies: CookieJar::Off,
             proxy: Default::default(),
             rate: None,
+            expect_wait: super::h1::EXPECT_WAIT,
         }
     }
 }

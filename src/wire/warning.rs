@@ -59,7 +59,9 @@ pub enum Warning {
     /// The same, for a request that may have taken effect: not retried.
     StaleNotRetried { id: u64 },
     /// No 100 Continue came within the wait: the body went out anyway.
-    ExpectTimedOut,
+    ExpectTimedOut(Duration),
+    /// `Expect: 100-continue` on HTTP/2: sent, but the body did not wait.
+    ExpectNotWaitedOnH2,
     /// The server answered before the body (Expect: 100-continue): the
     /// body was not sent.
     BodyWithheld { status: u16, len: usize },
@@ -171,8 +173,13 @@ impl fmt::Display for Warning {
                 f,
                 "the server closed kept connection #{id} as the request went out, before answering (a stale keep-alive); the method may have taken effect already, so it was not sent again"
             ),
-            Warning::ExpectTimedOut => f.write_str(
-                "Expect: 100-continue: no 100 Continue within 1 s, so the body went out anyway (as curl does)",
+            Warning::ExpectNotWaitedOnH2 => f.write_str(
+                "Expect: 100-continue was sent over HTTP/2, but the body went out at once: waiting for the 100 is done over HTTP/1.1 only (--http1.1 to have it)",
+            ),
+            Warning::ExpectTimedOut(d) => write!(
+                f,
+                "Expect: 100-continue: no 100 Continue within {}, so the body went out anyway (as curl does; --expect100-timeout sets the wait)",
+                super::error::human_duration(*d)
             ),
             Warning::BodyWithheld { status, len } => write!(
                 f,

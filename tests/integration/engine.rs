@@ -585,8 +585,67 @@ async fn expect_100_continue_waits_for_the_server() {
     assert!(ex.is_ok(), "{:?}", ex.error);
     assert!(ex
         .warnings
-        .contains(&wirescope::wire::Warning::ExpectTimedOut));
+        .contains(&wirescope::wire::Warning::ExpectTimedOut(
+            Duration::from_secs(1)
+        )));
     assert_eq!(got.load(Ordering::SeqCst), 5000);
+}
+
+/// `--expect100-timeout`: the body waits as long as asked. The server
+/// stamps when it read the head and when the body's first byte came; it
+/// never says 100, so the gap is our wait — longer than curl's default
+/// second, as configured.
+#[tokio::test]
+async fn the_expect_wait_is_the_one_configured() {
+    use std::sync::{Arc, Mutex};
+    use std::time::Instant;
+    use tokio::io::AsyncReadExt;
+    let stamps: Arc<Mutex<Option<(Instant, Instant)>>> = Arc::default();
+    let keep = stamps.clone();
+    let srv = serve(move |mut s| {
+        let keep = keep.clone();
+        async move {
+            let _ = read_head(&mut s).await;
+            let head_at = Instant::now();
+            let mut chunk = [0u8; 4096];
+            let mut got = 0;
+            let mut first = None;
+            while got < 5000 {
+                match s.read(&mut chunk).await {
+                    Ok(n) if n > 0 => {
+                        first.get_or_insert_with(Instant::now);
+                        got += n;
+                    }
+                    _ => return,
+                }
+            }
+            if let (Ok(mut k), Some(f)) = (keep.lock(), first) {
+                *k = Some((head_at, f));
+            }
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                .await;
+        }
+    })
+    .await;
+    let mut s = spec(srv.url("/"));
+    s.method = "POST".into();
+    s.headers.push(("Expect".into(), "100-continue".into()));
+    s.body = Some(vec![b'b'; 5000]);
+    s.options.expect_wait = Duration::from_millis(2000);
+    let ex = send(&s).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    assert!(ex
+        .warnings
+        .contains(&wirescope::wire::Warning::ExpectTimedOut(
+            Duration::from_millis(2000)
+        )));
+    let (head_at, body_at) = stamps.lock().expect("lock").expect("the server's stamps");
+    let gap = body_at - head_at;
+    assert!(
+        gap >= Duration::from_millis(1900),
+        "the body came {gap:?} after the head"
+    );
 }
 
 /// A server that answers a connection's first request, then closes it

@@ -69,6 +69,28 @@ async fn alpn_picks_h2_and_http1_when_asked() {
     assert!(ex.h2.is_none());
 }
 
+/// `Expect: 100-continue` over HTTP/2 is sent, and the body does not wait:
+/// said as a warning, not left silent. The demo server got the body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expect_over_http2_is_said_not_waited() {
+    let d = DemoServer::start(DemoConfig::default()).await.unwrap();
+    let mut s = spec(
+        format!("{}/anything", d.base_url()),
+        None,
+        HttpVersion::Http2PriorKnowledge,
+    );
+    s.method = "POST".into();
+    s.headers = vec![("Expect".into(), "100-continue".into())];
+    s.body = Some(b"waited?".to_vec());
+    let ex = Session::new().send(&s, Probe::none()).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    assert!(ex
+        .warnings
+        .contains(&wirescope::wire::Warning::ExpectNotWaitedOnH2));
+    let echoed: serde_json::Value = serde_json::from_slice(&ex.response.unwrap().body).unwrap();
+    assert_eq!(echoed["body"], "waited?");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn h2c_prior_knowledge_and_its_misuse() {
     let d = DemoServer::start(DemoConfig::default()).await.unwrap();

@@ -17,7 +17,8 @@ use super::super::sendq::SendQueue;
 use super::super::tap::Expect;
 use super::head::find_head_end;
 
-/// How long the body waits for a 100 Continue.
+/// How long the body waits for a 100 Continue unless told
+/// (`Options::expect_wait`).
 pub const EXPECT_WAIT: Duration = Duration::from_secs(1);
 
 /// The request asks the server before its body comes.
@@ -42,9 +43,13 @@ pub enum Word {
 /// must not make memory grow with what it sends.
 const MAX_WAIT_BYTES: usize = 256 * 1024;
 
-/// Reads what the server says within `EXPECT_WAIT`, keeping the bytes.
-pub async fn wait<S: AsyncRead + Unpin>(io: &mut S, got: &mut Vec<u8>) -> Result<Word, WireError> {
-    let deadline = tokio::time::Instant::now() + EXPECT_WAIT;
+/// Reads what the server says within `limit`, keeping the bytes.
+pub async fn wait<S: AsyncRead + Unpin>(
+    io: &mut S,
+    got: &mut Vec<u8>,
+    limit: Duration,
+) -> Result<Word, WireError> {
+    let deadline = tokio::time::Instant::now() + limit;
     let mut chunk = [0u8; 8192];
     // Heads are looked at in order: another 1xx (102, 103) is passed over.
     let mut from = 0;

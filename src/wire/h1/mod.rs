@@ -9,6 +9,7 @@ mod layout;
 mod request;
 mod write;
 
+pub use expect::EXPECT_WAIT;
 pub(crate) use expect::{asks as asks_to_continue, wait as wait_to_continue, Prefixed, Word};
 pub(crate) use head::field_text;
 pub use layout::{layout_of, ResponseLayout};

@@ -76,12 +76,12 @@ impl Session {
             let head = bytes.len() - body_len;
             h1::write_request(tap, &bytes[..head], opts.read_timeout).await?;
             let _ = timeout(opts.read_timeout, tap.flush()).await;
-            match h1::wait_to_continue(tap, &mut heard).await? {
+            match h1::wait_to_continue(tap, &mut heard, opts.expect_wait).await? {
                 h1::Word::Continue { timed_out: false } => {
                     h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
                 }
                 h1::Word::Continue { timed_out: true } => {
-                    warnings.push(Warning::ExpectTimedOut);
+                    warnings.push(Warning::ExpectTimedOut(opts.expect_wait));
                     h1::write_request(tap, &bytes[head..], opts.read_timeout).await?
                 }
                 h1::Word::Unreadable => withheld = true,
