@@ -82,6 +82,7 @@ fn demo_server(args: wirescope::cli::DemoArgs) -> i32 {
         addr: args.addr,
         tls: args.tls,
         ca_out: args.ca_out,
+        http3: args.http3,
         policy: wirescope::demo::ConnPolicy {
             keep_alive_timeout: args.keep_alive_timeout,
             max_requests_per_connection: args.max_requests_per_connection,

@@ -324,6 +324,7 @@ async fn exchanges<S: AsyncRead + AsyncWrite + Unpin>(
             tls: None,
             negotiated: None,
             h2: None,
+            h3: None,
             insecure: false,
             warnings: std::mem::take(&mut fwd.warnings),
             error: fwd.error.clone(),

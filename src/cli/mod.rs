@@ -252,6 +252,9 @@ pub struct RequestArgs {
     /// Speak HTTP/2 from the first byte, also over plain http (h2c).
     #[arg(long, group = "httpver")]
     pub http2_prior_knowledge: bool,
+    /// HTTP/3 over QUIC (UDP to the URL's port; https only): one QUIC connection per exchange, its datagrams recorded.
+    #[arg(long, group = "httpver")]
+    pub http3: bool,
     /// Basic authentication: adds 'Authorization: Basic base64(USER:PASSWORD)' (an encoding, not encryption).
     #[arg(short = 'u', long, value_name = "USER:PASSWORD")]
     pub user: Option<String>,
@@ -355,6 +358,9 @@ pub struct DemoArgs {
     /// Where to write the CA certificate (PEM) with --tls.
     #[arg(long, value_name = "FILE")]
     pub ca_out: Option<PathBuf>,
+    /// With --tls: serve HTTP/3 too, over QUIC on the same port number (UDP).
+    #[arg(long, requires = "tls")]
+    pub http3: bool,
     /// Close a kept-alive connection idle this many seconds, without a word (FIN, no Connection: close).
     #[arg(long, value_name = "S", value_parser = parse_seconds)]
     pub keep_alive_timeout: Option<std::time::Duration>,

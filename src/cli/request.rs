@@ -140,6 +140,8 @@ impl RequestArgs {
             o.http = HttpVersion::Http2;
         } else if self.http2_prior_knowledge {
             o.http = HttpVersion::Http2PriorKnowledge;
+        } else if self.http3 {
+            o.http = HttpVersion::Http3;
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ mod auth;
 mod conn;
 mod echo;
 mod encoding;
+mod h3;
 mod headers;
 mod items;
 mod pki;
@@ -68,6 +69,8 @@ pub struct DemoConfig {
     /// How long kept-alive connections live (`--keep-alive-timeout`,
     /// `--max-requests-per-connection`).
     pub policy: ConnPolicy,
+    /// With `tls`: HTTP/3 too, over QUIC on the same port number (UDP).
+    pub http3: bool,
 }
 
 impl Default for DemoConfig {
@@ -77,6 +80,7 @@ impl Default for DemoConfig {
             tls: false,
             ca_out: None,
             policy: ConnPolicy::default(),
+            http3: false,
         }
     }
 }
@@ -137,6 +141,7 @@ impl DemoServer {
         let listener = TcpListener::bind(cfg.addr).await?;
         let addr = listener.local_addr()?;
         let mut acceptor = None;
+        let mut quic = None;
         let mut ca_pem = None;
         let mut ca_path = None;
         let ca_path_is_temp = cfg.tls && cfg.ca_out.is_none();
@@ -149,6 +154,9 @@ impl DemoServer {
                 std::env::temp_dir().join(format!("wirescope-demo-ca-{}.pem", addr.port()))
             });
             tokio::fs::write(&path, pki.ca_pem.as_bytes()).await?;
+            if cfg.http3 {
+                quic = Some(h3::endpoint(&pki, addr)?);
+            }
             acceptor = Some(TlsAcceptor::from(config));
             ca_pem = Some(pki.ca_pem);
             ca_path = Some(path);
@@ -161,6 +169,9 @@ impl DemoServer {
             policy: cfg.policy,
         });
         let (stop_tx, stop_rx) = watch::channel(());
+        if let Some(endpoint) = quic {
+            tokio::spawn(h3::serve(endpoint, shared.clone(), stop_rx.clone()));
+        }
         tokio::spawn(accept_loop(listener, acceptor, shared.clone(), stop_rx));
         Ok(DemoServer {
             addr,
@@ -228,8 +239,16 @@ impl Drop for DemoServer {
 
 /// `wirescope demo-server`: start, say where, serve until Ctrl-C.
 pub async fn run_cli(cfg: DemoConfig) -> anyhow::Result<()> {
+    let http3 = cfg.http3;
     let server = DemoServer::start(cfg).await?;
     println!("wirescope demo server listening on {}", server.base_url());
+    if http3 {
+        println!(
+            "HTTP/3 on UDP port {} too (wirescope send --http3 --cacert CA {}/get)",
+            server.addr().port(),
+            server.base_url()
+        );
+    }
     if let Some(path) = server.ca_path() {
         let shown = path.display();
         println!("CA certificate written to {shown} (use --cacert {shown})");

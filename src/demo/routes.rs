@@ -175,10 +175,50 @@ pub(crate) async fn handle(req: Request<Incoming>, info: &ConnInfo) -> Resp {
         tls: info.tls,
         shared: info.shared.clone(),
     };
+    answer(&req, &info.conn).await
+}
+
+/// A request that came over HTTP/3 (`demo/h3.rs`), its body read whole:
+/// the same routes, with no raw bytes (QUIC streams have none to show).
+pub(crate) async fn handle_h3(
+    parts: http::request::Parts,
+    body: Bytes,
+    peer: SocketAddr,
+    shared: Arc<Shared>,
+    conn: &Arc<conn::ConnState>,
+) -> Resp {
+    let wire_headers = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let req = Req {
+        method: parts.method,
+        uri: parts.uri,
+        version: parts.version,
+        headers: parts.headers,
+        wire_headers,
+        raw: Err(
+            "HTTP/3 has no per-request raw bytes: its frames travel encrypted in QUIC packets",
+        ),
+        body,
+        peer,
+        tls: true,
+        shared,
+    };
+    answer(&req, conn).await
+}
+
+async fn answer(req: &Req, conn: &Arc<conn::ConnState>) -> Resp {
     let mut resp = match req.path() {
-        "/keep-alive/close" => conn::keep_alive(&req, &info.conn, Ending::Close),
-        "/keep-alive/reset" => conn::keep_alive(&req, &info.conn, Ending::Reset),
-        _ => dispatch(&req).await,
+        "/keep-alive/close" => conn::keep_alive(req, conn, Ending::Close),
+        "/keep-alive/reset" => conn::keep_alive(req, conn, Ending::Reset),
+        _ => dispatch(req).await,
     };
     // Like common tracing middleware: a request id comes back as it went,
     // so clients can see the correlation work.

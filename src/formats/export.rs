@@ -257,6 +257,7 @@ fn curl_options(o: &Options) -> Vec<String> {
         HttpVersion::Http1 => args.push("--http1.1".into()),
         HttpVersion::Http2 => args.push("--http2".into()),
         HttpVersion::Http2PriorKnowledge => args.push("--http2-prior-knowledge".into()),
+        HttpVersion::Http3 => args.push("--http3".into()),
     }
     if o.connect_timeout != d.connect_timeout {
         args.push(format!("--connect-timeout {}", secs(o.connect_timeout)));

@@ -108,6 +108,9 @@ fn reqwest_builder(o: &Options) -> Vec<String> {
             lines.push("// HTTP/2 by ALPN: enable reqwest's \"http2\" feature".into())
         }
         HttpVersion::Http2PriorKnowledge => lines.push(".http2_prior_knowledge()".into()),
+        HttpVersion::Http3 => lines.push(
+            "// HTTP/3: reqwest's \"http3\" feature (unstable; RUSTFLAGS=\"--cfg reqwest_unstable\") and .http3_prior_knowledge()".into(),
+        ),
     }
     if o.cookies == CookieJar::On {
         lines.push(

@@ -118,6 +118,7 @@ fn a_big_exchange_keeps_only_its_first_mebibyte_each_way() {
         tls: None,
         negotiated: None,
         h2: None,
+        h3: None,
         insecure: false,
         warnings: Vec::new(),
         error: None,

@@ -210,6 +210,7 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                 }))
             })),
         )
+        .with("h3", json!(ex.h3.as_ref().map(h3_json)))
         .with("insecure", json!(ex.insecure))
         .with("warnings", json!(ex.warnings))
         .with(
@@ -219,6 +220,23 @@ pub fn document(ex: &Exchange, limits: DecodeLimits) -> Obj<'_> {
                 .as_ref()
                 .map(|e| json!({"phase": e.phase.name(), "message": e.cli_message()}))),
         )
+}
+
+/// HTTP/3: the request's fields and every datagram (its bytes are the
+/// transcript's, encrypted).
+pub fn h3_json(h3: &crate::wire::h3::H3Record) -> Value {
+    let ms = |d: std::time::Duration| (d.as_secs_f64() * 1e6).round() / 1e3;
+    json!({
+        "request_fields": h3.request,
+        "rtt_ms": ms(h3.rtt),
+        "datagrams": h3.datagrams.iter().map(|d| json!({
+            "dir": d.dir.name(),
+            "at_ms": ms(d.at),
+            "len": d.len,
+            "kind": d.kind,
+        })).collect::<Vec<_>>(),
+        "datagrams_dropped": h3.datagrams_dropped,
+    })
 }
 
 /// Bytes, written as base64 in pieces.

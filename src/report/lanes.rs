@@ -17,6 +17,7 @@ pub fn glyph(p: Phase) -> char {
         Phase::Connect => 'c',
         Phase::Tunnel => 'p',
         Phase::Tls => 't',
+        Phase::Quic => 'q',
         Phase::Send => 's',
         Phase::Wait => '·',
         Phase::Receive => '█',

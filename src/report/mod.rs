@@ -8,6 +8,7 @@ pub mod body;
 pub mod escape;
 pub mod frames;
 pub mod h2view;
+pub mod h3view;
 pub mod hex;
 pub mod json;
 pub mod lanes;

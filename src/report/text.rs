@@ -158,6 +158,30 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
                 out.push('\n');
             }
         }
+    } else if let Some(h3) = &ex.h3 {
+        // HTTP/3: the datagrams are encrypted; the heads are shown as the
+        // fields h3 encoded (sent) and decoded (received).
+        if sections.request {
+            for (n, v) in &h3.request {
+                let v = match sections.show_secrets {
+                    true => v.clone(),
+                    false => crate::formats::redact::header_value(n, v),
+                };
+                let _ = writeln!(out, "> {}: {}", sanitize_text(n), sanitize_text(&v));
+            }
+            out.push('\n');
+        }
+        if let (true, Some(r)) = (sections.response, &ex.response) {
+            let _ = writeln!(out, "< :status: {}", r.status);
+            for (n, v) in &r.headers {
+                let v = match sections.show_secrets {
+                    true => v.clone(),
+                    false => crate::formats::redact::header_value(n, v),
+                };
+                let _ = writeln!(out, "< {}: {}", sanitize_text(n), sanitize_text(&v));
+            }
+            out.push('\n');
+        }
     } else {
         if sections.request && !t.sent.is_empty() {
             let end = head_end(&t.sent).unwrap_or(t.sent.len());
@@ -185,6 +209,10 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
             }
         }
     }
+    if let (true, Some(h3)) = (sections.frames, &ex.h3) {
+        out.push_str(&super::h3view::datagrams(h3));
+        out.push('\n');
+    }
     if sections.frames {
         if let Some((stream, conn)) = &h2 {
             let _ = writeln!(
@@ -205,6 +233,9 @@ pub fn render(ex: &Exchange, sections: &Sections) -> String {
                 out.push('\n');
             }
         }
+    }
+    if sections.hex && ex.h3.is_some() {
+        out.push_str("UDP datagrams, as sent and received (QUIC packets, encrypted):\n");
     }
     if sections.hex {
         let _ = writeln!(out, "sent ({} bytes):", t.sent_total);

@@ -79,6 +79,7 @@ fn exchange_from(
         tls: None,
         negotiated: None,
         h2: None,
+        h3: None,
         insecure: false,
         warnings: Vec::new(),
         error: None,

@@ -338,7 +338,8 @@ impl RequestForm {
                     HttpVersion::Auto => HttpVersion::Http1,
                     HttpVersion::Http1 => HttpVersion::Http2,
                     HttpVersion::Http2 => HttpVersion::Http2PriorKnowledge,
-                    HttpVersion::Http2PriorKnowledge => HttpVersion::Auto,
+                    HttpVersion::Http2PriorKnowledge => HttpVersion::Http3,
+                    HttpVersion::Http3 => HttpVersion::Auto,
                 }
             }
             Field::Redirects => o.redirects.follow = !o.redirects.follow,
@@ -456,6 +457,7 @@ pub fn http_label(v: HttpVersion) -> &'static str {
         HttpVersion::Http1 => "http1.1",
         HttpVersion::Http2 => "http2 (https, h2 required)",
         HttpVersion::Http2PriorKnowledge => "h2c prior knowledge",
+        HttpVersion::Http3 => "http3 (QUIC over UDP, https only)",
     }
 }
 

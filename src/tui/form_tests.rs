@@ -31,7 +31,7 @@ fn spec_leaves_out_disabled_headers_and_empty_body() {
 fn options_toggle_cycle_and_parse() {
     let mut f = RequestForm::new("http://x/", Options::default());
     let mut seen = Vec::new();
-    for _ in 0..4 {
+    for _ in 0..5 {
         f.toggle(Field::Http);
         seen.push(f.options.http);
     }
@@ -41,6 +41,7 @@ fn options_toggle_cycle_and_parse() {
             HttpVersion::Http1,
             HttpVersion::Http2,
             HttpVersion::Http2PriorKnowledge,
+            HttpVersion::Http3,
             HttpVersion::Auto
         ]
     );

@@ -249,6 +249,7 @@ pub fn light(ex: &Exchange) -> Exchange {
         tls: None,
         negotiated: ex.negotiated.clone(),
         h2: None,
+        h3: None,
         insecure: ex.insecure,
         warnings: Vec::new(),
         error: ex.error.clone(),

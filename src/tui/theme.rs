@@ -201,6 +201,7 @@ impl Theme {
             Phase::Connect => (Color::Yellow, Color::Rgb(160, 120, 0)),
             Phase::Tunnel => (Color::Red, Color::Red),
             Phase::Tls => (Color::Magenta, Color::Magenta),
+            Phase::Quic => (Color::Magenta, Color::Magenta),
             Phase::Send => (Color::Blue, Color::Blue),
             Phase::Wait => (Color::Green, Color::Green),
             Phase::Receive => (Color::LightBlue, Color::Indexed(25)),

@@ -408,7 +408,7 @@ fn fit_wire_view(app: &mut App) {
     let h2 = app
         .entry()
         .and_then(|e| e.exchange.as_ref())
-        .is_some_and(|x| x.h2.is_some());
+        .is_some_and(|x| x.h2.is_some() || x.h3.is_some());
     app.wire.view = if h2 { WireView::Hex } else { WireView::Text };
 }
 

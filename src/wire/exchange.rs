@@ -74,6 +74,8 @@ pub enum Framing {
     CloseDelimited,
     /// HTTP/2 DATA frames on a stream, ended by END_STREAM.
     Http2,
+    /// HTTP/3 DATA frames on a QUIC stream, ended with the stream.
+    Http3,
 }
 
 /// Where the final response's body lay in `Transcript::received`, as the
@@ -319,6 +321,9 @@ pub struct Exchange {
     pub negotiated: Option<Negotiated>,
     /// Present for HTTP/2 exchanges.
     pub h2: Option<H2Capture>,
+    /// Present for HTTP/3 exchanges: the request's fields and the QUIC
+    /// datagrams (the transcript holds their encrypted bytes).
+    pub h3: Option<super::h3::H3Record>,
     /// TLS verification was off: shown as a loud warning wherever shown.
     pub insecure: bool,
     /// Things a careful client noticed but tolerated.

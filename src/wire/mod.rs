@@ -16,6 +16,7 @@ mod h2_end;
 pub mod h2_record;
 mod h2_stream;
 mod h2_why;
+pub mod h3;
 mod jar;
 mod negotiate;
 pub mod policy;

@@ -133,6 +133,10 @@ impl Session {
             None => Ok(None),
         };
         let start = Instant::now();
+        if spec.options.http == HttpVersion::Http3 {
+            let note = userinfo.as_ref().map(|(_, w)| w.clone());
+            return self.send_h3(spec, probe, start, note, waited, paced).await;
+        }
         let mut flight = Flight {
             timeline: Timeline::new(SystemTime::now()),
             conn: None,
@@ -241,6 +245,7 @@ impl Session {
             tls: flight.tls,
             negotiated: flight.negotiated,
             h2,
+            h3: None,
             insecure,
             warnings: flight.warnings,
             error: result.err(),
@@ -427,6 +432,42 @@ impl Session {
         };
         self.run_h1(conn, false, spec, &url, flight, start, probe)
             .await
+    }
+
+    /// `--http3`: its own path (a QUIC connection per exchange, for now),
+    /// with the same warnings before the clock as the others.
+    async fn send_h3(
+        &self,
+        spec: &RequestSpec,
+        probe: Probe,
+        start: Instant,
+        userinfo: Option<Warning>,
+        waited: std::time::Duration,
+        paced: Result<Option<(std::time::Duration, super::policy::rate::RateLimit)>, WireError>,
+    ) -> Exchange {
+        let mut before = Vec::new();
+        before.extend(userinfo);
+        if waited > std::time::Duration::ZERO {
+            before.push(Warning::TrustStoreWait(waited));
+        }
+        match paced {
+            Ok(Some((w, limit))) if !w.is_zero() => before.push(Warning::RateWait {
+                waited: w,
+                rate: limit.words(),
+            }),
+            Ok(_) => {}
+            Err(e) => {
+                let mut ex = super::h3::exchange_refused(spec, e);
+                ex.warnings = before;
+                return ex;
+            }
+        }
+        let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
+        self.inner.opened.fetch_add(1, Ordering::Relaxed);
+        let mut ex = super::h3::exchange(spec, &self.inner.trust, id, start, &probe).await;
+        before.append(&mut ex.warnings);
+        ex.warnings = before;
+        ex
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -102,6 +102,8 @@ pub enum HttpVersion {
     /// `--http2-prior-knowledge`: h2 from the first byte, also on plain
     /// http (h2c).
     Http2PriorKnowledge,
+    /// `--http3`: QUIC over UDP, ALPN h3 (https only).
+    Http3,
 }
 
 /// Whether the session's cookie jar takes part.

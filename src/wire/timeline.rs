@@ -32,17 +32,21 @@ pub enum Phase {
     /// tunnel is open (TLS to an https:// proxy included).
     Tunnel,
     Tls,
+    /// HTTP/3: the QUIC handshake, transport and TLS 1.3 in one (there is
+    /// no TCP connect, and TLS is not a phase of its own).
+    Quic,
     Send,
     Wait,
     Receive,
 }
 
 impl Phase {
-    pub const ALL: [Phase; 7] = [
+    pub const ALL: [Phase; 8] = [
         Phase::Dns,
         Phase::Connect,
         Phase::Tunnel,
         Phase::Tls,
+        Phase::Quic,
         Phase::Send,
         Phase::Wait,
         Phase::Receive,
@@ -55,6 +59,7 @@ impl Phase {
             Phase::Connect => "TCP connect",
             Phase::Tunnel => "proxy tunnel",
             Phase::Tls => "TLS handshake",
+            Phase::Quic => "QUIC handshake",
             Phase::Send => "request sent",
             Phase::Wait => "waiting (TTFB)",
             Phase::Receive => "download",
@@ -104,6 +109,9 @@ pub struct Timeline {
     /// CONNECT or SOCKS5 tunnel, TLS to an https:// proxy): the tunnel
     /// phase applies. Without a proxy its row is not drawn at all.
     pub tunnel: bool,
+    /// HTTP/3 over QUIC: one handshake phase (`dns_done` → `tls_done`)
+    /// instead of TCP connect and TLS; `connected` is taken with it.
+    pub quic: bool,
     pub dns_done: Option<Duration>,
     pub connected: Option<Duration>,
     pub tunnel_done: Option<Duration>,
@@ -122,6 +130,7 @@ impl Timeline {
             tls: false,
             no_lookup: false,
             tunnel: false,
+            quic: false,
             dns_done: None,
             connected: None,
             tunnel_done: None,
@@ -179,12 +188,16 @@ impl Timeline {
         if self.tunnel {
             bounds.insert(2, (Phase::Tunnel, self.connected, self.tunnel_done));
         }
+        if self.quic {
+            bounds.retain(|b| !matches!(b.0, Phase::Connect | Phase::Tls));
+            bounds.insert(1, (Phase::Quic, self.dns_done, self.tls_done));
+        }
         bounds
             .iter()
             .map(|&(phase, start, end)| {
                 let skipped = match phase {
                     Phase::Dns => self.reused || self.no_lookup,
-                    Phase::Connect | Phase::Tunnel => self.reused,
+                    Phase::Connect | Phase::Tunnel | Phase::Quic => self.reused,
                     Phase::Tls => self.reused || !self.tls,
                     _ => false,
                 };
@@ -243,7 +256,10 @@ impl Timeline {
                     },
                     connect_end,
                 ),
-                if self.tls {
+                // QUIC: TLS is the whole handshake (HAR: ssl inside connect).
+                if self.quic {
+                    between(self.dns_done, self.tls_done)
+                } else if self.tls {
                     between(self.tunnel_end(), self.tls_done)
                 } else {
                     -1.0

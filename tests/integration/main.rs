@@ -25,6 +25,7 @@ mod formats_shell;
 mod h2_decode;
 mod h2_engine;
 mod hostile;
+mod http3;
 mod lessons;
 mod mtls;
 mod policy;

@@ -117,6 +117,7 @@ fn old_exchange_with(ex: &Exchange, limits: DecodeLimits) -> Value {
         })),
         "protocol": ex.negotiated.as_ref().map(|n| json!({"version": n.version, "why": n.why})),
         "frames": report::h2view::frames(ex).map(|c| report::frames::json(&c, None)),
+        "h3": ex.h3.as_ref().map(report::json::h3_json),
         "insecure": ex.insecure,
         "warnings": ex.warnings,
         "error": ex.error.as_ref().map(|e| json!({"phase": e.phase.name(), "message": e.message})),

@@ -87,6 +87,7 @@ pub(super) fn phase(colors: bool, phase: Phase) -> Style {
         Phase::Connect => Color::Yellow,
         Phase::Tunnel => Color::LightRed,
         Phase::Tls => Color::LightMagenta,
+        Phase::Quic => Color::LightMagenta,
         Phase::Send => Color::LightBlue,
         Phase::Wait => Color::LightGreen,
         Phase::Receive => Color::White,

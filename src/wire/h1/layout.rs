@@ -59,7 +59,7 @@ pub fn layout_of(bytes: &[u8], head_request: bool) -> Option<ResponseLayout> {
                 until(usize::try_from(n).unwrap_or(usize::MAX).min(body.len()))
             }
             Framing::CloseDelimited => until(body.len()),
-            Framing::NoBody | Framing::Http2 => until(0),
+            Framing::NoBody | Framing::Http2 | Framing::Http3 => until(0),
         };
         return Some(ResponseLayout {
             head: start..body_start,

@@ -235,7 +235,7 @@ pub async fn read_response<S: AsyncRead + SendQueue + Expect + Unpin>(
     // Every exit from the body, early or not, hands the sink's file over.
     let result = async {
     match framing {
-        Framing::NoBody | Framing::Http2 => {
+        Framing::NoBody | Framing::Http2 | Framing::Http3 => {
             if !leftover.is_empty() {
                 stray(warnings, leftover.len());
                 reuse = Reuse::Close;

@@ -87,6 +87,7 @@ pub fn exchange(
             why: "plain http".into(),
         }),
         h2: None,
+        h3: None,
         insecure: false,
         warnings: vec![wirescope::wire::Warning::ContentLengthRepeated],
         error: None,

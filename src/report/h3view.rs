@@ -1,0 +1,36 @@
+//! An HTTP/3 exchange's datagrams in words: each UDP datagram's direction,
+//! time, size and the packet kind its first byte shows (QUIC encrypts the
+//! rest), and a count per kind — the handshake's Initial and Handshake
+//! packets against the 1-RTT ones that carry the request and response.
+
+use std::fmt::Write as _;
+
+use crate::wire::exchange::Dir;
+use crate::wire::h3::H3Record;
+
+/// The listing (`--print frames` for an HTTP/3 exchange).
+pub fn datagrams(h3: &H3Record) -> String {
+    let mut out = String::new();
+    let sent = h3.datagrams.iter().filter(|d| d.dir == Dir::Sent).count();
+    let _ = writeln!(
+        out,
+        "QUIC datagrams: {} ({sent} sent, {} received), RTT {:.2} ms — packet kinds from each first header, the rest is encrypted:",
+        h3.datagrams.len(),
+        h3.datagrams.len() - sent,
+        h3.rtt.as_secs_f64() * 1e3
+    );
+    for d in &h3.datagrams {
+        let arrow = if d.dir == Dir::Sent { "→" } else { "←" };
+        let _ = writeln!(
+            out,
+            "  {arrow} {:>9.3} ms  {:>5} B  {}",
+            d.at.as_secs_f64() * 1e3,
+            d.len,
+            d.kind
+        );
+    }
+    if h3.datagrams_dropped > 0 {
+        let _ = writeln!(out, "  … {} more not listed", h3.datagrams_dropped);
+    }
+    out
+}

@@ -1,0 +1,528 @@
+//! HTTP/3 over QUIC (`--http3`), on quinn + h3 + h3-quinn with rustls
+//! (ring provider) and the same trust as every other exchange
+//! (`tls::Trust`: system roots, `--cacert`, `-k`, client certificates,
+//! `SSLKEYLOGFILE`). h3 calls itself experimental, so it sits behind our
+//! record: the exchange is an `Exchange` like any other, its transcript the
+//! UDP datagrams exactly as they crossed the socket (`udp.rs`; encrypted,
+//! so shown as bytes with each packet's kind), its timeline DNS → QUIC
+//! handshake (transport and TLS 1.3 together) → sent → waiting → download,
+//! its response decoded from what h3 hands us.
+//!
+//! One QUIC connection per exchange for now: no pooling, 0-RTT or
+//! Alt-Svc discovery yet (said in the README), and no view of the HTTP/3
+//! frames or QPACK below the decoded fields.
+
+mod udp;
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Buf;
+use tokio::time::timeout;
+
+use super::body::BodySink;
+use super::dial::{self, mark, Origin};
+use super::error::{ErrorPhase, TimeoutKind, WireError};
+use super::exchange::{ConnectionInfo, Exchange, Framing, Negotiated, Response, TlsInfo};
+use super::h1::{field_text, USER_AGENT};
+use super::probe::Probe;
+use super::spec::{RequestSpec, Verify};
+use super::timeline::{Mark, Timeline};
+use super::tls::Trust;
+use super::warning::Warning;
+
+pub use udp::{kind as packet_kind, Datagram};
+
+/// What an HTTP/3 exchange records beside its datagrams' bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct H3Record {
+    /// The request's fields as h3 encoded them (QPACK, on the request
+    /// stream's HEADERS frame): pseudo-headers first.
+    pub request: Vec<(String, String)>,
+    /// Every UDP datagram, in order, with what its first byte shows.
+    pub datagrams: Vec<Datagram>,
+    pub datagrams_dropped: u64,
+    /// quinn's smoothed RTT estimate for the connection as it ended.
+    pub rtt: Duration,
+}
+
+/// Sends `spec` over a new QUIC connection; `id` names the connection.
+pub async fn exchange(
+    spec: &RequestSpec,
+    trust: &Trust,
+    id: u64,
+    start: Instant,
+    probe: &Probe,
+) -> Exchange {
+    let mut timeline = Timeline::new(SystemTime::now());
+    timeline.tls = true;
+    timeline.quic = true;
+    let mut st = State::default();
+    let total = spec.options.total_timeout;
+    let result = match timeout(
+        total,
+        run(spec, trust, id, start, probe, &mut timeline, &mut st),
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(_) => Err(WireError::timeout(
+            TimeoutKind::Total,
+            "the exchange did not finish",
+            total,
+        )),
+    };
+    mark(&mut timeline, probe, start, Mark::Done);
+    if let Some(c) = &st.conn {
+        // Close at once (the connection is this exchange's alone); the
+        // CONNECTION_CLOSE goes out before the endpoint is dropped.
+        c.close(quinn::VarInt::from_u32(0), b"done");
+    }
+    if let Some(e) = &st.endpoint {
+        let _ = timeout(Duration::from_millis(200), e.wait_idle()).await;
+    }
+    let (transcript, datagrams, dropped) = st
+        .log
+        .as_ref()
+        .and_then(|l| {
+            l.lock()
+                .ok()
+                .map(|l| (l.transcript(), l.datagrams.clone(), l.dropped))
+        })
+        .unwrap_or_default();
+    let rtt = st
+        .conn
+        .as_ref()
+        .map(quinn::Connection::rtt)
+        .unwrap_or_default();
+    if let Some(resp) = st.response.as_mut() {
+        super::body::settle(
+            resp,
+            &transcript.received,
+            spec.options.limits.max_body_kept,
+        );
+    }
+    let insecure = spec.options.tls.verify == Verify::Off;
+    if insecure {
+        st.warnings.insert(0, Warning::VerifyOff);
+    }
+    Exchange {
+        method: spec.method.clone(),
+        url: spec.url.clone(),
+        transcript,
+        timeline,
+        response: st.response,
+        connection: st.info,
+        tls: st.tls,
+        negotiated: Some(Negotiated {
+            version: "HTTP/3",
+            why: "--http3: QUIC over UDP, ALPN h3".into(),
+        }),
+        h2: None,
+        h3: Some(H3Record {
+            request: st.request_fields,
+            datagrams,
+            datagrams_dropped: dropped,
+            rtt,
+        }),
+        insecure,
+        warnings: st.warnings,
+        error: result.err(),
+    }
+}
+
+/// An exchange that never started (the rate limit refused its slot).
+pub fn exchange_refused(spec: &RequestSpec, error: WireError) -> Exchange {
+    Exchange {
+        method: spec.method.clone(),
+        url: spec.url.clone(),
+        transcript: Default::default(),
+        timeline: Timeline::new(SystemTime::now()),
+        response: None,
+        connection: None,
+        tls: None,
+        negotiated: None,
+        h2: None,
+        h3: None,
+        insecure: false,
+        warnings: Vec::new(),
+        error: Some(error),
+    }
+}
+
+#[derive(Default)]
+struct State {
+    endpoint: Option<quinn::Endpoint>,
+    conn: Option<quinn::Connection>,
+    log: Option<Arc<std::sync::Mutex<udp::DatagramLog>>>,
+    info: Option<ConnectionInfo>,
+    tls: Option<TlsInfo>,
+    response: Option<Response>,
+    warnings: Vec<Warning>,
+    request_fields: Vec<(String, String)>,
+}
+
+async fn run(
+    spec: &RequestSpec,
+    trust: &Trust,
+    id: u64,
+    start: Instant,
+    probe: &Probe,
+    timeline: &mut Timeline,
+    st: &mut State,
+) -> Result<(), WireError> {
+    let input = |m: String| WireError::new(ErrorPhase::Input, m);
+    let opts = &spec.options;
+    if spec.raw.is_some() {
+        return Err(input(
+            "--raw sends HTTP/1.1 bytes; it cannot go over HTTP/3".into(),
+        ));
+    }
+    if opts.proxy.flag.as_deref().is_some_and(|p| !p.is_empty()) {
+        return Err(input(
+            "--http3 does not go through proxies (QUIC is UDP; -x tunnels TCP)".into(),
+        ));
+    }
+    let url = url::Url::parse(&spec.url).map_err(|e| input(format!("bad URL: {e}")))?;
+    let origin = Origin::from_url(&url)?;
+    if !origin.tls {
+        return Err(input(
+            "HTTP/3 needs an https:// URL (QUIC always encrypts)".into(),
+        ));
+    }
+    // TLS first: a bad CA or client certificate is an input error, found
+    // before anything touches the network.
+    let (tls_config, recording) = trust.client_config(&opts.tls, &[b"h3"])?;
+    let quic_tls = quinn::crypto::rustls::QuicClientConfig::try_from(tls_config)
+        .map_err(|e| WireError::new(ErrorPhase::Tls, format!("TLS for QUIC: {e}")))?;
+    let mut client_config = quinn::ClientConfig::new(Arc::new(quic_tls));
+    let mut transport = quinn::TransportConfig::default();
+    transport.max_idle_timeout(quinn::IdleTimeout::try_from(opts.read_timeout).ok());
+    client_config.transport_config(Arc::new(transport));
+
+    timeline.no_lookup = origin.host.parse::<IpAddr>().is_ok();
+    let resolved = dial::resolve(&origin.host, origin.port, opts, "host").await?;
+    mark(timeline, probe, start, Mark::DnsDone);
+    let ip = *resolved
+        .first()
+        .ok_or_else(|| WireError::new(ErrorPhase::Dns, "no address".to_string()))?;
+    let remote = SocketAddr::new(ip, origin.port);
+    let bind: SocketAddr = match ip {
+        IpAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
+        IpAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
+    };
+    let connect_err = |m: String| WireError::new(ErrorPhase::Connect, m);
+    let socket = std::net::UdpSocket::bind(bind)
+        .map_err(|e| connect_err(format!("opening a UDP socket: {e}")))?;
+    let runtime: Arc<dyn quinn::Runtime> = Arc::new(quinn::TokioRuntime);
+    let wrapped = runtime
+        .wrap_udp_socket(socket)
+        .map_err(|e| connect_err(format!("opening a UDP socket: {e}")))?;
+    let keep = opts
+        .limits
+        .max_head_bytes
+        .saturating_add(opts.limits.max_body_kept);
+    let recorded = Arc::new(udp::Recorded::new(wrapped, start, keep));
+    st.log = Some(recorded.log.clone());
+    let local = quinn::AsyncUdpSocket::local_addr(&*recorded).ok();
+    let endpoint = quinn::Endpoint::new_with_abstract_socket(
+        quinn::EndpointConfig::default(),
+        None,
+        recorded,
+        runtime,
+    )
+    .map_err(|e| connect_err(format!("starting QUIC: {e}")))?;
+    st.endpoint = Some(endpoint.clone());
+    st.info = Some(ConnectionInfo {
+        id,
+        reused: false,
+        remote,
+        local,
+        resolved: resolved.clone(),
+        failed_attempts: Vec::new(),
+        proxy: None,
+        tcp: None,
+    });
+    let connecting = endpoint
+        .connect_with(client_config, remote, &origin.host)
+        .map_err(|e| input(format!("cannot connect over QUIC to {remote}: {e}")))?;
+    let conn = match timeout(opts.connect_timeout, connecting).await {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => return Err(handshake_error(e, &recording, &origin.host)),
+        Err(_) => {
+            return Err(WireError::timeout(
+                TimeoutKind::Connect,
+                &format!(
+                "no QUIC handshake with {remote} (UDP): nothing answered, or a firewall drops UDP"
+            ),
+                opts.connect_timeout,
+            ))
+        }
+    };
+    mark(timeline, probe, start, Mark::Connected);
+    mark(timeline, probe, start, Mark::TlsDone);
+    st.conn = Some(conn.clone());
+    st.tls = Some(tls_info(&conn, &recording, &origin.host, opts.tls.verify));
+
+    let h3_conn = h3_quinn::Connection::new(conn);
+    let (mut driver, mut send) = h3::client::new(h3_conn)
+        .await
+        .map_err(|e| WireError::new(ErrorPhase::Send, format!("HTTP/3 setup: {e}")))?;
+    let drive = tokio::spawn(async move {
+        let _ = std::future::poll_fn(|cx| driver.poll_close(cx)).await;
+    });
+    mark(timeline, probe, start, Mark::Ready);
+    let result = request(spec, &url, &mut send, timeline, probe, start, st).await;
+    drive.abort();
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn request(
+    spec: &RequestSpec,
+    url: &url::Url,
+    send: &mut h3::client::SendRequest<h3_quinn::OpenStreams, bytes::Bytes>,
+    timeline: &mut Timeline,
+    probe: &Probe,
+    start: Instant,
+    st: &mut State,
+) -> Result<(), WireError> {
+    let opts = &spec.options;
+    let send_err = |e: &dyn std::fmt::Display| {
+        WireError::new(ErrorPhase::Send, format!("sending the request: {e}"))
+    };
+    let req = build(spec, url)?;
+    st.request_fields = fields_of(&req);
+    let mut stream = send.send_request(req).await.map_err(|e| send_err(&e))?;
+    if let Some(body) = spec.body.as_ref().filter(|b| !b.is_empty()) {
+        stream
+            .send_data(bytes::Bytes::from(body.clone()))
+            .await
+            .map_err(|e| send_err(&e))?;
+    }
+    stream.finish().await.map_err(|e| send_err(&e))?;
+    mark(timeline, probe, start, Mark::RequestSent);
+    let head = match timeout(opts.read_timeout, stream.recv_response()).await {
+        Ok(Ok(h)) => h,
+        Ok(Err(e)) => {
+            return Err(WireError::new(
+                ErrorPhase::Headers,
+                format!("reading the response head: {e}"),
+            ))
+        }
+        Err(_) => {
+            return Err(WireError::timeout(
+                TimeoutKind::Read,
+                "no response head",
+                opts.read_timeout,
+            ))
+        }
+    };
+    mark(timeline, probe, start, Mark::FirstByte);
+    let (parts, ()) = head.into_parts();
+    let resp = st.response.insert(Response {
+        version: "HTTP/3".into(),
+        status: parts.status.as_u16(),
+        reason: String::new(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), field_text(v.as_bytes())))
+            .collect(),
+        raw_headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
+            .collect(),
+        field_ranges: Vec::new(),
+        interim: Vec::new(),
+        head_start: 0,
+        head_len: 0,
+        framing: Framing::Http3,
+        body_layout: Default::default(),
+        body: Default::default(),
+        arriving: Vec::new(),
+        body_len: 0,
+        chunk_count: 0,
+        body_file: None,
+    });
+    let limits = opts.limits;
+    let mut sink = BodySink::new(&limits, Framing::Http3);
+    if let Some(n) = resp
+        .header("content-length")
+        .and_then(|v| v.trim().parse::<usize>().ok())
+    {
+        sink.expect(resp, n);
+    }
+    let result = async {
+        loop {
+            let next = match timeout(opts.read_timeout, stream.recv_data()).await {
+                Ok(n) => n,
+                Err(_) => {
+                    return Err(WireError::timeout(
+                        TimeoutKind::Read,
+                        &format!("the body stalled ({} bytes in)", resp.body_len),
+                        opts.read_timeout,
+                    ))
+                }
+            };
+            match next {
+                Ok(None) => break,
+                Ok(Some(mut data)) => {
+                    resp.chunk_count += 1;
+                    while data.has_remaining() {
+                        let piece = data.chunk();
+                        let n = piece.len();
+                        sink.take(resp, piece);
+                        data.advance(n);
+                    }
+                }
+                Err(e) => {
+                    return Err(WireError::new(
+                        ErrorPhase::Body,
+                        format!("reading the body ({} bytes in): {e}", resp.body_len),
+                    ))
+                }
+            }
+        }
+        Ok(())
+    }
+    .await;
+    sink.finish(resp, &mut st.warnings);
+    result
+}
+
+/// The request for h3: pseudo-headers from the URL, then ours (HTTP/3,
+/// like HTTP/2, has no Host or connection-specific fields).
+fn build(spec: &RequestSpec, url: &url::Url) -> Result<http::Request<()>, WireError> {
+    let input = |m: String| WireError::new(ErrorPhase::Input, m);
+    let method = http::Method::from_bytes(spec.method.as_bytes())
+        .map_err(|_| input(format!("'{}' is not a valid method name", spec.method)))?;
+    let uri: http::Uri = url
+        .as_str()
+        .parse()
+        .map_err(|e| input(format!("URL not usable for HTTP/3: {e}")))?;
+    let mut req = http::Request::builder().method(method).uri(uri);
+    let has = |n: &str| spec.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
+    if !has("user-agent") {
+        req = req.header("user-agent", USER_AGENT);
+    }
+    if !has("accept") {
+        req = req.header("accept", "*/*");
+    }
+    for (n, v) in &spec.headers {
+        let lower = n.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "host"
+                | "connection"
+                | "keep-alive"
+                | "proxy-connection"
+                | "transfer-encoding"
+                | "upgrade"
+        ) {
+            continue;
+        }
+        req = req.header(lower, v.as_str());
+    }
+    req.body(())
+        .map_err(|e| input(format!("the request cannot be made for HTTP/3: {e}")))
+}
+
+/// The request's fields as HTTP/3 sends them (RFC 9114 §4.3.1).
+fn fields_of(req: &http::Request<()>) -> Vec<(String, String)> {
+    let uri = req.uri();
+    let mut out = vec![
+        (":method".to_string(), req.method().to_string()),
+        (
+            ":scheme".to_string(),
+            uri.scheme_str().unwrap_or("https").to_string(),
+        ),
+        (
+            ":authority".to_string(),
+            uri.authority().map(|a| a.to_string()).unwrap_or_default(),
+        ),
+        (
+            ":path".to_string(),
+            uri.path_and_query()
+                .map_or("/".to_string(), |p| p.to_string()),
+        ),
+    ];
+    out.extend(
+        req.headers()
+            .iter()
+            .map(|(n, v)| (n.to_string(), field_text(v.as_bytes()))),
+    );
+    out
+}
+
+fn tls_info(
+    conn: &quinn::Connection,
+    recording: &super::tls::Recording,
+    host: &str,
+    verify: Verify,
+) -> TlsInfo {
+    let alpn = conn
+        .handshake_data()
+        .and_then(|d| d.downcast::<quinn::crypto::rustls::HandshakeData>().ok())
+        .and_then(|d| d.protocol)
+        .map(|p| String::from_utf8_lossy(&p).into_owned());
+    let chain: Vec<rustls::pki_types::CertificateDer<'static>> = conn
+        .peer_identity()
+        .and_then(|i| {
+            i.downcast::<Vec<rustls::pki_types::CertificateDer<'static>>>()
+                .ok()
+        })
+        .map(|c| *c)
+        .unwrap_or_else(|| recording.seen());
+    TlsInfo {
+        // QUIC carries TLS 1.3 only (RFC 9001).
+        version: "TLSv1.3".into(),
+        cipher: "(inside QUIC; quinn does not report it)".into(),
+        alpn,
+        server_name: host.to_string(),
+        chain: chain.iter().map(|c| super::tls::cert_info(c)).collect(),
+        handshake_records: Vec::new(),
+        insecure: verify == Verify::Off,
+        client_auth: recording.client_auth(),
+    }
+}
+
+/// A failed QUIC handshake, in the words the TLS errors use where it was
+/// TLS that failed.
+fn handshake_error(
+    e: quinn::ConnectionError,
+    recording: &super::tls::Recording,
+    host: &str,
+) -> WireError {
+    use quinn::ConnectionError as C;
+    match &e {
+        // rustls's refusal, carried as a QUIC CRYPTO_ERROR.
+        C::TransportError(t) => {
+            let leaf = recording.seen().first().map(|c| super::tls::cert_info(c));
+            let names = leaf.map_or(String::new(), |l| {
+                format!(" (the server's certificate names {})", l.san.join(", "))
+            });
+            let err = WireError::new(
+                ErrorPhase::Tls,
+                format!("the QUIC handshake with {host} failed: {}{names}", t.reason),
+            );
+            if t.reason.contains("UnknownIssuer") {
+                err.with_remedy(super::error::Remedy::TrustCertificate)
+            } else {
+                err
+            }
+        }
+        C::TimedOut => WireError::new(
+            ErrorPhase::Connect,
+            "no QUIC handshake: nothing answered over UDP (no HTTP/3 there, or UDP dropped)"
+                .to_string(),
+        ),
+        C::ConnectionClosed(c) => WireError::new(
+            ErrorPhase::Tls,
+            format!("the server closed the QUIC handshake: {c}"),
+        ),
+        other => WireError::new(ErrorPhase::Connect, format!("QUIC handshake: {other}")),
+    }
+}
