@@ -138,16 +138,7 @@ pub(crate) async fn handle(req: Request<Incoming>, info: &ConnInfo) -> Resp {
             )
         }
     };
-    let decoded_headers = || {
-        parts
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
-                (k.as_str().to_string(), value)
-            })
-            .collect::<Vec<_>>()
-    };
+    let decoded_headers = || decoded(&parts.headers);
     let (raw, wire_headers) = if is_h2 {
         (Err(H2_NO_RAW), decoded_headers())
     } else {
@@ -187,16 +178,7 @@ pub(crate) async fn handle_h3(
     shared: Arc<Shared>,
     conn: &Arc<conn::ConnState>,
 ) -> Resp {
-    let wire_headers = parts
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let wire_headers = decoded(&parts.headers);
     let req = Req {
         method: parts.method,
         uri: parts.uri,
@@ -212,6 +194,18 @@ pub(crate) async fn handle_h3(
         shared,
     };
     answer(&req, conn).await
+}
+
+/// Header fields as hyper or h3 decoded them (HTTP/2 and HTTP/3 have no
+/// wire order and case of their own to show).
+fn decoded(headers: &http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(k, v)| {
+            let value = String::from_utf8_lossy(v.as_bytes()).into_owned();
+            (k.as_str().to_string(), value)
+        })
+        .collect()
 }
 
 async fn answer(req: &Req, conn: &Arc<conn::ConnState>) -> Resp {

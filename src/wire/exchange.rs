@@ -169,6 +169,40 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response head as HTTP/2 and HTTP/3 deliver it (decoded fields, no
+    /// status line or reason phrase), its body still to come.
+    pub fn from_fields(
+        version: &str,
+        status: u16,
+        headers: &http::HeaderMap,
+        framing: Framing,
+    ) -> Response {
+        Response {
+            version: version.into(),
+            status,
+            reason: String::new(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), super::h1::field_text(v.as_bytes())))
+                .collect(),
+            raw_headers: headers
+                .iter()
+                .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
+                .collect(),
+            field_ranges: Vec::new(),
+            interim: Vec::new(),
+            head_start: 0,
+            head_len: 0,
+            framing,
+            body_layout: Default::default(),
+            body: Default::default(),
+            arriving: Vec::new(),
+            body_len: 0,
+            chunk_count: 0,
+            body_file: None,
+        }
+    }
+
     pub fn body_truncated(&self) -> bool {
         self.body_len > self.body.len() as u64
     }

@@ -15,7 +15,7 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
-use super::h1::{field_text, USER_AGENT};
+use super::h1::USER_AGENT;
 use super::h2_why::{self, describe};
 use super::sendq::SendQueue;
 use super::spec::{Limits, RequestSpec};
@@ -363,32 +363,12 @@ async fn run_stream(
     };
     marks(Mark::FirstByte);
     let (parts, mut body) = head.into_parts();
-    let resp = slot.insert(Response {
-        version: "HTTP/2".into(),
-        status: parts.status.as_u16(),
-        reason: String::new(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), field_text(v.as_bytes())))
-            .collect(),
-        raw_headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
-            .collect(),
-        field_ranges: Vec::new(),
-        interim: Vec::new(),
-        head_start: 0,
-        head_len: 0,
-        framing: Framing::Http2,
-        body_layout: Default::default(),
-        body: Default::default(),
-        arriving: Vec::new(),
-        body_len: 0,
-        chunk_count: 0,
-        body_file: None,
-    });
+    let resp = slot.insert(Response::from_fields(
+        "HTTP/2",
+        parts.status.as_u16(),
+        &parts.headers,
+        Framing::Http2,
+    ));
     let mut sink = BodySink::new(&limits, Framing::Http2);
     // A length announced is room made once (within the cap), not growth
     // by doubling; a lying length only sizes the buffer, never the read.

@@ -74,21 +74,30 @@ pub async fn exchange(
         )),
     };
     mark(&mut timeline, probe, start, Mark::Done);
-    if let Some(c) = &st.conn {
-        // Close at once (the connection is this exchange's alone); the
-        // CONNECTION_CLOSE goes out before the endpoint is dropped.
+    if let (Some(c), Some(log)) = (&st.conn, &st.log) {
+        // Close at once (the connection is this exchange's alone) and let
+        // the CONNECTION_CLOSE leave, so it is on the record; not the
+        // whole drain period (3 PTOs), which would only cost time.
+        let before = log.lock().map_or(0, |l| l.sent_count());
         c.close(quinn::VarInt::from_u32(0), b"done");
+        for _ in 0..50 {
+            if log.lock().map_or(true, |l| l.sent_count() > before) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
     }
-    if let Some(e) = &st.endpoint {
-        let _ = timeout(Duration::from_millis(200), e.wait_idle()).await;
-    }
+    drop(st.endpoint.take());
     let (transcript, datagrams, dropped) = st
         .log
         .as_ref()
         .and_then(|l| {
-            l.lock()
-                .ok()
-                .map(|l| (l.transcript(), l.datagrams.clone(), l.dropped))
+            l.lock().ok().map(|mut l| {
+                // The transcript's chunk marks come from the datagrams:
+                // made first, then the list moves to the record.
+                let transcript = l.take_transcript();
+                (transcript, std::mem::take(&mut l.datagrams), l.dropped)
+            })
         })
         .unwrap_or_default();
     let rtt = st
@@ -321,32 +330,12 @@ async fn request(
     };
     mark(timeline, probe, start, Mark::FirstByte);
     let (parts, ()) = head.into_parts();
-    let resp = st.response.insert(Response {
-        version: "HTTP/3".into(),
-        status: parts.status.as_u16(),
-        reason: String::new(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), field_text(v.as_bytes())))
-            .collect(),
-        raw_headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().as_bytes().to_vec(), v.as_bytes().to_vec()))
-            .collect(),
-        field_ranges: Vec::new(),
-        interim: Vec::new(),
-        head_start: 0,
-        head_len: 0,
-        framing: Framing::Http3,
-        body_layout: Default::default(),
-        body: Default::default(),
-        arriving: Vec::new(),
-        body_len: 0,
-        chunk_count: 0,
-        body_file: None,
-    });
+    let resp = st.response.insert(Response::from_fields(
+        "HTTP/3",
+        parts.status.as_u16(),
+        &parts.headers,
+        Framing::Http3,
+    ));
     let limits = opts.limits;
     let mut sink = BodySink::new(&limits, Framing::Http3);
     if let Some(n) = resp

@@ -78,14 +78,19 @@ impl DatagramLog {
         });
     }
 
+    /// Datagrams sent so far.
+    pub fn sent_count(&self) -> usize {
+        self.datagrams.iter().filter(|d| d.dir == Dir::Sent).count()
+    }
+
     /// The datagrams as a transcript: their bytes laid end to end per
-    /// direction, one chunk mark per datagram.
-    pub fn transcript(&self) -> Transcript {
+    /// direction (moved out, not copied), one chunk mark per datagram.
+    pub fn take_transcript(&mut self) -> Transcript {
         Transcript {
-            sent: self.sent.clone(),
-            received: crate::wire::rope::Rope::from_pieces([bytes::Bytes::from(
-                self.received.clone(),
-            )]),
+            sent: std::mem::take(&mut self.sent),
+            received: crate::wire::rope::Rope::from_pieces([bytes::Bytes::from(std::mem::take(
+                &mut self.received,
+            ))]),
             sent_total: self.sent_total,
             received_total: self.received_total,
             chunks: self
@@ -199,7 +204,7 @@ mod tests {
         log.add(Dir::Received, Duration::from_millis(1), &[0x40; 50], 1000);
         assert_eq!(log.sent.len(), 1000);
         assert_eq!(log.sent_total, 1200);
-        let t = log.transcript();
+        let t = log.take_transcript();
         assert_eq!(t.chunks.len(), 2);
         assert_eq!(t.chunks[0].len, 1200);
         assert_eq!(log.datagrams[1].kind, "1-RTT");
