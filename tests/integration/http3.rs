@@ -112,6 +112,11 @@ async fn http3_to_the_demo_server_every_datagram_as_the_relay_saw_it() {
         seen.up.iter().sum::<usize>() as u64
     );
     assert_eq!(
+        ex.transcript.chunks.len(),
+        h3.datagrams.len(),
+        "a chunk mark per datagram"
+    );
+    assert_eq!(
         h3.datagrams[0].kind, "Initial",
         "QUIC starts with an Initial packet"
     );
