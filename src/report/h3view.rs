@@ -5,6 +5,7 @@
 
 use std::fmt::Write as _;
 
+use crate::report::escape::sanitize_text;
 use crate::wire::exchange::Dir;
 use crate::wire::h3::H3Record;
 
@@ -31,6 +32,48 @@ pub fn datagrams(h3: &H3Record) -> String {
     }
     if h3.datagrams_dropped > 0 {
         let _ = writeln!(out, "  … {} more not listed", h3.datagrams_dropped);
+    }
+    out.push_str(&streams(h3));
+    out
+}
+
+/// Each QUIC stream with the HTTP/3 frames in its decrypted bytes.
+pub fn streams(h3: &H3Record) -> String {
+    let mut out = String::new();
+    if h3.streams.is_empty() {
+        return out;
+    }
+    out.push_str("HTTP/3 streams (the decrypted stream bytes h3 wrote and read):\n");
+    for s in &h3.streams {
+        let _ = writeln!(
+            out,
+            "  stream {} · {} · {} B sent, {} B received",
+            s.id,
+            sanitize_text(&s.kind),
+            s.sent_total,
+            s.received_total
+        );
+        for (dir, frames) in crate::wire::h3::frames::dirs(s) {
+            let arrow = if dir == Dir::Sent { "→" } else { "←" };
+            for f in frames {
+                let detail = match f.detail.is_empty() {
+                    true => String::new(),
+                    false => format!(" · {}", sanitize_text(&f.detail)),
+                };
+                let cut = if f.cut {
+                    " (cut by the recording cap)"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "    {arrow} {} {} B @{}{detail}{cut}",
+                    sanitize_text(&f.name),
+                    f.len,
+                    f.at
+                );
+            }
+        }
     }
     out
 }

@@ -236,6 +236,23 @@ pub fn h3_json(h3: &crate::wire::h3::H3Record) -> Value {
             "kind": d.kind,
         })).collect::<Vec<_>>(),
         "datagrams_dropped": h3.datagrams_dropped,
+        "streams": h3.streams.iter().map(|s| json!({
+            "id": s.id,
+            "kind": s.kind,
+            "sent_total": s.sent_total,
+            "received_total": s.received_total,
+            "frames": crate::wire::h3::frames::dirs(s).iter().flat_map(|(dir, frames)| {
+                frames.iter().map(move |f| json!({
+                    "dir": dir.name(),
+                    "type": f.name,
+                    "type_code": f.type_code,
+                    "at": f.at,
+                    "len": f.len,
+                    "detail": f.detail,
+                    "cut": f.cut,
+                }))
+            }).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     })
 }
 

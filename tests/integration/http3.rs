@@ -122,6 +122,27 @@ async fn http3_to_the_demo_server_every_datagram_as_the_relay_saw_it() {
     );
     assert!(h3.datagrams.iter().any(|d| d.kind == "1-RTT"));
 
+    // The HTTP/3 frames read from the stream bytes agree with what h3
+    // decoded: the request's DATA is the body we sent, the response's
+    // DATA frames add up to the body h3 handed us.
+    let req = h3.streams.iter().find(|s| s.id == 0).expect("stream 0");
+    assert_eq!(req.kind, "request");
+    let named = |fs: &[wirescope::wire::h3::frames::FrameInfo], name: &str| -> u64 {
+        fs.iter().filter(|f| f.name == name).map(|f| f.len).sum()
+    };
+    assert_eq!(req.sent.first().map(|f| f.name.as_str()), Some("HEADERS"));
+    assert_eq!(named(&req.sent, "DATA"), 9);
+    assert_eq!(named(&req.received, "DATA"), resp.body_len);
+    let control = h3
+        .streams
+        .iter()
+        .find(|s| s.kind == "control (ours)")
+        .expect("our control stream");
+    assert_eq!(
+        control.sent.first().map(|f| f.name.as_str()),
+        Some("SETTINGS")
+    );
+
     // The timeline has one handshake phase, no TCP connect or TLS row.
     let phases: Vec<_> = ex.timeline.spans(None).iter().map(|s| s.phase).collect();
     use wirescope::wire::timeline::Phase;
@@ -226,6 +247,28 @@ async fn aioquic_decodes_the_fields_we_say_we_sent() {
         .decode(doc["received_b64"].as_str().unwrap_or_default())
         .expect("b64");
     assert!(!body.is_empty(), "the datagrams' bytes are recorded");
+    // aioquic's own SETTINGS, read from its control stream by our parser.
+    let streams = doc["h3"]["streams"].as_array().expect("streams");
+    let theirs = streams
+        .iter()
+        .find(|s| s["kind"] == "control (the server's)")
+        .expect("aioquic's control stream");
+    let settings = theirs["frames"][0].clone();
+    assert_eq!(settings["type"], "SETTINGS", "{theirs}");
+    assert!(
+        settings["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("QPACK_MAX_TABLE_CAPACITY")),
+        "{settings}"
+    );
+    let data: u64 = streams[0]["frames"]
+        .as_array()
+        .expect("frames")
+        .iter()
+        .filter(|f| f["dir"] == "received" && f["type"] == "DATA")
+        .map(|f| f["len"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(data, doc["body_len"].as_u64().expect("body_len"));
 }
 
 #[tokio::test]

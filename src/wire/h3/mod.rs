@@ -12,6 +12,8 @@
 //! Alt-Svc discovery yet (said in the README), and no view of the HTTP/3
 //! frames or QPACK below the decoded fields.
 
+pub mod frames;
+mod tap;
 mod udp;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -45,6 +47,9 @@ pub struct H3Record {
     pub datagrams_dropped: u64,
     /// quinn's smoothed RTT estimate for the connection as it ended.
     pub rtt: Duration,
+    /// Each QUIC stream's decrypted bytes as h3 wrote and read them, with
+    /// the HTTP/3 frames found in them (`frames.rs`).
+    pub streams: Vec<frames::StreamRecord>,
 }
 
 /// Sends `spec` over a new QUIC connection; `id` names the connection.
@@ -134,6 +139,11 @@ pub async fn exchange(
             datagrams,
             datagrams_dropped: dropped,
             rtt,
+            streams: st
+                .streams
+                .as_ref()
+                .and_then(|s| s.lock().ok().map(|s| frames::records(&s.by_id)))
+                .unwrap_or_default(),
         }),
         insecure,
         warnings: st.warnings,
@@ -170,6 +180,7 @@ struct State {
     response: Option<Response>,
     warnings: Vec<Warning>,
     request_fields: Vec<(String, String)>,
+    streams: Option<tap::Log>,
 }
 
 async fn run(
@@ -274,7 +285,12 @@ async fn run(
     st.conn = Some(conn.clone());
     st.tls = Some(tls_info(&conn, &recording, &origin.host, opts.tls.verify));
 
-    let h3_conn = h3_quinn::Connection::new(conn);
+    let streams = tap::log(keep);
+    st.streams = Some(streams.clone());
+    let h3_conn = tap::Tapped {
+        inner: h3_quinn::Connection::new(conn),
+        log: streams,
+    };
     let (mut driver, mut send) = h3::client::new(h3_conn)
         .await
         .map_err(|e| WireError::new(ErrorPhase::Send, format!("HTTP/3 setup: {e}")))?;
@@ -291,7 +307,7 @@ async fn run(
 async fn request(
     spec: &RequestSpec,
     url: &url::Url,
-    send: &mut h3::client::SendRequest<h3_quinn::OpenStreams, bytes::Bytes>,
+    send: &mut h3::client::SendRequest<tap::Tapped<h3_quinn::OpenStreams>, bytes::Bytes>,
     timeline: &mut Timeline,
     probe: &Probe,
     start: Instant,
