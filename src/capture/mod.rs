@@ -188,9 +188,13 @@ impl Running {
     /// closes the HAR.
     async fn finish(mut self) -> bool {
         // The program may exit the moment it has read a response, before
-        // the proxy has filed that exchange: give those in flight a moment.
+        // the proxy has filed that exchange (or said why a handshake
+        // failed): give its connections a moment to end — its sockets
+        // closed with it.
         let settle = std::time::Instant::now();
-        while self.shared.busy() > 0 && settle.elapsed() < Duration::from_secs(2) {
+        while (self.shared.busy() > 0 || self.shared.open() > 0)
+            && settle.elapsed() < Duration::from_secs(2)
+        {
             while let Ok(ev) = self.rx.try_recv() {
                 self.sink.event(ev);
             }

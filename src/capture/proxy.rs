@@ -36,6 +36,9 @@ pub struct Shared {
     next_upstream: AtomicU64,
     /// Exchanges between a request head read and its record filed.
     busy: AtomicUsize,
+    /// Program connections whose task still runs (a TLS handshake that
+    /// fails is said by its task, after the program may have exited).
+    open: Arc<AtomicUsize>,
 }
 
 /// What the proxy tells the run.
@@ -55,12 +58,18 @@ impl Shared {
             next_conn: AtomicU64::new(1),
             next_upstream: AtomicU64::new(1),
             busy: AtomicUsize::new(0),
+            open: Arc::default(),
         })
     }
 
     /// Exchanges in flight.
     pub fn busy(&self) -> usize {
         self.busy.load(Ordering::SeqCst)
+    }
+
+    /// Program connections still being served.
+    pub fn open(&self) -> usize {
+        self.open.load(Ordering::SeqCst)
     }
 
     fn note(&self, s: String) {
@@ -94,7 +103,13 @@ pub async fn serve(listener: TcpListener, shared: Arc<Shared>) {
             continue;
         }
         let _ = tcp.set_nodelay(true);
-        tokio::spawn(connection(tcp, peer, shared.clone()));
+        let open = shared.open.clone();
+        open.fetch_add(1, Ordering::SeqCst);
+        let task = connection(tcp, peer, shared.clone());
+        tokio::spawn(async move {
+            task.await;
+            open.fetch_sub(1, Ordering::SeqCst);
+        });
     }
 }
 

@@ -8,7 +8,10 @@
 //! Our own: the grammar is a few lines (RFC 9110 lists of `token *( ";"
 //! param )`, quoted-string values), and no crate parses it. Pure, bounded:
 //! at most `MAX_METRICS` metrics, names and descriptions cut to
-//! `MAX_TEXT` characters.
+//! `MAX_TEXT` characters. Lists and quoted strings are split as every
+//! other header's are (`explain::text`).
+
+use super::text::{split_outside_quotes, unquote};
 
 /// Metrics kept from one response; more are counted, not kept.
 pub const MAX_METRICS: usize = 16;
@@ -31,9 +34,12 @@ pub fn parse<'a>(values: impl IntoIterator<Item = &'a str>) -> (Vec<Metric>, usi
     let mut more = 0;
     for value in values {
         for item in split_outside_quotes(value, ',') {
+            // Empty pieces are dropped by the split: a metric without a
+            // name (`;dur=5`) would show its first parameter where the name
+            // goes, and a token has no `=`.
             let mut parts = split_outside_quotes(item, ';').into_iter();
             let name = parts.next().unwrap_or_default().trim();
-            if name.is_empty() {
+            if name.is_empty() || item.trim_start().starts_with(';') || name.contains('=') {
                 continue;
             }
             if out.len() >= MAX_METRICS {
@@ -100,44 +106,6 @@ pub fn label(m: &Metric) -> String {
 fn trim_ms(d: f64) -> String {
     let s = format!("{d:.1}");
     s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
-}
-
-/// Pieces of `s` split at `sep` outside double quotes (a backslash
-/// escapes inside them).
-fn split_outside_quotes(s: &str, sep: char) -> Vec<&str> {
-    let mut out = Vec::new();
-    let (mut quoted, mut escaped, mut from) = (false, false, 0);
-    for (i, c) in s.char_indices() {
-        match c {
-            _ if escaped => escaped = false,
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => {
-                out.push(&s[from..i]);
-                from = i + c.len_utf8();
-            }
-            _ => {}
-        }
-    }
-    out.push(&s[from..]);
-    out
-}
-
-fn unquote(v: &str) -> String {
-    match v.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-        Some(inner) => {
-            let mut out = String::new();
-            let mut chars = inner.chars();
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => out.extend(chars.next()),
-                    c => out.push(c),
-                }
-            }
-            out
-        }
-        None => v.to_string(),
-    }
 }
 
 /// Cut to `MAX_TEXT` characters, control characters made visible.
