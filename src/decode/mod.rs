@@ -18,6 +18,7 @@ pub mod jsonpath;
 pub mod kind;
 pub mod present;
 pub mod pretty;
+pub mod qpack;
 pub mod search;
 pub mod source;
 pub mod text;

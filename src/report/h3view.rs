@@ -37,6 +37,42 @@ pub fn datagrams(h3: &H3Record) -> String {
     out
 }
 
+/// A field section's lines: each field, how QPACK wrote it, its bytes
+/// against the same field as HTTP/1.1 text, and the totals.
+pub fn qpack_lines(block: &[u8]) -> String {
+    let s = crate::decode::qpack::decode(block);
+    let mut out = String::new();
+    let mut text = 0;
+    for l in &s.lines {
+        let field = match (&l.name, &l.value) {
+            (Some(n), Some(v)) => format!("{}: {}", sanitize_text(n), sanitize_text(v)),
+            (None, Some(v)) => format!("(a dynamic-table name): {}", sanitize_text(v)),
+            _ => "(a dynamic-table entry)".into(),
+        };
+        text += l.text_len.unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "        {field}  · {}{} · {} B{}",
+            l.repr.words(),
+            if l.huffman { ", Huffman" } else { "" },
+            l.wire_len,
+            l.text_len
+                .map_or(String::new(), |t| format!(" (HTTP/1.1 text: {t} B)"))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "        {} fields in {} B of QPACK against {text} B as HTTP/1.1 text{}",
+        s.lines.len(),
+        block.len(),
+        s.error.as_ref().map_or(String::new(), |e| format!(
+            " · stopped: {}",
+            sanitize_text(e)
+        ))
+    );
+    out
+}
+
 /// Each QUIC stream with the HTTP/3 frames in its decrypted bytes.
 pub fn streams(h3: &H3Record) -> String {
     let mut out = String::new();
@@ -72,6 +108,9 @@ pub fn streams(h3: &H3Record) -> String {
                     f.len,
                     f.at
                 );
+                if let Some(block) = &f.block {
+                    out.push_str(&qpack_lines(block));
+                }
             }
         }
     }

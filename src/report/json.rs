@@ -250,6 +250,21 @@ pub fn h3_json(h3: &crate::wire::h3::H3Record) -> Value {
                     "len": f.len,
                     "detail": f.detail,
                     "cut": f.cut,
+                    "qpack": f.block.as_ref().map(|b| {
+                        let s = crate::decode::qpack::decode(b);
+                        json!({
+                            "required_insert_count": s.required_insert_count,
+                            "error": s.error,
+                            "lines": s.lines.iter().map(|l| json!({
+                                "repr": l.repr.words(),
+                                "name": l.name,
+                                "value": l.value,
+                                "huffman": l.huffman,
+                                "wire_len": l.wire_len,
+                                "text_len": l.text_len,
+                            })).collect::<Vec<_>>(),
+                        })
+                    }),
                 }))
             }).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),

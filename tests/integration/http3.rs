@@ -269,6 +269,30 @@ async fn aioquic_decodes_the_fields_we_say_we_sent() {
         .map(|f| f["len"].as_u64().unwrap_or(0))
         .sum();
     assert_eq!(data, doc["body_len"].as_u64().expect("body_len"));
+    // aioquic's QPACK encoder wrote the response head; our decoder reads
+    // back every field it sent, and names how each was written.
+    let head = streams[0]["frames"]
+        .as_array()
+        .expect("frames")
+        .iter()
+        .find(|f| f["dir"] == "received" && f["type"] == "HEADERS")
+        .expect("the response HEADERS")
+        .clone();
+    let lines = head["qpack"]["lines"]
+        .as_array()
+        .expect("decoded lines")
+        .clone();
+    let field = |name: &str| lines.iter().find(|l| l["name"] == name).cloned();
+    assert_eq!(
+        field(":status").map(|l| l["value"].clone()),
+        Some("200".into())
+    );
+    assert_eq!(
+        field("x-served-by").map(|l| l["value"].clone()),
+        Some("aioquic".into()),
+        "{head}"
+    );
+    assert!(head["qpack"]["error"].is_null(), "{head}");
 }
 
 #[tokio::test]

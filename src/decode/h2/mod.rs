@@ -21,7 +21,7 @@ pub mod live;
 mod measure;
 pub mod names;
 pub mod payload;
-mod primitives;
+pub(crate) mod primitives;
 pub mod promises;
 pub mod table;
 

@@ -11,9 +11,11 @@ use loona_hpack::huffman::HuffmanDecoder;
 /// it keeps the arithmetic far from overflow on every platform.
 const MAX_INT: u64 = u32::MAX as u64;
 
-/// An HPACK integer with an N-bit prefix (RFC 7541 §5.1).
+/// An HPACK integer with an N-bit prefix (RFC 7541 §5.1; QPACK's are the
+/// same, with prefixes up to a whole byte).
 pub fn integer(block: &[u8], pos: &mut usize, prefix: u8) -> Result<usize, String> {
-    let mask = (1u8 << prefix) - 1;
+    // 8 bits: the whole first byte (computed wide: `1u8 << 8` overflows).
+    let mask = ((1u16 << prefix.min(8)) - 1) as u8;
     let first = block.get(*pos).ok_or("block ends before an integer")? & mask;
     *pos += 1;
     if first < mask {

@@ -23,6 +23,9 @@ pub struct FrameInfo {
     pub detail: String,
     /// The payload runs past what was recorded.
     pub cut: bool,
+    /// A HEADERS frame's field section, when all of it was seen (views
+    /// decode it: `decode::qpack`).
+    pub block: Option<Vec<u8>>,
 }
 
 /// One QUIC stream of the exchange's connection.
@@ -128,6 +131,7 @@ fn frames(
             len,
             detail,
             cut: cut && (b.len() as u64) < total,
+            block: (code == 0x01 && !cut && !unseen).then(|| payload.to_vec()),
         });
         if cut {
             break;
