@@ -589,3 +589,30 @@ fn curl_import_takes_headers_it_cannot_send() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(4096))]
+
+    /// QPACK field sections and HTTP/3 stream bytes from a hostile peer:
+    /// decoded without a panic, every line's bytes inside the block, and
+    /// never more lines than bytes.
+    #[test]
+    fn qpack_and_h3_frames_take_any_bytes(bytes in vec(any::<u8>(), 0..400)) {
+        let s = wirescope::decode::qpack::decode(&bytes);
+        let used: usize = s.lines.iter().map(|l| l.wire_len).sum();
+        prop_assert!(used <= bytes.len());
+        prop_assert!(s.lines.len() <= bytes.len());
+        let mut by_id = std::collections::BTreeMap::new();
+        for id in [0u64, 2, 3, 7] {
+            by_id.insert(id, (
+                wirescope::wire::h3::frames::side_of(&bytes),
+                wirescope::wire::h3::frames::side_of(&bytes),
+            ));
+        }
+        for r in wirescope::wire::h3::frames::records(&by_id) {
+            for f in r.sent.iter().chain(&r.received) {
+                prop_assert!(f.at < bytes.len());
+            }
+        }
+    }
+}

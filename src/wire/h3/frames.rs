@@ -204,6 +204,15 @@ pub fn records(by_id: &BTreeMap<u64, (Side, Side)>) -> Vec<StreamRecord> {
         .collect()
 }
 
+/// A stream side holding `bytes`, all seen (tests and fuzzing).
+pub fn side_of(bytes: &[u8]) -> Side {
+    Side {
+        bytes: bytes.to_vec(),
+        total: bytes.len() as u64,
+        hidden: Vec::new(),
+    }
+}
+
 /// The direction a stream record's frames were found in, for views.
 pub fn dirs(r: &StreamRecord) -> [(Dir, &[FrameInfo]); 2] {
     [(Dir::Sent, &r.sent), (Dir::Received, &r.received)]

@@ -13,7 +13,7 @@
 //! frames or QPACK below the decoded fields.
 
 pub mod frames;
-mod tap;
+pub mod tap;
 mod udp;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
