@@ -378,9 +378,9 @@ impl Case {
 }
 
 /// What a case ended with, in the words of the README's table:
-/// `HOSTILE_SHOW=1 cargo test --test hostile -- --nocapture` lists each
-/// case's; `HOSTILE_TABLE=FILE` appends them as table rows (see
-/// `tests/hostile/table.sh`, which regenerates the README's table).
+/// `HOSTILE_SHOW=1 cargo test --test integration hostile:: -- --nocapture`
+/// lists each case's; `HOSTILE_TABLE=FILE` appends them as table rows,
+/// sorted and pasted into the README's table by hand.
 fn show_outcome(ex: &Exchange, took: Duration) {
     let show = std::env::var_os("HOSTILE_SHOW").is_some();
     let table = std::env::var_os("HOSTILE_TABLE");
