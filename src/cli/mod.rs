@@ -255,6 +255,9 @@ pub struct RequestArgs {
     /// HTTP/3 over QUIC (UDP to the URL's port; https only): one QUIC connection per exchange, its datagrams recorded.
     #[arg(long, group = "httpver")]
     pub http3: bool,
+    /// Follow Alt-Svc: after an answer offering h3 (Alt-Svc: h3=":PORT"), later requests to that origin in the run go over HTTP/3 to that port, and say why.
+    #[arg(long = "alt-svc")]
+    pub alt_svc: bool,
     /// Basic authentication: adds 'Authorization: Basic base64(USER:PASSWORD)' (an encoding, not encryption).
     #[arg(short = 'u', long, value_name = "USER:PASSWORD")]
     pub user: Option<String>,

@@ -143,6 +143,9 @@ impl RequestArgs {
         } else if self.http3 {
             o.http = HttpVersion::Http3;
         }
+        if self.alt_svc {
+            o.alt_svc = true;
+        }
         Ok(())
     }
 }

@@ -92,6 +92,9 @@ pub(crate) struct Shared {
     pub(crate) items: Mutex<items::Items>,
     pub(crate) buckets: Mutex<ratelimit::Buckets>,
     pub(crate) policy: ConnPolicy,
+    /// With HTTP/3 on: the `Alt-Svc` every HTTP/1.1 and HTTP/2 answer
+    /// carries, so clients can discover it (RFC 7838).
+    pub(crate) alt_svc: Option<hyper::header::HeaderValue>,
 }
 
 impl Shared {
@@ -167,6 +170,10 @@ impl DemoServer {
             items: Mutex::default(),
             buckets: Mutex::default(),
             policy: cfg.policy,
+            alt_svc: quic.as_ref().and_then(|_| {
+                hyper::header::HeaderValue::from_str(&format!("h3=\":{}\"; ma=3600", addr.port()))
+                    .ok()
+            }),
         });
         let (stop_tx, stop_rx) = watch::channel(());
         if let Some(endpoint) = quic {

@@ -166,7 +166,12 @@ pub(crate) async fn handle(req: Request<Incoming>, info: &ConnInfo) -> Resp {
         tls: info.tls,
         shared: info.shared.clone(),
     };
-    answer(&req, &info.conn).await
+    let mut resp = answer(&req, &info.conn).await;
+    // HTTP/3 is on offer: said on every TCP answer (RFC 7838).
+    if let Some(v) = &info.shared.alt_svc {
+        resp.headers_mut().insert("alt-svc", v.clone());
+    }
+    resp
 }
 
 /// A request that came over HTTP/3 (`demo/h3.rs`), its body read whole:

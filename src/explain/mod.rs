@@ -14,7 +14,7 @@ pub mod readings;
 mod request_lints;
 pub mod server_timing;
 pub mod status;
-mod text;
+pub(crate) mod text;
 
 pub use headers::{header, HeaderInfo, HeaderSide, HEADERS};
 pub use lints::{request_lints, response_lints, Lint, Severity};

@@ -37,6 +37,9 @@ struct Inner {
     trust: Trust,
     /// Validators of the last full response per URL (conditional requests).
     remembered: Mutex<HashMap<String, Validators>>,
+    /// HTTP/3 alternatives answers announced (`Alt-Svc`), per https origin:
+    /// the UDP port and until when.
+    alt: Mutex<HashMap<String, (u16, Instant)>>,
     jar: Jar,
     /// `--rate`: each host's next free request slot.
     rates: Mutex<super::policy::rate::Buckets>,
@@ -133,9 +136,15 @@ impl Session {
             None => Ok(None),
         };
         let start = Instant::now();
-        if spec.options.http == HttpVersion::Http3 {
+        let route = match (spec.options.alt_svc, spec.options.http) {
+            (true, HttpVersion::Auto) => self.alt_route(&spec.url),
+            _ => None,
+        };
+        if spec.options.http == HttpVersion::Http3 || route.is_some() {
             let note = userinfo.as_ref().map(|(_, w)| w.clone());
-            return self.send_h3(spec, probe, start, note, waited, paced).await;
+            return self
+                .send_h3(spec, probe, start, note, waited, paced, route)
+                .await;
         }
         let mut flight = Flight {
             timeline: Timeline::new(SystemTime::now()),
@@ -251,6 +260,7 @@ impl Session {
             error: result.err(),
         };
         self.inner.jar.store(spec, &ex);
+        self.learn_alt(&ex);
         if let (Some(v), Ok(mut m)) = (Validators::of(&ex), self.inner.remembered.lock()) {
             if m.len() < 10_000 {
                 m.insert(ex.url.clone(), v);
@@ -434,8 +444,57 @@ impl Session {
             .await
     }
 
-    /// `--http3`: its own path (a QUIC connection per exchange, for now),
-    /// with the same warnings before the clock as the others.
+    /// The https origin of `url`, as `Alt-Svc` is remembered by.
+    fn origin_key(url: &str) -> Option<String> {
+        let u = url::Url::parse(url).ok()?;
+        (u.scheme() == "https").then(|| {
+            format!(
+                "{}:{}",
+                u.host_str().unwrap_or(""),
+                u.port_or_known_default().unwrap_or(443)
+            )
+        })
+    }
+
+    /// An HTTP/3 alternative remembered for `url`'s origin, still fresh.
+    fn alt_route(&self, url: &str) -> Option<super::h3::Route> {
+        let key = Self::origin_key(url)?;
+        let m = self.inner.alt.lock().ok()?;
+        let (port, until) = *m.get(&key)?;
+        (Instant::now() < until).then(|| super::h3::Route {
+            port,
+            why: format!(
+                "Alt-Svc: an earlier answer from {key} offered h3 on UDP port {port} (--alt-svc)"
+            ),
+        })
+    }
+
+    /// Remembers (or clears) what an answer over TCP said in `Alt-Svc`.
+    fn learn_alt(&self, ex: &Exchange) {
+        let Some(key) = Self::origin_key(&ex.url) else {
+            return;
+        };
+        let Some(value) = ex.response.as_ref().and_then(|r| r.header("alt-svc")) else {
+            return;
+        };
+        let Ok(mut m) = self.inner.alt.lock() else {
+            return;
+        };
+        match super::h3::alt_svc::parse(value) {
+            Some(super::h3::alt_svc::AltH3::Port { port, max_age }) if m.len() < 1000 => {
+                m.insert(key, (port, Instant::now() + max_age));
+            }
+            Some(super::h3::alt_svc::AltH3::Clear) => {
+                m.remove(&key);
+            }
+            _ => {}
+        }
+    }
+
+    /// `--http3` (or an `Alt-Svc` alternative): its own path (a QUIC
+    /// connection per exchange, for now), with the same warnings before
+    /// the clock as the others.
+    #[allow(clippy::too_many_arguments)]
     async fn send_h3(
         &self,
         spec: &RequestSpec,
@@ -444,6 +503,7 @@ impl Session {
         userinfo: Option<Warning>,
         waited: std::time::Duration,
         paced: Result<Option<(std::time::Duration, super::policy::rate::RateLimit)>, WireError>,
+        route: Option<super::h3::Route>,
     ) -> Exchange {
         let mut before = Vec::new();
         before.extend(userinfo);
@@ -464,7 +524,7 @@ impl Session {
         }
         let id = NEXT_CONN_ID.fetch_add(1, Ordering::Relaxed);
         self.inner.opened.fetch_add(1, Ordering::Relaxed);
-        let mut ex = super::h3::exchange(spec, &self.inner.trust, id, start, &probe).await;
+        let mut ex = super::h3::exchange(spec, &self.inner.trust, id, start, &probe, route).await;
         before.append(&mut ex.warnings);
         ex.warnings = before;
         ex

@@ -140,6 +140,9 @@ pub struct Options {
     /// How long a body sent with `Expect: 100-continue` waits for the
     /// server's word (`--expect100-timeout`, curl's 1 s by default).
     pub expect_wait: Duration,
+    /// `--alt-svc`: with the protocol on auto, a request to an origin that
+    /// answered `Alt-Svc: h3=":PORT"` before goes over HTTP/3 to that port.
+    pub alt_svc: bool,
 }
 
 impl Default for Options {
@@ -157,6 +160,7 @@ impl Default for Options {
             proxy: Default::default(),
             rate: None,
             expect_wait: super::h1::EXPECT_WAIT,
+            alt_svc: false,
         }
     }
 }

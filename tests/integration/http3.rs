@@ -316,3 +316,46 @@ async fn nothing_answering_over_udp_says_so() {
     assert_eq!(plain.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&plain.stderr).contains("https://"));
 }
+
+/// `--alt-svc`: the demo server's HTTP/2 answer offers h3 on its port;
+/// the next request of the session goes over HTTP/3 and says why. Without
+/// the option it stays on TCP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alt_svc_moves_the_next_request_to_http3() {
+    let demo = DemoServer::start(DemoConfig {
+        tls: true,
+        http3: true,
+        ..Default::default()
+    })
+    .await
+    .expect("demo");
+    let url = format!("{}/get", demo.base_url());
+    let mut spec = RequestSpec::get(url.clone());
+    spec.options.tls.ca_file = demo.ca_path().map(|p| p.to_path_buf());
+    spec.options.alt_svc = true;
+    let session = Session::new();
+    let first = session.send(&spec, Probe::none()).await;
+    assert!(first.is_ok(), "{:?}", first.error);
+    let offered = first
+        .response
+        .as_ref()
+        .and_then(|r| r.header("alt-svc"))
+        .expect("the demo offers h3")
+        .to_string();
+    assert!(
+        offered.contains(&format!(":{}", demo.addr().port())),
+        "{offered}"
+    );
+    assert_eq!(first.negotiated.as_ref().map(|n| n.version), Some("HTTP/2"));
+    let second = session.send(&spec, Probe::none()).await;
+    assert!(second.is_ok(), "{:?}", second.error);
+    let n = second.negotiated.as_ref().expect("negotiated");
+    assert_eq!(n.version, "HTTP/3");
+    assert!(n.why.contains("Alt-Svc"), "{}", n.why);
+    assert!(second.h3.is_some());
+
+    let mut plain = spec.clone();
+    plain.options.alt_svc = false;
+    let third = session.send(&plain, Probe::none()).await;
+    assert_eq!(third.negotiated.as_ref().map(|n| n.version), Some("HTTP/2"));
+}

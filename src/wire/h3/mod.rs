@@ -12,6 +12,7 @@
 //! Alt-Svc discovery yet (said in the README), and no view of the HTTP/3
 //! frames or QPACK below the decoded fields.
 
+pub mod alt_svc;
 pub mod frames;
 pub mod tap;
 mod udp;
@@ -52,6 +53,14 @@ pub struct H3Record {
     pub streams: Vec<frames::StreamRecord>,
 }
 
+/// Where an exchange goes over QUIC when not the URL's own port (an
+/// `Alt-Svc` alternative), and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub port: u16,
+    pub why: String,
+}
+
 /// Sends `spec` over a new QUIC connection; `id` names the connection.
 pub async fn exchange(
     spec: &RequestSpec,
@@ -59,6 +68,7 @@ pub async fn exchange(
     id: u64,
     start: Instant,
     probe: &Probe,
+    route: Option<Route>,
 ) -> Exchange {
     let mut timeline = Timeline::new(SystemTime::now());
     timeline.tls = true;
@@ -67,7 +77,16 @@ pub async fn exchange(
     let total = spec.options.total_timeout;
     let result = match timeout(
         total,
-        run(spec, trust, id, start, probe, &mut timeline, &mut st),
+        run(
+            spec,
+            trust,
+            id,
+            start,
+            probe,
+            &mut timeline,
+            &mut st,
+            route.as_ref(),
+        ),
     )
     .await
     {
@@ -131,7 +150,7 @@ pub async fn exchange(
         tls: st.tls,
         negotiated: Some(Negotiated {
             version: "HTTP/3",
-            why: "--http3: QUIC over UDP, ALPN h3".into(),
+            why: route.map_or_else(|| "--http3: QUIC over UDP, ALPN h3".into(), |r| r.why),
         }),
         h2: None,
         h3: Some(H3Record {
@@ -183,6 +202,7 @@ struct State {
     streams: Option<tap::Log>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn run(
     spec: &RequestSpec,
     trust: &Trust,
@@ -191,6 +211,7 @@ async fn run(
     probe: &Probe,
     timeline: &mut Timeline,
     st: &mut State,
+    route: Option<&Route>,
 ) -> Result<(), WireError> {
     let input = |m: String| WireError::new(ErrorPhase::Input, m);
     let opts = &spec.options;
@@ -227,7 +248,7 @@ async fn run(
     let ip = *resolved
         .first()
         .ok_or_else(|| WireError::new(ErrorPhase::Dns, "no address".to_string()))?;
-    let remote = SocketAddr::new(ip, origin.port);
+    let remote = SocketAddr::new(ip, route.map_or(origin.port, |r| r.port));
     let bind: SocketAddr = match ip {
         IpAddr::V4(_) => (Ipv4Addr::UNSPECIFIED, 0).into(),
         IpAddr::V6(_) => (Ipv6Addr::UNSPECIFIED, 0).into(),
