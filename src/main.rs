@@ -153,6 +153,8 @@ fn tui(cli: Cli) -> i32 {
                 env: wirescope::wire::proxy::ProxyEnv::from_process(),
                 ..Default::default()
             },
+            // The TUI's auto protocol follows an answer's Alt-Svc to h3.
+            alt_svc: true,
             ..Default::default()
         },
         decode: cli.limits.decode(),

@@ -114,6 +114,12 @@ fn field_value(app: &App, t: &Theme, field: Field) -> Vec<Span<'static>> {
             }
             None => vec![Span::styled("(none; Enter: CERT.pem[, KEY.pem])", t.dim)],
         },
+        Field::Http if f.options.alt_svc && f.options.http == crate::wire::HttpVersion::Auto => {
+            vec![
+                Span::raw(http_label(f.options.http)),
+                Span::styled(" · h3 when an answer offers it (Alt-Svc)", t.dim),
+            ]
+        }
         Field::Http => vec![Span::raw(http_label(f.options.http))],
         Field::Redirects if f.options.redirects.follow => vec![
             Span::styled("followed", t.ok),
