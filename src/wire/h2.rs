@@ -15,7 +15,6 @@ use tokio::time::timeout;
 use super::body::BodySink;
 use super::error::{ErrorPhase, TimeoutKind, WireError};
 use super::exchange::{ConnectionInfo, Framing, Negotiated, Response, TlsInfo};
-use super::h1::USER_AGENT;
 use super::h2_why::{self, describe};
 use super::sendq::SendQueue;
 use super::spec::{Limits, RequestSpec};
@@ -166,81 +165,6 @@ async fn await_head(
     }
 }
 
-/// Connection-specific fields HTTP/2 forbids (RFC 9113 §8.2.2).
-const FORBIDDEN: &[&str] = &[
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "transfer-encoding",
-    "upgrade",
-];
-
-/// The `http::Request` for a spec: names lowercased (HTTP/2 requires it),
-/// connection-specific fields dropped, each change said in `warnings`.
-fn build(
-    spec: &RequestSpec,
-    url: &url::Url,
-    warnings: &mut Vec<Warning>,
-) -> Result<http::Request<()>, WireError> {
-    let input = |m: String| WireError::new(ErrorPhase::Input, m);
-    let method = http::Method::from_bytes(spec.method.as_bytes())
-        .map_err(|_| input(format!("'{}' is not a valid method name", spec.method)))?;
-    let uri: http::Uri = url
-        .as_str()
-        .parse()
-        .map_err(|e| input(format!("URL not usable for HTTP/2: {e}")))?;
-    let mut req = http::Request::builder()
-        .method(method)
-        .uri(uri)
-        .version(http::Version::HTTP_2);
-    let has = |n: &str| spec.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
-    if spec.body.as_ref().is_some_and(|b| !b.is_empty())
-        && super::h1::asks_to_continue(&spec.headers)
-    {
-        warnings.push(Warning::ExpectNotWaitedOnH2);
-    }
-    if !has("user-agent") {
-        req = req.header("user-agent", USER_AGENT);
-    }
-    if !has("accept") {
-        req = req.header("accept", "*/*");
-    }
-    let mut lowered = Vec::new();
-    for (name, value) in &spec.headers {
-        let lower = name.to_ascii_lowercase();
-        if FORBIDDEN.contains(&lower.as_str())
-            || (lower == "te" && !value.eq_ignore_ascii_case("trailers"))
-        {
-            warnings.push(Warning::H2ConnectionSpecific { name: name.clone() });
-            continue;
-        }
-        if lower == "host" {
-            warnings.push(Warning::H2Host {
-                value: value.clone(),
-            });
-            continue;
-        }
-        if lower != *name {
-            lowered.push(name.clone());
-        }
-        let n = http::HeaderName::from_bytes(lower.as_bytes())
-            .map_err(|_| input(format!("header name '{name}' is not a valid token")))?;
-        let v = http::HeaderValue::from_bytes(value.as_bytes())
-            .map_err(|_| input(format!("header '{name}' has CR, LF or NUL in its value")))?;
-        req = req.header(n, v);
-    }
-    if !lowered.is_empty() {
-        warnings.push(Warning::H2Lowercased(lowered));
-    }
-    if let Some(body) = &spec.body {
-        if !has("content-length") {
-            req = req.header("content-length", body.len());
-        }
-    }
-    req.body(())
-        .map_err(|e| input(format!("request not valid for HTTP/2: {e}")))
-}
-
 /// The session's hook to mark the exchange's timeline.
 pub type Marks<'a> = &'a mut (dyn FnMut(Mark) + Send);
 
@@ -258,7 +182,7 @@ pub async fn exchange(
     warnings: &mut Vec<Warning>,
     stream_id: &mut Option<u32>,
 ) -> Result<(), WireError> {
-    let req = build(spec, url, warnings)?;
+    let req = super::fields::request(spec, url, http::Version::HTTP_2, warnings)?;
     let result = run_stream(
         conn,
         req,

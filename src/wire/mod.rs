@@ -9,6 +9,7 @@ pub mod client_cert;
 mod dial;
 pub mod error;
 pub mod exchange;
+mod fields;
 mod fuzzing;
 mod h1;
 mod h2;

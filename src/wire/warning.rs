@@ -47,11 +47,11 @@ pub enum Warning {
     ChunksCapped,
     /// The body could not be spilled to a temporary file.
     SpillFailed { error: String, kept: usize },
-    /// A connection-specific header HTTP/2 forbids was not sent.
+    /// A connection-specific header HTTP/2 and HTTP/3 forbid was not sent.
     H2ConnectionSpecific { name: String },
-    /// HTTP/2 carries Host as :authority.
+    /// HTTP/2 and HTTP/3 carry Host as :authority.
     H2Host { value: String },
-    /// HTTP/2 lowercases header names.
+    /// HTTP/2 and HTTP/3 lowercase header names.
     H2Lowercased(Vec<String>),
     /// A kept connection the server closed as the request went out; the
     /// (idempotent) request went out again on a new connection.
@@ -159,11 +159,11 @@ impl fmt::Display for Warning {
             ),
             Warning::H2ConnectionSpecific { name } => write!(
                 f,
-                "'{name}' is connection-specific and not allowed in HTTP/2: not sent"
+                "'{name}' is connection-specific and not allowed in HTTP/2 or HTTP/3: not sent"
             ),
             Warning::H2Host { value } => write!(
                 f,
-                "HTTP/2 carries Host as :authority (from the URL); 'Host: {value}' not sent"
+                "HTTP/2 and HTTP/3 carry Host as :authority (from the URL); 'Host: {value}' not sent"
             ),
             Warning::StaleRetried { id } => write!(
                 f,
@@ -174,7 +174,7 @@ impl fmt::Display for Warning {
                 "the server closed kept connection #{id} as the request went out, before answering (a stale keep-alive); the method may have taken effect already, so it was not sent again"
             ),
             Warning::ExpectNotWaitedOnH2 => f.write_str(
-                "Expect: 100-continue was sent over HTTP/2, but the body went out at once: waiting for the 100 is done over HTTP/1.1 only (--http1.1 to have it)",
+                "Expect: 100-continue was sent over HTTP/2 or HTTP/3, but the body went out at once: waiting for the 100 is done over HTTP/1.1 only (--http1.1 to have it)",
             ),
             Warning::ExpectTimedOut(d) => write!(
                 f,
@@ -195,7 +195,7 @@ impl fmt::Display for Warning {
             ),
             Warning::H2Lowercased(names) => write!(
                 f,
-                "HTTP/2 sends header names in lowercase: {} went out lowercased",
+                "HTTP/2 and HTTP/3 send header names in lowercase: {} went out lowercased",
                 names.join(", ")
             ),
         }

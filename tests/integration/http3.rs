@@ -359,3 +359,74 @@ async fn alt_svc_moves_the_next_request_to_http3() {
     let third = session.send(&plain, Probe::none()).await;
     assert_eq!(third.negotiated.as_ref().map(|n| n.version), Some("HTTP/2"));
 }
+
+/// Fields HTTP/3 cannot carry are said, as over HTTP/2, not dropped
+/// silently: Host goes as :authority, Connection is not sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fields_http3_cannot_carry_are_said() {
+    let demo = DemoServer::start(DemoConfig {
+        tls: true,
+        http3: true,
+        ..Default::default()
+    })
+    .await
+    .expect("demo");
+    let mut spec = h3_spec(format!("{}/get", demo.base_url()), demo.ca_path());
+    spec.headers = vec![
+        ("Host".into(), "elsewhere".into()),
+        ("Connection".into(), "keep-alive".into()),
+        ("X-Mixed".into(), "1".into()),
+    ];
+    let ex = Session::new().send(&spec, Probe::none()).await;
+    assert!(ex.is_ok(), "{:?}", ex.error);
+    use wirescope::wire::Warning;
+    assert!(ex
+        .warnings
+        .iter()
+        .any(|w| matches!(w, Warning::H2Host { .. })));
+    assert!(ex.warnings.contains(&Warning::H2ConnectionSpecific {
+        name: "Connection".into()
+    }));
+    let fields = &ex.h3.as_ref().expect("h3").request;
+    assert!(
+        fields.iter().all(|(n, _)| n != "host" && n != "connection"),
+        "{fields:?}"
+    );
+    assert!(fields.contains(&("x-mixed".into(), "1".into())));
+}
+
+/// A peer that answers every datagram with garbage: quinn drops what is
+/// not QUIC, the handshake never completes, and the exchange ends within
+/// its connect timeout saying so — nothing hangs, nothing is kept beyond
+/// the caps.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_answering_garbage_over_udp_times_out_the_handshake() {
+    let sock = UdpSocket::bind("127.0.0.1:0").await.expect("bind");
+    let port = sock.local_addr().expect("addr").port();
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 2048];
+        while let Ok((n, from)) = sock.recv_from(&mut buf).await {
+            let junk: Vec<u8> = (0..n).map(|i| (i * 37 % 251) as u8).collect();
+            for _ in 0..3 {
+                let _ = sock.send_to(&junk, from).await;
+            }
+        }
+    });
+    let mut spec = h3_spec(format!("https://127.0.0.1:{port}/"), None);
+    spec.options.connect_timeout = Duration::from_millis(800);
+    let ex = Session::new().send(&spec, Probe::none()).await;
+    let err = ex.error.expect("an error");
+    assert!(
+        matches!(
+            err.phase,
+            wirescope::wire::ErrorPhase::Timeout(_) | wirescope::wire::ErrorPhase::Connect
+        ),
+        "{err:?}"
+    );
+    assert!(err.message.contains("QUIC"), "{}", err.message);
+    let h3 = ex.h3.expect("the record");
+    assert!(
+        h3.datagrams.iter().any(|d| d.dir == Dir::Received),
+        "the garbage is on the record"
+    );
+}

@@ -14,6 +14,8 @@
 
 pub mod alt_svc;
 pub mod frames;
+mod handshake;
+mod request;
 pub mod tap;
 mod udp;
 
@@ -21,14 +23,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Buf;
 use tokio::time::timeout;
 
-use super::body::BodySink;
 use super::dial::{self, mark, Origin};
 use super::error::{ErrorPhase, TimeoutKind, WireError};
-use super::exchange::{ConnectionInfo, Exchange, Framing, Negotiated, Response, TlsInfo};
-use super::h1::{field_text, USER_AGENT};
+use super::exchange::{ConnectionInfo, Exchange, Negotiated, Response, TlsInfo};
 use super::probe::Probe;
 use super::spec::{RequestSpec, Verify};
 use super::timeline::{Mark, Timeline};
@@ -290,7 +289,7 @@ async fn run(
         .map_err(|e| input(format!("cannot connect over QUIC to {remote}: {e}")))?;
     let conn = match timeout(opts.connect_timeout, connecting).await {
         Ok(Ok(c)) => c,
-        Ok(Err(e)) => return Err(handshake_error(e, &recording, &origin.host)),
+        Ok(Err(e)) => return Err(handshake::handshake_error(e, &recording, &origin.host)),
         Err(_) => {
             return Err(WireError::timeout(
                 TimeoutKind::Connect,
@@ -304,7 +303,12 @@ async fn run(
     mark(timeline, probe, start, Mark::Connected);
     mark(timeline, probe, start, Mark::TlsDone);
     st.conn = Some(conn.clone());
-    st.tls = Some(tls_info(&conn, &recording, &origin.host, opts.tls.verify));
+    st.tls = Some(handshake::tls_info(
+        &conn,
+        &recording,
+        &origin.host,
+        opts.tls.verify,
+    ));
 
     let streams = tap::log(keep);
     st.streams = Some(streams.clone());
@@ -319,236 +323,7 @@ async fn run(
         let _ = std::future::poll_fn(|cx| driver.poll_close(cx)).await;
     });
     mark(timeline, probe, start, Mark::Ready);
-    let result = request(spec, &url, &mut send, timeline, probe, start, st).await;
+    let result = request::request(spec, &url, &mut send, timeline, probe, start, st).await;
     drive.abort();
     result
-}
-
-#[allow(clippy::too_many_arguments)]
-async fn request(
-    spec: &RequestSpec,
-    url: &url::Url,
-    send: &mut h3::client::SendRequest<tap::Tapped<h3_quinn::OpenStreams>, bytes::Bytes>,
-    timeline: &mut Timeline,
-    probe: &Probe,
-    start: Instant,
-    st: &mut State,
-) -> Result<(), WireError> {
-    let opts = &spec.options;
-    let send_err = |e: &dyn std::fmt::Display| {
-        WireError::new(ErrorPhase::Send, format!("sending the request: {e}"))
-    };
-    let req = build(spec, url)?;
-    st.request_fields = fields_of(&req);
-    let mut stream = send.send_request(req).await.map_err(|e| send_err(&e))?;
-    if let Some(body) = spec.body.as_ref().filter(|b| !b.is_empty()) {
-        stream
-            .send_data(bytes::Bytes::from(body.clone()))
-            .await
-            .map_err(|e| send_err(&e))?;
-    }
-    stream.finish().await.map_err(|e| send_err(&e))?;
-    mark(timeline, probe, start, Mark::RequestSent);
-    let head = match timeout(opts.read_timeout, stream.recv_response()).await {
-        Ok(Ok(h)) => h,
-        Ok(Err(e)) => {
-            return Err(WireError::new(
-                ErrorPhase::Headers,
-                format!("reading the response head: {e}"),
-            ))
-        }
-        Err(_) => {
-            return Err(WireError::timeout(
-                TimeoutKind::Read,
-                "no response head",
-                opts.read_timeout,
-            ))
-        }
-    };
-    mark(timeline, probe, start, Mark::FirstByte);
-    let (parts, ()) = head.into_parts();
-    let resp = st.response.insert(Response::from_fields(
-        "HTTP/3",
-        parts.status.as_u16(),
-        &parts.headers,
-        Framing::Http3,
-    ));
-    let limits = opts.limits;
-    let mut sink = BodySink::new(&limits, Framing::Http3);
-    if let Some(n) = resp
-        .header("content-length")
-        .and_then(|v| v.trim().parse::<usize>().ok())
-    {
-        sink.expect(resp, n);
-    }
-    let result = async {
-        loop {
-            let next = match timeout(opts.read_timeout, stream.recv_data()).await {
-                Ok(n) => n,
-                Err(_) => {
-                    return Err(WireError::timeout(
-                        TimeoutKind::Read,
-                        &format!("the body stalled ({} bytes in)", resp.body_len),
-                        opts.read_timeout,
-                    ))
-                }
-            };
-            match next {
-                Ok(None) => break,
-                Ok(Some(mut data)) => {
-                    resp.chunk_count += 1;
-                    while data.has_remaining() {
-                        let piece = data.chunk();
-                        let n = piece.len();
-                        sink.take(resp, piece);
-                        data.advance(n);
-                    }
-                }
-                Err(e) => {
-                    return Err(WireError::new(
-                        ErrorPhase::Body,
-                        format!("reading the body ({} bytes in): {e}", resp.body_len),
-                    ))
-                }
-            }
-        }
-        Ok(())
-    }
-    .await;
-    sink.finish(resp, &mut st.warnings);
-    result
-}
-
-/// The request for h3: pseudo-headers from the URL, then ours (HTTP/3,
-/// like HTTP/2, has no Host or connection-specific fields).
-fn build(spec: &RequestSpec, url: &url::Url) -> Result<http::Request<()>, WireError> {
-    let input = |m: String| WireError::new(ErrorPhase::Input, m);
-    let method = http::Method::from_bytes(spec.method.as_bytes())
-        .map_err(|_| input(format!("'{}' is not a valid method name", spec.method)))?;
-    let uri: http::Uri = url
-        .as_str()
-        .parse()
-        .map_err(|e| input(format!("URL not usable for HTTP/3: {e}")))?;
-    let mut req = http::Request::builder().method(method).uri(uri);
-    let has = |n: &str| spec.headers.iter().any(|(h, _)| h.eq_ignore_ascii_case(n));
-    if !has("user-agent") {
-        req = req.header("user-agent", USER_AGENT);
-    }
-    if !has("accept") {
-        req = req.header("accept", "*/*");
-    }
-    for (n, v) in &spec.headers {
-        let lower = n.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "host"
-                | "connection"
-                | "keep-alive"
-                | "proxy-connection"
-                | "transfer-encoding"
-                | "upgrade"
-        ) {
-            continue;
-        }
-        req = req.header(lower, v.as_str());
-    }
-    req.body(())
-        .map_err(|e| input(format!("the request cannot be made for HTTP/3: {e}")))
-}
-
-/// The request's fields as HTTP/3 sends them (RFC 9114 §4.3.1).
-fn fields_of(req: &http::Request<()>) -> Vec<(String, String)> {
-    let uri = req.uri();
-    let mut out = vec![
-        (":method".to_string(), req.method().to_string()),
-        (
-            ":scheme".to_string(),
-            uri.scheme_str().unwrap_or("https").to_string(),
-        ),
-        (
-            ":authority".to_string(),
-            uri.authority().map(|a| a.to_string()).unwrap_or_default(),
-        ),
-        (
-            ":path".to_string(),
-            uri.path_and_query()
-                .map_or("/".to_string(), |p| p.to_string()),
-        ),
-    ];
-    out.extend(
-        req.headers()
-            .iter()
-            .map(|(n, v)| (n.to_string(), field_text(v.as_bytes()))),
-    );
-    out
-}
-
-fn tls_info(
-    conn: &quinn::Connection,
-    recording: &super::tls::Recording,
-    host: &str,
-    verify: Verify,
-) -> TlsInfo {
-    let alpn = conn
-        .handshake_data()
-        .and_then(|d| d.downcast::<quinn::crypto::rustls::HandshakeData>().ok())
-        .and_then(|d| d.protocol)
-        .map(|p| String::from_utf8_lossy(&p).into_owned());
-    let chain: Vec<rustls::pki_types::CertificateDer<'static>> = conn
-        .peer_identity()
-        .and_then(|i| {
-            i.downcast::<Vec<rustls::pki_types::CertificateDer<'static>>>()
-                .ok()
-        })
-        .map(|c| *c)
-        .unwrap_or_else(|| recording.seen());
-    TlsInfo {
-        // QUIC carries TLS 1.3 only (RFC 9001).
-        version: "TLSv1.3".into(),
-        cipher: "(inside QUIC; quinn does not report it)".into(),
-        alpn,
-        server_name: host.to_string(),
-        chain: chain.iter().map(|c| super::tls::cert_info(c)).collect(),
-        handshake_records: Vec::new(),
-        insecure: verify == Verify::Off,
-        client_auth: recording.client_auth(),
-    }
-}
-
-/// A failed QUIC handshake, in the words the TLS errors use where it was
-/// TLS that failed.
-fn handshake_error(
-    e: quinn::ConnectionError,
-    recording: &super::tls::Recording,
-    host: &str,
-) -> WireError {
-    use quinn::ConnectionError as C;
-    match &e {
-        // rustls's refusal, carried as a QUIC CRYPTO_ERROR.
-        C::TransportError(t) => {
-            let leaf = recording.seen().first().map(|c| super::tls::cert_info(c));
-            let names = leaf.map_or(String::new(), |l| {
-                format!(" (the server's certificate names {})", l.san.join(", "))
-            });
-            let err = WireError::new(
-                ErrorPhase::Tls,
-                format!("the QUIC handshake with {host} failed: {}{names}", t.reason),
-            );
-            if t.reason.contains("UnknownIssuer") {
-                err.with_remedy(super::error::Remedy::TrustCertificate)
-            } else {
-                err
-            }
-        }
-        C::TimedOut => WireError::new(
-            ErrorPhase::Connect,
-            "no QUIC handshake: nothing answered over UDP (no HTTP/3 there, or UDP dropped)"
-                .to_string(),
-        ),
-        C::ConnectionClosed(c) => WireError::new(
-            ErrorPhase::Tls,
-            format!("the server closed the QUIC handshake: {c}"),
-        ),
-        other => WireError::new(ErrorPhase::Connect, format!("QUIC handshake: {other}")),
-    }
 }
